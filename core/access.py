@@ -1,0 +1,75 @@
+"""The one guard every route passes: district exists, module enabled, CSRF, access.
+
+Each route handler declares its access in `opt` (a meta-test fails if one does not):
+- `public=True` — anyone, including anonymous visitors;
+- `authenticated=True` — any logged-in user (what they see is scoped by services);
+- `permission="x.y"` — the principal holds it in the path's district (`{code}`),
+  or anywhere when the path names no district;
+- `module="name"` — additionally, the module is enabled for the path's district.
+"""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from core.auth import CSRF_HEADER, Principal, resolve_principal
+from core.context import AppContext
+from core.errors import ApiError
+from core.modules import enabled_modules
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def context_of(connection: ASGIConnection) -> AppContext:
+    return connection.app.state.ctx
+
+
+def declared_access(handler: BaseRouteHandler) -> tuple[str, str | None]:
+    """('public'|'authenticated'|'permission'|'undeclared', permission name)."""
+    opt = handler.opt
+    if opt.get("public"):
+        return "public", None
+    if opt.get("permission"):
+        return "permission", opt["permission"]
+    if opt.get("authenticated"):
+        return "authenticated", None
+    return "undeclared", None
+
+
+async def _check_csrf(connection: ASGIConnection, principal: Principal) -> None:
+    if principal.via != "session" or connection.scope.get("method", "GET") in SAFE_METHODS:
+        return
+    sent = connection.headers.get(CSRF_HEADER, "")
+    if not sent and connection.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        form = await connection.form() if hasattr(connection, "form") else {}
+        sent = form.get("_csrf", "")
+    if not sent or sent != principal.csrf_token:
+        raise ApiError(403, "缺少或错误的 CSRF 令牌，请刷新页面后重试", "csrf_failed")
+
+
+async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """Global guard; raises 401/403/404 in the one error shape."""
+    if connection.scope.get("method") == "OPTIONS":
+        return  # Litestar's automatic OPTIONS answers carry no data
+    ctx = context_of(connection)
+    principal = await resolve_principal(ctx, connection)
+    code = connection.path_params.get("code")
+    if code is not None and code not in ctx.districts:
+        raise ApiError(404, f"区县代码 {code} 不存在", "unknown_district")
+    module = handler.opt.get("module")
+    if module and code is not None and module not in await enabled_modules(ctx, code):
+        name = ctx.districts[code].name
+        label = ctx.contributions.modules[module].label if module in ctx.contributions.modules else module
+        raise ApiError(404, f"{name}（{code}）未启用“{label}”模块（{module}）", "module_not_enabled")
+    kind, permission = declared_access(handler)
+    if kind == "public":
+        await _check_csrf(connection, principal)
+        return
+    if not principal.is_authenticated:
+        raise ApiError(401, "请先登录", "not_authenticated")
+    await _check_csrf(connection, principal)
+    if kind == "authenticated":
+        return
+    if kind == "undeclared" or not principal.can(permission, code):  # type: ignore[arg-type]
+        raise ApiError(403, "没有权限执行此操作", "forbidden")

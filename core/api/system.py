@@ -1,0 +1,30 @@
+"""Health check."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Request, Response, get
+
+from core import db
+from search_index import backend_status
+
+
+class Health(msgspec.Struct):
+    status: str
+    database: dict
+    search: dict
+    plugins: list[str]
+
+
+@get("/healthz", opt={"public": True}, tags=["system"], summary="Database and search backend status")
+async def healthz(request: Request) -> Response[Health]:
+    ctx = request.app.state.ctx
+    database = {"engine": "postgresql" if db.is_postgres() else "sqlite", "status": await db.ping()}
+    search = backend_status(ctx.settings)
+    ok = database["status"] == "ok" and search["status"] == "ok"
+    health = Health(status="ok" if ok else "degraded", database=database, search=search,
+                    plugins=sorted(name for name, _ in ctx.pm.list_name_plugin()))
+    return Response(health, status_code=200 if ok else 503)
+
+
+ROUTES = [healthz]

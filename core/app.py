@@ -1,0 +1,67 @@
+"""The Litestar application factory: everything routes through plugins' hooks,
+core's own routes included (core.builtin is an essential plugin)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar, Request, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from core import db
+from core.access import authorize
+from core.auth import Principal, resolve_principal
+from core.context import AppContext, build_context
+from core.errors import http_exception_handler, internal_error_handler
+from core.plugins import call_async
+from core.settings import Settings
+
+WEB_DIR = Path(__file__).parent / "web"
+
+
+async def provide_principal(request: Request) -> Principal:
+    return await resolve_principal(request.app.state.ctx, request)
+
+
+def create_app(settings: Settings | None = None, ctx: AppContext | None = None) -> Litestar:
+    """Build the app from settings (or a prepared context)."""
+    if ctx is None:
+        assert settings is not None, "create_app needs settings or a context"
+        ctx = build_context(settings)
+
+    async def on_startup(app: Litestar) -> None:
+        await db.start_pool()
+        await call_async(ctx.pm.hook.startup, app=app)
+
+    async def on_shutdown(app: Litestar) -> None:
+        await db.close_pool()
+
+    template_dirs = [WEB_DIR / "templates", *ctx.contributions.template_dirs]
+    return Litestar(
+        route_handlers=[
+            *ctx.contributions.routes,
+            create_static_files_router(path="/static", directories=[WEB_DIR / "static"], opt={"public": True}),
+        ],
+        guards=[authorize],
+        dependencies={"principal": Provide(provide_principal)},
+        exception_handlers={HTTPException: http_exception_handler, Exception: internal_error_handler},
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        template_config=TemplateConfig(directory=template_dirs, engine=JinjaTemplateEngine),
+        openapi_config=OpenAPIConfig(
+            title="Sanshe API",
+            version="0.1.0",
+            description="三社联动信息系统 API. Errors: {detail, code, errors:[{field, message}]}.",
+            render_plugins=[SwaggerRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}),
+        ),
+        request_max_body_size=ctx.settings.max_body_bytes,
+        state=State({"ctx": ctx}),
+    )

@@ -1,0 +1,212 @@
+"""The `sanshe` command: migrate, serve, demo, plugins, audit verify, users, tokens.
+
+A bad setting stops any command with one line naming it (exit code 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from core.settings import Settings, SettingsError, load_settings
+
+
+def _fail(message: str, code: int = 2) -> None:
+    print(f"sanshe: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _settings(demo: bool = False, need_secret: bool = True) -> Settings:
+    """Settings from the environment; the demo keeps a generated secret in its data folder."""
+    if demo and not os.environ.get("SANSHE_SECRET_KEY"):
+        data_dir = Path(os.environ.get("SANSHE_DATA_DIR") or "var").resolve()
+        key_file = data_dir / "secret_key"
+        if not key_file.exists():
+            data_dir.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return load_settings(secret_key=key_file.read_text().strip())
+    return load_settings(need_secret=need_secret)
+
+
+def _context(settings: Settings):
+    from core.context import build_context
+
+    return build_context(settings)
+
+
+def cmd_migrate(args) -> None:
+    from core import db
+
+    _context(_settings(need_secret=False))
+    asyncio.run(db.migrate(quiet=False))
+    print("migrations applied")
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    from core.app import create_app
+
+    app = create_app(settings)
+    print(f"Sanshe serving on http://{host}:{port}/  (API docs: /schema/swagger)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="info", workers=workers if workers > 1 else None)
+
+
+def cmd_serve(args) -> None:
+    from core import db
+
+    settings = _settings()
+    _context(settings)
+    asyncio.run(db.migrate())
+    _serve(settings, args.host, args.port)
+
+
+def _demo_password(settings: Settings) -> str:
+    if os.environ.get("SANSHE_DEMO_PASSWORD"):
+        return os.environ["SANSHE_DEMO_PASSWORD"]
+    saved = settings.data_dir / "demo_password"
+    if not saved.exists():
+        saved.write_text(secrets.token_urlsafe(9))
+        saved.chmod(0o600)
+    return saved.read_text().strip()
+
+
+def cmd_demo(args) -> None:
+    from core import db
+    from core.demo import load_demo
+
+    settings = _settings(demo=True)
+    ctx = _context(settings)
+    password = _demo_password(settings)
+
+    async def prepare():
+        await db.migrate()
+        await load_demo(ctx, password, fast_hash=settings.argon2_fast)
+
+    asyncio.run(prepare())
+    codes = list(ctx.districts)
+    print("Demo data loaded. Users: admin, city-admin, and per district "
+          f"<code>-admin|-supervisor|-org|-worker|-resident for {', '.join(codes)}")
+    print(f"Demo password: {password}")
+    if not args.no_serve:
+        _serve(settings, args.host, args.port)
+
+
+def cmd_plugins(args) -> None:
+    from core.modules import enabled_modules
+
+    ctx = _context(_settings(need_secret=False))
+
+    async def enabled_by_district():
+        return {code: await enabled_modules(ctx, code) for code in ctx.districts}
+
+    try:
+        enabled = asyncio.run(enabled_by_district())
+    except Exception:  # noqa: BLE001 - database not migrated yet: show the files' view
+        enabled = {code: list(d.modules) for code, d in ctx.districts.items()}
+    print("Installed plugins:")
+    for name, plugin in ctx.pm.list_name_plugin():
+        print(f"  {name}")
+    print("Modules:")
+    if not ctx.contributions.modules:
+        print("  (none)")
+    for name, spec in ctx.contributions.modules.items():
+        districts = [code for code, names in enabled.items() if name in names]
+        print(f"  {name:<16} {spec.label:<12} enabled in: {', '.join(districts) or '-'}")
+
+
+def cmd_audit_verify(args) -> None:
+    from core import audit
+
+    _context(_settings(need_secret=False))
+    result = asyncio.run(audit.verify())
+    if result.ok:
+        print(f"audit chain intact: {result.checked} events")
+        return
+    print(f"audit chain BROKEN at event {result.first_broken_seq}: {result.reason} "
+          f"({result.checked} events verified before it)")
+    raise SystemExit(1)
+
+
+def cmd_user_create(args) -> None:
+    from core.identity import ensure_user
+
+    ctx = _context(_settings(need_secret=False))
+    if args.role not in ctx.contributions.roles:
+        _fail(f"--role: unknown role {args.role!r} (known: {', '.join(ctx.contributions.roles)})")
+    if args.district and args.district not in ctx.districts:
+        _fail(f"--district: unknown district {args.district!r}")
+    password = os.environ.get("SANSHE_NEW_PASSWORD") or getpass.getpass("Password: ")
+    if len(password) < 8:
+        _fail("password must be at least 8 characters")
+    grant = {"role": args.role, "district_code": args.district, "city_code": args.city,
+             "organization_id": args.organization}
+    user_id = asyncio.run(ensure_user(args.username, password, [grant], display_name=args.display_name or "",
+                                      actor="cli"))
+    print(f"user {args.username} ready (id {user_id})")
+
+
+def cmd_token_create(args) -> None:
+    from core.identity import create_api_token
+    from core.tables import User
+
+    _context(_settings(need_secret=False))
+
+    async def run():
+        user = await User.select(User.id).where(User.username == args.username).first()
+        if not user:
+            _fail(f"user {args.username!r} does not exist")
+        return await create_api_token(user["id"], "cli", args.name)
+
+    token = asyncio.run(run())
+    print(token["token"])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sanshe", description="三社联动信息系统 Sanshe")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    for name, func, help_text in (("serve", cmd_serve, "migrate, then serve the web app"),
+                                  ("demo", cmd_demo, "create and load demo data, then serve")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        if name == "demo":
+            p.add_argument("--no-serve", action="store_true", help="load the data and exit")
+        p.set_defaults(func=func)
+    sub.add_parser("plugins", help="installed plugins and the districts enabling each").set_defaults(func=cmd_plugins)
+    audit = sub.add_parser("audit", help="audit log tools").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="check the hash chain").set_defaults(func=cmd_audit_verify)
+    user = sub.add_parser("user", help="user accounts").add_subparsers(dest="user_command", required=True)
+    create = user.add_parser("create", help="create a user (password from SANSHE_NEW_PASSWORD or a prompt)")
+    create.add_argument("username")
+    create.add_argument("--role", required=True)
+    create.add_argument("--district")
+    create.add_argument("--city")
+    create.add_argument("--organization", type=int)
+    create.add_argument("--display-name")
+    create.set_defaults(func=cmd_user_create)
+    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_command", required=True)
+    tcreate = token.add_parser("create", help="create a bearer token for a user and print it")
+    tcreate.add_argument("username")
+    tcreate.add_argument("name")
+    tcreate.set_defaults(func=cmd_token_create)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except SettingsError as exc:
+        _fail(str(exc))
+
+
+if __name__ == "__main__":
+    main()

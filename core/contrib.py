@@ -1,0 +1,145 @@
+"""The things plugins contribute through `register_*` hooks.
+
+Plain frozen dataclasses so a plugin can build them without touching core
+internals; core collects them into a `Contributions` object at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+SCOPES = ("platform", "city", "district", "organization", "self", "resident", "public")
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A named capability, e.g. `registry.person.reveal`."""
+
+    name: str
+    description: str
+    roles: tuple[str, ...] = ()
+    """Roles that hold this permission by default (in addition to the roles' own lists)."""
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role is data: a name, a scope kind and the permissions it carries.
+
+    scope: platform (everything), city (districts of one city), district,
+    organization (one organisation's staff), self (a worker's own records),
+    resident (a resident of a district), public (anonymous).
+    """
+
+    name: str
+    label: str
+    label_en: str
+    scope: str
+    permissions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One typed module setting with its default, validated when a district enables the module."""
+
+    name: str
+    type: type
+    default: Any
+    description: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[Any, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """A module a district can enable (a plugin usually provides one)."""
+
+    name: str
+    label: str
+    label_en: str
+    description: str = ""
+    settings: tuple[SettingSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in a district's navigation; `path` may contain `{code}`."""
+
+    module: str
+    label: str
+    label_en: str
+    path: str
+    permission: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DashboardWidget:
+    """A figure on the district home: `value(district_code)` returns a number or text."""
+
+    module: str
+    name: str
+    label: str
+    label_en: str
+    value: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class DatasetColumn:
+    name: str
+    title: str
+    type: str = "string"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """An open dataset: only `columns` ever leave; `rows(districts)` yields dicts."""
+
+    module: str
+    name: str
+    title: str
+    description: str
+    columns: tuple[DatasetColumn, ...]
+    rows: Callable[[list[str]], AsyncIterator[dict]]
+    licence: str = "CC-BY-4.0"
+
+
+@dataclass(frozen=True)
+class SearchDocuments:
+    """A source of search documents: index name, fields, and an async iterator of docs."""
+
+    module: str
+    index: str
+    searchable: tuple[str, ...]
+    filterable: tuple[str, ...] = ()
+    documents: Callable[[], AsyncIterator[dict]] | None = None
+
+
+@dataclass(frozen=True)
+class SupervisionRule:
+    """A check supervisors run over records; `check()` yields flags as dicts."""
+
+    module: str
+    name: str
+    title: str
+    severity: str
+    check: Callable[..., AsyncIterator[dict]] | None = None
+
+
+@dataclass
+class Contributions:
+    """Everything the registered plugins contributed, gathered once at start-up."""
+
+    modules: dict[str, ModuleSpec] = field(default_factory=dict)
+    permissions: dict[str, Permission] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    role_permissions: dict[str, frozenset[str]] = field(default_factory=dict)
+    routes: list[Any] = field(default_factory=list)
+    nav_items: list[NavItem] = field(default_factory=list)
+    widgets: list[DashboardWidget] = field(default_factory=list)
+    datasets: dict[str, Dataset] = field(default_factory=dict)
+    search_documents: list[SearchDocuments] = field(default_factory=list)
+    supervision_rules: list[SupervisionRule] = field(default_factory=list)
+    template_dirs: list[Any] = field(default_factory=list)

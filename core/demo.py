@@ -1,0 +1,119 @@
+"""Demo data for the shipped districts: streets and communities, organisations,
+persons and one user per role. Written through the services (so audited) and
+safe to run again: existing rows are kept, nothing is duplicated."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from core.codes import make_id_number, make_uscc
+from core.context import AppContext
+from core.identity import ensure_user
+from core.plugins import call_async
+from core.registry import services
+from core.tables import Community, Organization, Person
+
+ACTOR = "demo"
+
+STREETS = {
+    "430702": [("001", "丹阳街道", ["丹阳社区", "滨湖社区", "紫缘社区"]),
+               ("002", "芷兰街道", ["芷兰社区", "兰亭社区", "花山社区"]),
+               ("003", "穿紫河街道", ["穿紫河社区", "荷花社区", "建设社区"]),
+               ("004", "府坪街道", ["府坪社区", "大码头社区"]),
+               ("005", "启明街道", ["启明社区", "朗州社区"]),
+               ("101", "河洑镇", ["河洑社区", "太阳山村"])],
+    "430703": [("001", "郭家铺街道", ["郭家铺社区", "德山社区", "江南社区"]),
+               ("002", "玉霞街道", ["玉霞社区", "桥南社区"]),
+               ("101", "灌溪镇", ["灌溪社区", "岗市村"]),
+               ("102", "石公桥镇", ["石公桥社区", "鹿溪村"])],
+}
+
+ORGANIZATIONS = [
+    # (category, name suffix, legal type, status, grade)
+    ("2", "阳光社会工作服务中心", "social_service_institution", "registered", "4A"),
+    ("2", "夕阳红居家养老服务中心", "social_service_institution", "registered", "3A"),
+    ("1", "志愿者协会", "social_group", "registered", "3A"),
+    ("2", "心馨青少年心理服务中心", "social_service_institution", "registered", None),
+    ("3", "慈善基金会", "foundation", "registered", "5A"),
+    (None, "社区舞蹈队", "community_filed", "filed", None),
+    (None, "邻里互助会", "community_filed", "filed", None),
+]
+
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["芳", "伟", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "桂兰", "建华", "志强"]
+
+
+async def load_registry(ctx: AppContext, code: str) -> None:
+    district = ctx.districts[code]
+    for township, street, communities in STREETS.get(code, []):
+        street_code = f"{code}{township}000"
+        if not await Community.exists().where(Community.code == street_code):
+            await services.create_community(code, ACTOR, street_code, street)
+        for i, name in enumerate(communities, start=1):
+            village = i if "社区" in name else 200 + i
+            community_code = f"{code}{township}{village:03d}"
+            if not await Community.exists().where(Community.code == community_code):
+                await services.create_community(code, ACTOR, community_code, name)
+    first_community = (await Community.select(Community.code).where(
+        (Community.district_code == code) & (Community.kind == "community")).order_by(Community.code).first())
+    for serial, (category, suffix, legal_type, status, grade) in enumerate(ORGANIZATIONS, start=1):
+        name = f"{district.city_name}{district.name}{suffix}" if category else f"{district.name}{suffix}"
+        if await Organization.exists().where((Organization.name == name) & (Organization.district_code == code)):
+            continue
+        uscc = make_uscc(category, code, int(code) * 100 + serial) if category else None
+        await services.create_organization(code, ACTOR, {
+            "name": name, "legal_type": legal_type, "status": status, "grade": grade, "uscc": uscc,
+            "registered_on": date(2015 + serial, serial, 10 + serial),
+            "community_code": first_community["code"] if first_community else None,
+            "address": f"{district.city_name}{district.name}人民路{serial * 11}号",
+            "contact_name": SURNAMES[serial] + GIVEN[serial], "contact_phone": f"138{int(code) % 10000:04d}{serial:04d}",
+        })
+    communities = await Community.select(Community.code).where(
+        (Community.district_code == code) & (Community.kind == "community")).order_by(Community.code)
+    for i in range(40):
+        id_number = make_id_number(code, date(1960 + i % 40, 1 + i % 12, 1 + i % 28), i * 2 + 1)
+        if await Person.exists().where(Person.id_number == id_number):
+            continue
+        await services.create_person(code, ACTOR, {
+            "name": SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)], "id_number": id_number,
+            "phone": f"139{int(code) % 10000:04d}{i:04d}",
+            "community_code": communities[i % len(communities)]["code"] if communities else None,
+        })
+
+
+async def load_users(ctx: AppContext, password: str, fast_hash: bool = False) -> list[str]:
+    """One user per role; returns the usernames."""
+    names = []
+
+    async def add(username, display, grants, person_id=None):
+        await ensure_user(username, password, grants, display_name=display, fast_hash=fast_hash, actor=ACTOR,
+                          person_id=person_id)
+        names.append(username)
+
+    await add("admin", "平台管理员", [{"role": "platform_admin"}])
+    city = next(iter(ctx.districts.values()))
+    await add("city-admin", f"{city.city_name}管理员", [{"role": "city_admin", "city_code": city.city_code}])
+    for code, d in ctx.districts.items():
+        org = await Organization.select(Organization.id).where(Organization.district_code == code).order_by(
+            Organization.id).first()
+        person = await Person.select(Person.id).where(Person.district_code == code).order_by(Person.id).first()
+        await add(f"{code}-admin", f"{d.name}管理员", [{"role": "district_admin", "district_code": code}])
+        await add(f"{code}-supervisor", f"{d.name}监管员", [{"role": "supervisor", "district_code": code}])
+        await add(f"{code}-org", f"{d.name}社会组织", [{"role": "org_staff", "district_code": code,
+                                                       "organization_id": org["id"] if org else None}])
+        await add(f"{code}-worker", f"{d.name}社工", [{"role": "social_worker", "district_code": code}],
+                  person["id"] if person else None)
+        await add(f"{code}-resident", f"{d.name}居民", [{"role": "resident", "district_code": code}])
+    return names
+
+
+async def load_demo(ctx: AppContext, password: str | None, fast_hash: bool = False) -> str:
+    """Load everything (idempotent); return the password the demo users have."""
+    password = password or secrets.token_urlsafe(9)
+    for code in ctx.districts:
+        await load_registry(ctx, code)
+    await load_users(ctx, password, fast_hash)
+    for district in ctx.districts.values():
+        await call_async(ctx.pm.hook.load_demo, district=district)
+    return password

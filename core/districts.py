@@ -1,0 +1,82 @@
+"""District configuration: one `config/districts/<code>.toml` per district.
+
+The files give each district's identity, population and initial module set.
+Runtime changes by a district admin are stored in the database
+(`DistrictModule` rows) and win over the file, so they survive a restart.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.settings import SettingsError
+
+DISTRICT_CODE = re.compile(r"^\d{6}$")
+
+
+@dataclass(frozen=True)
+class DistrictConfig:
+    code: str
+    name: str
+    city_code: str
+    city_name: str
+    population: int
+    modules: tuple[str, ...]
+    name_en: str = ""
+    module_settings: dict = field(default_factory=dict)
+
+
+def _parse(path: Path) -> DistrictConfig:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: invalid TOML ({exc})") from None
+    where = f"{path.name}"
+    code = str(raw.get("code", ""))
+    if not DISTRICT_CODE.match(code):
+        raise SettingsError(f"{where}: code must be a 6-digit GB/T 2260 code, got {code!r}")
+    if path.stem != code:
+        raise SettingsError(f"{where}: file name must be the district code {code}.toml")
+    city_code = str(raw.get("city_code", ""))
+    if not DISTRICT_CODE.match(city_code) or not city_code.endswith("00"):
+        raise SettingsError(f"{where}: city_code must be a 6-digit code ending in 00, got {city_code!r}")
+    if not code.startswith(city_code[:4]):
+        raise SettingsError(f"{where}: code {code} is not inside city {city_code}")
+    for key in ("name", "city_name"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise SettingsError(f"{where}: {key} is missing")
+    population = raw.get("population")
+    if not isinstance(population, int) or population <= 0:
+        raise SettingsError(f"{where}: population must be a positive integer, got {population!r}")
+    modules = raw.get("modules", [])
+    if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
+        raise SettingsError(f"{where}: modules must be a list of module names")
+    settings = raw.get("module_settings", {})
+    if not isinstance(settings, dict):
+        raise SettingsError(f"{where}: [module_settings] must be a table")
+    return DistrictConfig(
+        code=code,
+        name=raw["name"].strip(),
+        name_en=str(raw.get("name_en", "")),
+        city_code=city_code,
+        city_name=raw["city_name"].strip(),
+        population=population,
+        modules=tuple(dict.fromkeys(modules)),
+        module_settings=settings,
+    )
+
+
+def load_districts(directory: Path) -> dict[str, DistrictConfig]:
+    """Load every district file, ordered by code; raise SettingsError on the first bad one."""
+    if not directory.is_dir():
+        raise SettingsError(f"SANSHE_CONFIG_DIR: {directory} does not exist")
+    districts = {}
+    for path in sorted(directory.glob("*.toml")):
+        district = _parse(path)
+        districts[district.code] = district
+    if not districts:
+        raise SettingsError(f"{directory}: no district files (<code>.toml)")
+    return districts

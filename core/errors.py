@@ -1,0 +1,104 @@
+"""One error shape for the whole API:
+`{"detail": str, "code": str, "errors": [{"field": str, "message": str}]}`.
+
+Messages are Chinese for end users; `code` is a stable machine code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Redirect
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+
+class ApiError(HTTPException):
+    """Raise from services and handlers: status, Chinese detail, code, field errors."""
+
+    def __init__(
+        self,
+        status_code: int,
+        detail: str,
+        code: str,
+        errors: list[tuple[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(status_code=status_code, detail=detail, headers=headers)
+        self.code = code
+        self.errors = [{"field": f, "message": m} for f, m in (errors or [])]
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, f"{what}不存在", "not_found")
+
+
+def invalid(errors: list[tuple[str, str]], detail: str = "提交的数据有误") -> ApiError:
+    return ApiError(422, detail, "invalid", errors)
+
+
+_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
+          405: "method_not_allowed", 413: "body_too_large", 429: "too_many_requests"}
+_DETAILS = {401: "请先登录", 403: "没有权限执行此操作", 404: "请求的资源不存在", 405: "不支持此请求方法",
+            413: "请求内容过大"}
+
+
+def _field_errors(exc: ValidationException) -> list[dict[str, str]]:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            key = item.get("key") or item.get("source") or "body"
+            message = str(item.get("message", ""))
+            errors.append({"field": str(key), "message": _translate(message)})
+    return errors
+
+
+def _translate(message: str) -> str:
+    """Make msgspec's English validation messages readable in Chinese, keeping the path."""
+    replacements = (
+        ("Object contains unknown field", "包含未知字段"),
+        ("Object missing required field", "缺少必填字段"),
+        ("Expected `str`, got", "应为字符串，实际为"),
+        ("Expected `int`, got", "应为整数，实际为"),
+        ("Expected `bool`, got", "应为布尔值，实际为"),
+        ("Expected `object`, got", "应为对象，实际为"),
+        ("Expected `array`, got", "应为数组，实际为"),
+        ("Expected `str` of length <=", "长度不能超过"),
+        ("Expected `str` of length >=", "长度不能少于"),
+        ("Expected `str` matching regex", "格式不符合"),
+        ("Invalid enum value", "取值无效"),
+        ("JSON is malformed", "JSON 格式错误"),
+    )
+    for english, chinese in replacements:
+        if english in message:
+            return message.replace(english, chinese)
+    return message
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/api/", "/opendata/", "/schema")) and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def http_exception_handler(request: Request, exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    if status == 401 and _wants_html(request):
+        return Redirect(path=f"/login?next={request.url.path}")
+    if isinstance(exc, ApiError):
+        body = {"detail": exc.detail, "code": exc.code, "errors": exc.errors}
+    elif isinstance(exc, ValidationException):
+        errors = _field_errors(exc)
+        detail = "请求格式错误" if any("JSON" in e["message"] for e in errors) else "提交的数据有误"
+        body = {"detail": detail, "code": "invalid", "errors": errors}
+    else:
+        detail = exc.detail if exc.detail and exc.detail not in {"Not Found", "Forbidden"} else ""
+        body = {"detail": detail or _DETAILS.get(status, "请求出错"), "code": _CODES.get(status, "error"), "errors": []}
+    return Response(content=body, status_code=status, media_type=MediaType.JSON, headers=exc.headers)
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response[Any]:
+    request.logger.exception("unhandled error", exc_info=exc)
+    body = {"detail": "服务器内部错误", "code": "internal_error", "errors": []}
+    return Response(content=body, status_code=HTTP_500_INTERNAL_SERVER_ERROR, media_type=MediaType.JSON)

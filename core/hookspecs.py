@@ -1,0 +1,103 @@
+"""Every hook a Sanshe plugin can implement — this file is their documentation.
+
+Families: `register_*` hooks return a list of contributions (see `core.contrib`);
+lifecycle hooks are plain verbs; events are past tense and return nothing.
+A plugin implements any subset with `@hookimpl` (re-exported by `core`).
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+PROJECT = "sanshe"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- registration: each returns a list -------------------------------------------------
+
+
+@hookspec
+def register_modules():
+    """Return the ModuleSpecs (name, labels, typed settings) that districts can enable."""
+
+
+@hookspec
+def register_piccolo_apps():
+    """Return dotted paths of Piccolo `piccolo_app` modules: the plugin's tables and migrations."""
+
+
+@hookspec
+def register_routes():
+    """Return Litestar route handlers, controllers or routers; declare access in `opt`."""
+
+
+@hookspec
+def register_permissions():
+    """Return the Permissions the plugin checks, each with the roles that hold it by default."""
+
+
+@hookspec
+def register_roles():
+    """Return Roles (name, labels, scope kind, permissions); roles are data, not code."""
+
+
+@hookspec
+def register_nav_items():
+    """Return NavItems shown in a district's navigation when the module is enabled there."""
+
+
+@hookspec
+def register_dashboard_widgets():
+    """Return DashboardWidgets shown on a district home when the module is enabled there."""
+
+
+@hookspec
+def register_datasets():
+    """Return open Datasets; only their declared public columns are ever published."""
+
+
+@hookspec
+def register_search_documents():
+    """Return SearchDocuments sources: index name, fields and a document iterator."""
+
+
+@hookspec
+def register_supervision_rules():
+    """Return SupervisionRules whose checks raise flags on auditable records."""
+
+
+@hookspec
+def register_template_dirs():
+    """Return folders of Jinja templates the plugin's pages render."""
+
+
+# --- lifecycle ------------------------------------------------------------------------
+
+
+@hookspec
+async def startup(app):
+    """Run once when the web app starts (after migrations, before the first request)."""
+
+
+@hookspec
+async def load_demo(district):
+    """Load the plugin's demo data for a DistrictConfig; must be safe to run twice."""
+
+
+# --- events ---------------------------------------------------------------------------
+
+
+@hookspec
+async def module_enabled(district_code, module, actor):
+    """A district admin enabled `module` for the district (already committed and audited)."""
+
+
+@hookspec
+async def module_disabled(district_code, module, actor):
+    """A district admin disabled `module` for the district (already committed and audited)."""
+
+
+@hookspec
+async def user_logged_in(user_id, username):
+    """A user logged in with a password."""

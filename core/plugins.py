@@ -1,0 +1,98 @@
+"""The pluggy plugin manager: register core's essential plugins, installed
+plugins by module name and third-party ones by entry point, then gather what
+they contribute into one `Contributions` object.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+from typing import Any
+
+import pluggy
+
+from core import hookspecs
+from core.contrib import SCOPES, Contributions
+from core.settings import Settings, SettingsError
+
+log = logging.getLogger("sanshe.hooks")
+
+ENTRY_POINT_GROUP = "sanshe.plugins"
+# Essential parts of core, registered as plugins themselves; they cannot be disabled.
+ESSENTIAL = ("core.builtin",)
+
+
+def build_plugin_manager(settings: Settings) -> pluggy.PluginManager:
+    """Create the manager, register essential + installed + entry-point plugins, check it."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for name in ESSENTIAL:
+        pm.register(importlib.import_module(name), name=name)
+    for name in settings.plugins:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            raise SettingsError(f"[plugins].installed: cannot import plugin {name!r} ({exc})") from None
+        pm.register(module, name=name)
+    pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    pm.check_pending()
+    if settings.trace_hooks:
+        pm.trace.root.setwriter(lambda message: log.info(message.rstrip()))
+        pm.enable_tracing()
+    return pm
+
+
+def _flatten(results: list[list[Any] | None]) -> list[Any]:
+    return [item for result in results if result for item in result]
+
+
+def collect(pm: pluggy.PluginManager) -> Contributions:
+    """Call every `register_*` hook once and check the contributions fit together."""
+    c = Contributions()
+    hook = pm.hook
+    for module in _flatten(hook.register_modules()):
+        if module.name in c.modules:
+            raise SettingsError(f"module {module.name!r} is registered by two plugins")
+        c.modules[module.name] = module
+    for role in _flatten(hook.register_roles()):
+        if role.scope not in SCOPES:
+            raise SettingsError(f"role {role.name!r}: unknown scope {role.scope!r}")
+        c.roles[role.name] = role
+    grants: dict[str, set[str]] = {name: set(role.permissions) for name, role in c.roles.items()}
+    for permission in _flatten(hook.register_permissions()):
+        c.permissions[permission.name] = permission
+        for role_name in permission.roles:
+            if role_name not in grants:
+                raise SettingsError(f"permission {permission.name!r} names unknown role {role_name!r}")
+            grants[role_name].add(permission.name)
+    for role_name, names in grants.items():
+        unknown = names - c.permissions.keys()
+        if unknown:
+            raise SettingsError(f"role {role_name!r} grants undeclared permissions {sorted(unknown)}")
+    c.role_permissions = {name: frozenset(names) for name, names in grants.items()}
+    c.routes = _flatten(hook.register_routes())
+    c.nav_items = sorted(_flatten(hook.register_nav_items()), key=lambda n: (n.order, n.module))
+    c.widgets = _flatten(hook.register_dashboard_widgets())
+    for dataset in _flatten(hook.register_datasets()):
+        c.datasets[dataset.name] = dataset
+    c.search_documents = _flatten(hook.register_search_documents())
+    c.supervision_rules = _flatten(hook.register_supervision_rules())
+    c.template_dirs = _flatten(hook.register_template_dirs())
+    return c
+
+
+async def call_async(caller, **kwargs) -> list[Any]:
+    """Call a hook whose implementations may be coroutines; await each result in order."""
+    results = []
+    for result in caller(**kwargs):
+        if inspect.isawaitable(result):
+            result = await result
+        results.append(result)
+    return results
+
+
+def piccolo_app_paths(settings: Settings) -> list[str]:
+    """Dotted paths of every Piccolo app (core first), for piccolo_conf's APP_REGISTRY."""
+    pm = build_plugin_manager(settings)
+    return _flatten(pm.hook.register_piccolo_apps())

@@ -1,0 +1,138 @@
+"""HTTP API of the shared registry, under /api/districts/{code}/…"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, delete, get, patch, post
+from litestar.params import Parameter
+
+from core.auth import Principal
+from core.glossary import COMMUNITY_KINDS, LEGAL_TYPES, ORG_STATUSES, label
+from core.registry import schemas as s
+from core.registry import services
+from core.codes import mask_phone
+
+PageNo = Annotated[int, Parameter(ge=1, default=1, description="page number, from 1")]
+PerPage = Annotated[int, Parameter(ge=1, le=100, default=20, description="items per page (max 100)")]
+Q = Annotated[str | None, Parameter(max_length=50, default=None, description="name contains")]
+
+
+def _community(row: dict) -> s.Community:
+    return s.Community(code=row["code"], name=row["name"], kind=row["kind"],
+                       kind_label=label(COMMUNITY_KINDS, row["kind"]), parent_code=row["parent_code"],
+                       district_code=row["district_code"])
+
+
+def _organization(row: dict) -> s.Organization:
+    fields = {f: row[f] for f in s.Organization.__struct_fields__ if f in row}
+    fields.update(legal_type_label=label(LEGAL_TYPES, row["legal_type"]),
+                  status_label=label(ORG_STATUSES, row["status"]),
+                  contact_phone=mask_phone(row["contact_phone"]) or "")
+    return s.Organization(**fields)
+
+
+def _changes(data: msgspec.Struct) -> dict:
+    return {f: getattr(data, f) for f in data.__struct_fields__ if getattr(data, f) is not None}
+
+
+class CommunityController(Controller):
+    path = "/api/districts/{code:str}/communities"
+    tags = ["registry"]
+
+    @get("/", opt={"public": True}, summary="List streets and communities")
+    async def list(self, code: str, page: PageNo, per_page: PerPage, q: Q,
+                   kind: Annotated[str | None, Parameter(default=None, description="street|community")],
+                   parent_code: Annotated[str | None, Parameter(default=None)]) -> s.CommunityPage:
+        found = await services.list_communities(code, kind=kind, parent_code=parent_code, q=q, page=page,
+                                                per_page=per_page)
+        return s.CommunityPage(total=found.total, page=page, per_page=per_page, items=[_community(r) for r in found.rows])
+
+    @get("/{community_code:str}", opt={"public": True}, summary="One street or community")
+    async def detail(self, code: str, community_code: str) -> s.Community:
+        return _community(await services.get_community(code, community_code))
+
+    @post("/", opt={"permission": "registry.community.write"}, summary="Register a street or community")
+    async def create(self, code: str, data: s.CommunityCreate, principal: Principal) -> s.Community:
+        return _community(await services.create_community(code, principal.username, data.code, data.name))
+
+    @patch("/{community_code:str}", opt={"permission": "registry.community.write"}, summary="Rename")
+    async def update(self, code: str, community_code: str, data: s.CommunityUpdate, principal: Principal) -> s.Community:
+        return _community(await services.update_community(code, principal.username, community_code, data.name))
+
+    @delete("/{community_code:str}", opt={"permission": "registry.community.write"}, summary="Delete if unused")
+    async def remove(self, code: str, community_code: str, principal: Principal) -> None:
+        await services.delete_community(code, principal.username, community_code)
+
+
+class OrganizationController(Controller):
+    path = "/api/districts/{code:str}/organizations"
+    tags = ["registry"]
+
+    @get("/", opt={"public": True}, summary="List social organisations")
+    async def list(self, code: str, page: PageNo, per_page: PerPage, q: Q,
+                   legal_type: Annotated[str | None, Parameter(default=None)],
+                   status: Annotated[str | None, Parameter(default=None)],
+                   grade: Annotated[str | None, Parameter(default=None)]) -> s.OrganizationPage:
+        found = await services.list_organizations(code, legal_type=legal_type, status=status, grade=grade, q=q,
+                                                  page=page, per_page=per_page)
+        return s.OrganizationPage(total=found.total, page=page, per_page=per_page,
+                                  items=[_organization(r) for r in found.rows])
+
+    @get("/{org_id:int}", opt={"public": True}, summary="One social organisation")
+    async def detail(self, code: str, org_id: int) -> s.Organization:
+        return _organization(await services.get_organization(code, org_id))
+
+    @post("/", opt={"permission": "registry.organization.write"}, summary="Register an organisation")
+    async def create(self, code: str, data: s.OrganizationCreate, principal: Principal) -> s.Organization:
+        values = msgspec.structs.asdict(data)
+        return _organization(await services.create_organization(code, principal.username, values))
+
+    @patch("/{org_id:int}", opt={"permission": "registry.organization.write"}, summary="Update an organisation")
+    async def update(self, code: str, org_id: int, data: s.OrganizationUpdate, principal: Principal) -> s.Organization:
+        return _organization(await services.update_organization(code, principal.username, org_id, _changes(data)))
+
+    @delete("/{org_id:int}", opt={"permission": "registry.organization.write"}, summary="Delete an organisation")
+    async def remove(self, code: str, org_id: int, principal: Principal) -> None:
+        await services.delete_organization(code, principal.username, org_id)
+
+
+class PersonController(Controller):
+    path = "/api/districts/{code:str}/persons"
+    tags = ["registry"]
+
+    @get("/", opt={"permission": "registry.person.read"}, summary="List persons (masked)")
+    async def list(self, code: str, page: PageNo, per_page: PerPage, q: Q,
+                   community_code: Annotated[str | None, Parameter(default=None)],
+                   gender: Annotated[str | None, Parameter(default=None, description="男|女")]) -> s.PersonPage:
+        found = await services.list_persons(code, community_code=community_code, gender=gender, q=q, page=page,
+                                            per_page=per_page)
+        return s.PersonPage(total=found.total, page=page, per_page=per_page,
+                            items=[s.Person(**services.masked_person(r)) for r in found.rows])
+
+    @get("/{person_id:int}", opt={"permission": "registry.person.read"}, summary="One person (masked)")
+    async def detail(self, code: str, person_id: int) -> s.Person:
+        return s.Person(**services.masked_person(await services.get_person(code, person_id)))
+
+    @get("/{person_id:int}/reveal", opt={"permission": "registry.person.reveal"},
+         summary="Full ID number and phone; every reveal is audited")
+    async def reveal(self, code: str, person_id: int, principal: Principal) -> s.PersonRevealed:
+        return s.PersonRevealed(**await services.reveal_person(code, principal.username, person_id))
+
+    @post("/", opt={"permission": "registry.person.write"}, summary="Register a person")
+    async def create(self, code: str, data: s.PersonCreate, principal: Principal) -> s.Person:
+        row = await services.create_person(code, principal.username, msgspec.structs.asdict(data))
+        return s.Person(**services.masked_person(row))
+
+    @patch("/{person_id:int}", opt={"permission": "registry.person.write"}, summary="Update a person")
+    async def update(self, code: str, person_id: int, data: s.PersonUpdate, principal: Principal) -> s.Person:
+        row = await services.update_person(code, principal.username, person_id, _changes(data))
+        return s.Person(**services.masked_person(row))
+
+    @delete("/{person_id:int}", opt={"permission": "registry.person.write"}, summary="Delete a person")
+    async def remove(self, code: str, person_id: int, principal: Principal) -> None:
+        await services.delete_person(code, principal.username, person_id)
+
+
+ROUTES = [CommunityController, OrganizationController, PersonController]

@@ -1,0 +1,294 @@
+"""Shared registry services: streets/communities, organisations, persons.
+
+Every function takes the district code from the route (already authorised) and
+scopes every query by it. Writes run in one transaction with their audit event;
+personal data enters the audit log masked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.table import Table
+
+from core import audit, db
+from core.codes import (
+    community_code_error,
+    id_birth_date,
+    id_gender,
+    id_number_error,
+    mask_id_number,
+    mask_phone,
+    phone_error,
+    uscc_error,
+)
+from core.errors import ApiError, invalid, not_found
+from core.tables import Community, Organization, Person
+
+
+@dataclass
+class Listing:
+    total: int
+    page: int
+    per_page: int
+    rows: list[dict[str, Any]]
+
+
+async def paginate(table: type[Table], where: list, page: int, per_page: int, order_by) -> Listing:
+    total = await table.count().where(*where)
+    rows = await table.select().where(*where).order_by(order_by).limit(per_page).offset((page - 1) * per_page)
+    return Listing(total, page, per_page, rows)
+
+
+async def _one(table: type[Table], district_code: str, condition, what: str) -> dict[str, Any]:
+    row = await table.select().where(condition, table.district_code == district_code).first()
+    if not row:
+        raise not_found(what)
+    return row
+
+
+async def _community_must_exist(district_code: str, community_code: str | None, field: str) -> None:
+    if community_code is None:
+        return
+    exists = await Community.exists().where(
+        (Community.code == community_code) & (Community.district_code == district_code)
+    )
+    if not exists:
+        raise invalid([(field, f"社区 {community_code} 不在本区县的登记中")])
+
+
+# --- communities ----------------------------------------------------------------------
+
+
+def community_kind(code: str) -> str:
+    return "street" if code.endswith("000") else "community"
+
+
+async def list_communities(district_code: str, *, kind=None, parent_code=None, q=None, page=1, per_page=20) -> Listing:
+    where = [Community.district_code == district_code]
+    if kind:
+        where.append(Community.kind == kind)
+    if parent_code:
+        where.append(Community.parent_code == parent_code)
+    if q:
+        where.append(Community.name.like(f"%{q}%"))
+    return await paginate(Community, where, page, per_page, Community.code)
+
+
+async def get_community(district_code: str, code: str) -> dict:
+    return await _one(Community, district_code, Community.code == code, f"社区 {code} ")
+
+
+async def create_community(district_code: str, actor: str, code: str, name: str) -> dict:
+    error = community_code_error(code, district_code)
+    if error:
+        raise invalid([("code", error)])
+    kind = community_kind(code)
+    parent = None if kind == "street" else code[:9] + "000"
+    async with db.write_transaction():
+        if await Community.exists().where(Community.code == code):
+            raise ApiError(409, f"代码 {code} 已存在", "duplicate", [("code", "代码已存在")])
+        if parent and not await Community.exists().where(Community.code == parent):
+            raise invalid([("code", f"所属街道/乡镇 {parent} 尚未登记，请先登记街道")])
+        row = dict(code=code, name=name, kind=kind, parent_code=parent, district_code=district_code)
+        await Community.insert(Community(**row))
+        await audit.record(actor=actor, action="create", entity="community", entity_id=code,
+                           district_code=district_code, after=row)
+    return await get_community(district_code, code)
+
+
+async def update_community(district_code: str, actor: str, code: str, name: str) -> dict:
+    async with db.write_transaction():
+        before = await get_community(district_code, code)
+        await Community.update({Community.name: name}).where(Community.id == before["id"])
+        await audit.record(actor=actor, action="update", entity="community", entity_id=code,
+                           district_code=district_code, before={"name": before["name"]}, after={"name": name})
+    return await get_community(district_code, code)
+
+
+async def delete_community(district_code: str, actor: str, code: str) -> None:
+    async with db.write_transaction():
+        before = await get_community(district_code, code)
+        in_use = (
+            await Community.exists().where(Community.parent_code == code)
+            or await Person.exists().where(Person.community_code == code)
+            or await Organization.exists().where(Organization.community_code == code)
+        )
+        if in_use:
+            raise ApiError(409, f"{before['name']}仍有下属社区、人员或组织，不能删除", "in_use")
+        await Community.delete().where(Community.id == before["id"])
+        await audit.record(actor=actor, action="delete", entity="community", entity_id=code,
+                           district_code=district_code, before=_plain(before))
+
+
+def _plain(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in {"created_at", "updated_at"}}
+
+
+# --- organisations --------------------------------------------------------------------
+
+
+def _check_organization(data: dict, legal_type: str) -> list[tuple[str, str]]:
+    errors = []
+    uscc = data.get("uscc")
+    if uscc:
+        error = uscc_error(uscc)
+        if error and not data.get("uscc_exception"):
+            errors.append(("uscc", error + "（早期试点代码请勾选“代码例外”并说明）"))
+    elif legal_type != "community_filed":
+        errors.append(("uscc", "已登记的社会组织必须填写统一社会信用代码"))
+    status = data.get("status")
+    if status == "filed" and legal_type != "community_filed":
+        errors.append(("status", "只有备案社区社会组织的状态可以是“已备案”"))
+    if legal_type == "community_filed" and status == "registered":
+        errors.append(("status", "备案社区社会组织的状态应为“已备案”"))
+    if data.get("contact_phone") and phone_error(data["contact_phone"]):
+        errors.append(("contact_phone", phone_error(data["contact_phone"])))
+    return errors
+
+
+async def list_organizations(district_code: str, *, legal_type=None, status=None, grade=None, q=None,
+                             page=1, per_page=20) -> Listing:
+    where = [Organization.district_code == district_code]
+    for column, value in ((Organization.legal_type, legal_type), (Organization.status, status),
+                          (Organization.grade, grade)):
+        if value:
+            where.append(column == value)
+    if q:
+        where.append(Organization.name.like(f"%{q}%"))
+    return await paginate(Organization, where, page, per_page, Organization.id)
+
+
+async def get_organization(district_code: str, org_id: int) -> dict:
+    return await _one(Organization, district_code, Organization.id == org_id, "社会组织")
+
+
+async def create_organization(district_code: str, actor: str, data: dict) -> dict:
+    if data.get("uscc"):
+        data["uscc"] = data["uscc"].strip().upper()
+    errors = _check_organization(data, data["legal_type"])
+    if errors:
+        raise invalid(errors)
+    async with db.write_transaction():
+        await _community_must_exist(district_code, data.get("community_code"), "community_code")
+        if data.get("uscc") and await Organization.exists().where(Organization.uscc == data["uscc"]):
+            raise ApiError(409, "该统一社会信用代码已登记", "duplicate", [("uscc", "代码已存在")])
+        org_id = (await Organization.insert(Organization(district_code=district_code, **data))
+                  .returning(Organization.id))[0]["id"]
+        await audit.record(actor=actor, action="create", entity="organization", entity_id=org_id,
+                           district_code=district_code, after=_public_org(data))
+    return await get_organization(district_code, org_id)
+
+
+async def update_organization(district_code: str, actor: str, org_id: int, changes: dict) -> dict:
+    async with db.write_transaction():
+        before = await get_organization(district_code, org_id)
+        errors = _check_organization({**before, **changes}, before["legal_type"])
+        if errors:
+            raise invalid(errors)
+        await _community_must_exist(district_code, changes.get("community_code"), "community_code")
+        values = {getattr(Organization, k): v for k, v in changes.items()}
+        await Organization.update(values).where(Organization.id == org_id)
+        await audit.record(actor=actor, action="update", entity="organization", entity_id=org_id,
+                           district_code=district_code, before=_public_org({k: before[k] for k in changes}),
+                           after=_public_org(changes))
+    return await get_organization(district_code, org_id)
+
+
+async def delete_organization(district_code: str, actor: str, org_id: int) -> None:
+    async with db.write_transaction():
+        before = await get_organization(district_code, org_id)
+        await Organization.delete().where(Organization.id == org_id)
+        await audit.record(actor=actor, action="delete", entity="organization", entity_id=org_id,
+                           district_code=district_code, before=_public_org(_plain(before)))
+
+
+def _public_org(data: dict) -> dict:
+    out = dict(data)
+    if out.get("contact_phone"):
+        out["contact_phone"] = mask_phone(out["contact_phone"])
+    return out
+
+
+# --- persons --------------------------------------------------------------------------
+
+
+def masked_person(row: dict) -> dict:
+    """The only person shape that leaves a list or a public output."""
+    return {
+        "id": row["id"],
+        "district_code": row["district_code"],
+        "name": row["name"],
+        "id_number": mask_id_number(row["id_number"]),
+        "gender": row["gender"],
+        "birth_year": row["birth_date"].year,
+        "phone": mask_phone(row["phone"]) or "",
+        "community_code": row["community_code"],
+    }
+
+
+async def list_persons(district_code: str, *, community_code=None, gender=None, q=None, page=1, per_page=20) -> Listing:
+    where = [Person.district_code == district_code]
+    if community_code:
+        where.append(Person.community_code == community_code)
+    if gender:
+        where.append(Person.gender == gender)
+    if q:
+        where.append(Person.name.like(f"%{q}%"))
+    return await paginate(Person, where, page, per_page, Person.id)
+
+
+async def get_person(district_code: str, person_id: int) -> dict:
+    return await _one(Person, district_code, Person.id == person_id, "人员")
+
+
+async def create_person(district_code: str, actor: str, data: dict) -> dict:
+    id_number = data["id_number"].strip().upper()
+    errors = []
+    if error := id_number_error(id_number):
+        errors.append(("id_number", error))
+    if data.get("phone") and (error := phone_error(data["phone"])):
+        errors.append(("phone", error))
+    if errors:
+        raise invalid(errors)
+    row = {**data, "id_number": id_number, "gender": id_gender(id_number), "birth_date": id_birth_date(id_number)}
+    async with db.write_transaction():
+        await _community_must_exist(district_code, data.get("community_code"), "community_code")
+        if await Person.exists().where(Person.id_number == id_number):
+            raise ApiError(409, "该身份证号已登记", "duplicate", [("id_number", "身份证号已存在")])
+        person_id = (await Person.insert(Person(district_code=district_code, **row)).returning(Person.id))[0]["id"]
+        created = await get_person(district_code, person_id)
+        await audit.record(actor=actor, action="create", entity="person", entity_id=person_id,
+                           district_code=district_code, after=masked_person(created))
+    return created
+
+
+async def update_person(district_code: str, actor: str, person_id: int, changes: dict) -> dict:
+    if changes.get("phone") and (error := phone_error(changes["phone"])):
+        raise invalid([("phone", error)])
+    async with db.write_transaction():
+        before = await get_person(district_code, person_id)
+        await _community_must_exist(district_code, changes.get("community_code"), "community_code")
+        await Person.update({getattr(Person, k): v for k, v in changes.items()}).where(Person.id == person_id)
+        after = await get_person(district_code, person_id)
+        await audit.record(actor=actor, action="update", entity="person", entity_id=person_id,
+                           district_code=district_code, before=masked_person(before), after=masked_person(after))
+    return after
+
+
+async def delete_person(district_code: str, actor: str, person_id: int) -> None:
+    async with db.write_transaction():
+        before = await get_person(district_code, person_id)
+        await Person.delete().where(Person.id == person_id)
+        await audit.record(actor=actor, action="delete", entity="person", entity_id=person_id,
+                           district_code=district_code, before=masked_person(before))
+
+
+async def reveal_person(district_code: str, actor: str, person_id: int) -> dict:
+    """The full ID number and phone, for a permitted user; the reveal itself is audited."""
+    async with db.write_transaction():
+        row = await get_person(district_code, person_id)
+        await audit.record(actor=actor, action="reveal", entity="person", entity_id=person_id,
+                           district_code=district_code, after={"fields": ["id_number", "phone"]})
+    return {"id": row["id"], "id_number": row["id_number"], "phone": row["phone"]}

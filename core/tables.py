@@ -1,0 +1,154 @@
+"""Core tables: identity, per-district module state, shared registry, audit log.
+
+Every row that belongs to a district carries `district_code`; queries scope by
+it from the request's principal, never from a client-supplied field.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+# --- districts ------------------------------------------------------------------------
+
+
+class DistrictModule(Table, tablename="district_module"):
+    """A runtime enable/disable of a module by a district admin (wins over the TOML file)."""
+
+    district_code = Varchar(length=6, index=True)
+    module = Varchar(length=64)
+    enabled = Boolean(default=False)
+    settings_json = Text(default="{}")
+    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_by = Varchar(length=64, default="")
+
+
+# --- shared registry ------------------------------------------------------------------
+
+
+class Community(Table, tablename="community"):
+    """A street (街道/乡镇) or community (社区/村) with its 12-digit statistical code."""
+
+    district_code = Varchar(length=6, index=True)
+    code = Varchar(length=12, unique=True)
+    name = Varchar(length=100)
+    kind = Varchar(length=16)  # street | community
+    parent_code = Varchar(length=12, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Organization(Table, tablename="organization"):
+    """A social organisation registered or filed in the district."""
+
+    district_code = Varchar(length=6, index=True)
+    uscc = Varchar(length=18, unique=True, null=True, default=None)
+    uscc_exception = Boolean(default=False)
+    name = Varchar(length=200)
+    legal_type = Varchar(length=32)
+    status = Varchar(length=32)
+    grade = Varchar(length=2, null=True, default=None)
+    registered_on = Date(null=True, default=None)
+    community_code = Varchar(length=12, null=True, default=None)
+    address = Varchar(length=200, default="")
+    contact_name = Varchar(length=50, default="")
+    contact_phone = Varchar(length=20, default="")
+    credit_status = Varchar(length=16, default="normal")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Person(Table, tablename="person"):
+    """A natural person every module can reference; the ID number is the natural key."""
+
+    district_code = Varchar(length=6, index=True)
+    name = Varchar(length=50)
+    id_number = Varchar(length=18, unique=True)
+    gender = Varchar(length=2)
+    birth_date = Date()
+    phone = Varchar(length=20, default="")
+    community_code = Varchar(length=12, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+# --- identity -------------------------------------------------------------------------
+
+
+class User(Table, tablename="sanshe_user"):
+    username = Varchar(length=64, unique=True)
+    display_name = Varchar(length=100, default="")
+    password_hash = Varchar(length=200)
+    active = Boolean(default=True)
+    failed_logins = Integer(default=0)
+    locked_until = Timestamptz(null=True, default=None)
+    last_login = Timestamptz(null=True, default=None)
+    person_id = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RoleGrant(Table, tablename="role_grant"):
+    """A role held by a user within a scope (city, district or organisation)."""
+
+    user = ForeignKey(references=User, index=True)
+    role = Varchar(length=64)
+    city_code = Varchar(length=6, null=True, default=None)
+    district_code = Varchar(length=6, null=True, default=None)
+    organization_id = Integer(null=True, default=None)
+
+
+class UserSession(Table, tablename="user_session"):
+    """A web session; the cookie carries a signed random token, the row its hash."""
+
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(references=User, index=True)
+    csrf_token = Varchar(length=64)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_seen = Timestamptz(default=TimestamptzNow())
+
+
+class ApiToken(Table, tablename="api_token"):
+    """A bearer token for machines; only its SHA-256 is stored."""
+
+    user = ForeignKey(references=User, index=True)
+    name = Varchar(length=100)
+    token_hash = Varchar(length=64, unique=True)
+    prefix = Varchar(length=12)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used = Timestamptz(null=True, default=None)
+    revoked = Boolean(default=False)
+
+
+# --- audit ----------------------------------------------------------------------------
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    """Append-only, hash-chained: hash = sha256(prev_hash + canonical event)."""
+
+    seq = Integer(unique=True)
+    at = Varchar(length=40)
+    actor = Varchar(length=64)
+    action = Varchar(length=64)
+    entity = Varchar(length=64)
+    entity_id = Varchar(length=64)
+    district_code = Varchar(length=6, null=True, default=None, index=True)
+    before = Text(default="null")
+    after = Text(default="null")
+    prev_hash = Varchar(length=64)
+    hash = Varchar(length=64)
+
+
+class AuditHead(Table, tablename="audit_head"):
+    """The newest event's seq and hash, so deleting the last events is detected too."""
+
+    seq = Integer(default=0)
+    hash = Varchar(length=64)

@@ -1,0 +1,131 @@
+"""A small plugin that proves the plugin contract without touching core: it adds
+a module (`example`), a table with its migration, routes, a permission and a
+role, a dataset, navigation, a widget, a search source and a supervision rule,
+and records every lifecycle call and event it receives (tests read `CALLS`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core import hookimpl
+from core.contrib import (
+    DashboardWidget,
+    Dataset,
+    DatasetColumn,
+    ModuleSpec,
+    NavItem,
+    Permission,
+    Role,
+    SearchDocuments,
+    SettingSpec,
+    SupervisionRule,
+)
+
+CALLS: list[tuple] = []
+
+
+@hookimpl
+def register_modules():
+    return [ModuleSpec("example", "示例模块", "Example module", "用于测试插件机制", settings=(
+        SettingSpec("greeting", str, "你好", "问候语"),
+        SettingSpec("max_notes", int, 10, "每个区县的便签上限", minimum=1, maximum=1000),
+    ))]
+
+
+@hookimpl
+def register_piccolo_apps():
+    return ["tests.example_plugin.piccolo_app"]
+
+
+@hookimpl
+def register_routes():
+    from tests.example_plugin.routes import ROUTES
+
+    return ROUTES
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("example.note.write", "写示例便签", roles=("district_admin", "platform_admin")),
+        Permission("example.note.read", "读示例便签", roles=("district_admin", "platform_admin", "supervisor")),
+    ]
+
+
+@hookimpl
+def register_roles():
+    return [Role("example_editor", "示例编辑", "Example editor", "district", ("example.note.write", "example.note.read"))]
+
+
+@hookimpl
+def register_nav_items():
+    return [NavItem("example", "示例便签", "Example notes", "/api/districts/{code}/example/notes",
+                    permission="example.note.read")]
+
+
+async def _note_count(district_code: str) -> int:
+    from tests.example_plugin.tables import Note
+
+    return await Note.count().where(Note.district_code == district_code)
+
+
+@hookimpl
+def register_dashboard_widgets():
+    return [DashboardWidget("example", "notes", "示例便签数", "Example notes", _note_count)]
+
+
+async def _dataset_rows(districts: list[str]):
+    from tests.example_plugin.tables import Note
+
+    for row in await Note.select().where(Note.district_code.is_in(districts)).order_by(Note.id):
+        yield row  # includes author_phone, which the dataset must never publish
+
+
+@hookimpl
+def register_datasets():
+    return [Dataset(
+        module="example", name="example-notes", title="示例便签", description="每条便签的文字（不含作者电话）",
+        columns=(DatasetColumn("id", "编号", "integer"), DatasetColumn("district_code", "区县代码"),
+                 DatasetColumn("text", "内容")),
+        rows=_dataset_rows,
+    )]
+
+
+@hookimpl
+def register_search_documents():
+    return [SearchDocuments("example", "example_notes", searchable=("text",), filterable=("district_code",))]
+
+
+@hookimpl
+def register_supervision_rules():
+    return [SupervisionRule("example", "example.empty_note", "便签内容为空", "low")]
+
+
+@hookimpl
+def register_template_dirs():
+    return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+async def startup(app):
+    CALLS.append(("startup", app is not None))
+
+
+@hookimpl
+async def load_demo(district):
+    CALLS.append(("load_demo", district.code))
+
+
+@hookimpl
+async def module_enabled(district_code, module, actor):
+    CALLS.append(("module_enabled", district_code, module, actor))
+
+
+@hookimpl
+async def module_disabled(district_code, module, actor):
+    CALLS.append(("module_disabled", district_code, module, actor))
+
+
+@hookimpl
+async def user_logged_in(user_id, username):
+    CALLS.append(("user_logged_in", username))

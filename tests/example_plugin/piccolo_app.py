@@ -1,0 +1,10 @@
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+APP_CONFIG = AppConfig(
+    app_name="example",
+    migrations_folder_path=Path(__file__).parent / "piccolo_migrations",
+    table_classes=table_finder(modules=["tests.example_plugin.tables"], exclude_imported=True),
+    migration_dependencies=["core.piccolo_app"],
+)
