@@ -31,7 +31,6 @@ def configure(settings: Settings) -> Engine:
             settings.sqlite_path,
         ):
             raise RuntimeError("database already configured with other settings in this process")
-        _settings = settings
         return _engine
     os.environ.setdefault("PICCOLO_CONF", "core.piccolo_conf")
     _settings = settings

@@ -45,9 +45,13 @@ ROLE_USERS = {
 }
 
 
-def run(coro):
-    """Run a coroutine from a sync test (each call gets its own event loop)."""
-    return asyncio.run(coro)
+def run(awaitable):
+    """Await a coroutine or a Piccolo query from a sync test (each call gets its own loop)."""
+
+    async def wait():
+        return await awaitable
+
+    return asyncio.run(wait())
 
 
 async def _reset_postgres() -> None:

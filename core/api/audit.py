@@ -40,21 +40,21 @@ class VerifyOut(msgspec.Struct):
     reason: str
 
 
-Filter = Annotated[str | None, Parameter(default=None, max_length=64)]
+Filter = Annotated[str | None, Parameter(max_length=64)]
 
 
 @get("/api/audit", opt={"permission": "audit.read"}, tags=["audit"], summary="Audit events, newest first")
 async def list_events(
     principal: Principal,
-    entity: Filter,
-    entity_id: Filter,
-    actor: Filter,
-    action: Filter,
-    district: Filter,
-    since: Annotated[str | None, Parameter(default=None, description="ISO time, inclusive")],
-    until: Annotated[str | None, Parameter(default=None, description="ISO time, exclusive")],
-    page: Annotated[int, Parameter(ge=1, default=1)],
-    per_page: Annotated[int, Parameter(ge=1, le=200, default=50)],
+    entity: Filter = None,
+    entity_id: Filter = None,
+    actor: Filter = None,
+    action: Filter = None,
+    district: Filter = None,
+    since: Annotated[str | None, Parameter(description="ISO time, inclusive")] = None,
+    until: Annotated[str | None, Parameter(description="ISO time, exclusive")] = None,
+    page: Annotated[int, Parameter(ge=1)] = 1,
+    per_page: Annotated[int, Parameter(ge=1, le=200)] = 50,
 ) -> AuditPage:
     where = []
     allowed = principal.districts_where("audit.read")

@@ -87,7 +87,7 @@ async def _json(ds: Dataset, districts: list[str]) -> AsyncIterator[bytes]:
 @get("/api/opendata/datasets/{name:str}", opt={"public": True}, tags=["opendata"],
      summary="Download a dataset (streamed)", media_type="text/csv")
 async def download(request: Request, name: str,
-                   format: Annotated[Literal["csv", "json"], Parameter(default="csv")]) -> Stream:
+                   format: Annotated[Literal["csv", "json"], Parameter(description="csv or json")] = "csv") -> Stream:
     ctx: AppContext = request.app.state.ctx
     ds = ctx.contributions.datasets.get(name)
     districts = await _districts_enabling(ctx, ds.module) if ds else []

@@ -14,9 +14,9 @@ from core.registry import schemas as s
 from core.registry import services
 from core.codes import mask_phone
 
-PageNo = Annotated[int, Parameter(ge=1, default=1, description="page number, from 1")]
-PerPage = Annotated[int, Parameter(ge=1, le=100, default=20, description="items per page (max 100)")]
-Q = Annotated[str | None, Parameter(max_length=50, default=None, description="name contains")]
+PageNo = Annotated[int, Parameter(ge=1, description="page number, from 1")]
+PerPage = Annotated[int, Parameter(ge=1, le=100, description="items per page (max 100)")]
+Q = Annotated[str | None, Parameter(max_length=50, description="name contains")]
 
 
 def _community(row: dict) -> s.Community:
@@ -42,9 +42,9 @@ class CommunityController(Controller):
     tags = ["registry"]
 
     @get("/", opt={"public": True}, summary="List streets and communities")
-    async def list(self, code: str, page: PageNo, per_page: PerPage, q: Q,
-                   kind: Annotated[str | None, Parameter(default=None, description="street|community")],
-                   parent_code: Annotated[str | None, Parameter(default=None)]) -> s.CommunityPage:
+    async def list(self, code: str, page: PageNo = 1, per_page: PerPage = 20, q: Q = None,
+                   kind: Annotated[str | None, Parameter(description="street|community")] = None,
+                   parent_code: Annotated[str | None, Parameter()] = None) -> s.CommunityPage:
         found = await services.list_communities(code, kind=kind, parent_code=parent_code, q=q, page=page,
                                                 per_page=per_page)
         return s.CommunityPage(total=found.total, page=page, per_page=per_page, items=[_community(r) for r in found.rows])
@@ -71,10 +71,10 @@ class OrganizationController(Controller):
     tags = ["registry"]
 
     @get("/", opt={"public": True}, summary="List social organisations")
-    async def list(self, code: str, page: PageNo, per_page: PerPage, q: Q,
-                   legal_type: Annotated[str | None, Parameter(default=None)],
-                   status: Annotated[str | None, Parameter(default=None)],
-                   grade: Annotated[str | None, Parameter(default=None)]) -> s.OrganizationPage:
+    async def list(self, code: str, page: PageNo = 1, per_page: PerPage = 20, q: Q = None,
+                   legal_type: Annotated[str | None, Parameter()] = None,
+                   status: Annotated[str | None, Parameter()] = None,
+                   grade: Annotated[str | None, Parameter()] = None) -> s.OrganizationPage:
         found = await services.list_organizations(code, legal_type=legal_type, status=status, grade=grade, q=q,
                                                   page=page, per_page=per_page)
         return s.OrganizationPage(total=found.total, page=page, per_page=per_page,
@@ -103,9 +103,9 @@ class PersonController(Controller):
     tags = ["registry"]
 
     @get("/", opt={"permission": "registry.person.read"}, summary="List persons (masked)")
-    async def list(self, code: str, page: PageNo, per_page: PerPage, q: Q,
-                   community_code: Annotated[str | None, Parameter(default=None)],
-                   gender: Annotated[str | None, Parameter(default=None, description="男|女")]) -> s.PersonPage:
+    async def list(self, code: str, page: PageNo = 1, per_page: PerPage = 20, q: Q = None,
+                   community_code: Annotated[str | None, Parameter()] = None,
+                   gender: Annotated[str | None, Parameter(description="男|女")] = None) -> s.PersonPage:
         found = await services.list_persons(code, community_code=community_code, gender=gender, q=q, page=page,
                                             per_page=per_page)
         return s.PersonPage(total=found.total, page=page, per_page=per_page,
