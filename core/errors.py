@@ -6,6 +6,7 @@ Messages are Chinese for end users; `code` is a stable machine code.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -44,13 +45,22 @@ _DETAILS = {401: "请先登录", 403: "没有权限执行此操作", 404: "请�
             413: "请求内容过大"}
 
 
+_NAMED_FIELD = re.compile(r"(?:unknown field|missing required field) `([^`]+)`")
+_AT_PATH = re.compile(r" - at `\$\.([^`]+)`")
+
+
 def _field_errors(exc: ValidationException) -> list[dict[str, str]]:
+    """Name the offending field itself (msgspec reports `data` plus a path in the text)."""
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            key = item.get("key") or item.get("source") or "body"
+            key = str(item.get("key") or item.get("source") or "body")
             message = str(item.get("message", ""))
-            errors.append({"field": str(key), "message": _translate(message)})
+            if found := _AT_PATH.search(message):
+                key, message = found.group(1), message[: found.start()]
+            elif found := _NAMED_FIELD.search(message):
+                key = found.group(1)
+            errors.append({"field": key, "message": _translate(message)})
     return errors
 
 
@@ -69,6 +79,9 @@ def _translate(message: str) -> str:
         ("Expected `str` matching regex", "格式不符合"),
         ("Invalid enum value", "取值无效"),
         ("JSON is malformed", "JSON 格式错误"),
+        ("Input data was truncated", "JSON 格式错误：内容不完整"),
+        ("Expected `int` <=", "应为整数且不大于"),
+        ("Expected `int` >=", "应为整数且不小于"),
     )
     for english, chinese in replacements:
         if english in message:
@@ -92,6 +105,9 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response[Any
         errors = _field_errors(exc)
         detail = "请求格式错误" if any("JSON" in e["message"] for e in errors) else "提交的数据有误"
         body = {"detail": detail, "code": "invalid", "errors": errors}
+    elif status == 400 and exc.detail and ("truncated" in exc.detail or "malformed" in exc.detail):
+        body = {"detail": "请求格式错误：JSON 无法解析", "code": "invalid_json",
+                "errors": [{"field": "body", "message": _translate(exc.detail)}]}
     else:
         detail = exc.detail if exc.detail and exc.detail not in {"Not Found", "Forbidden"} else ""
         body = {"detail": detail or _DETAILS.get(status, "请求出错"), "code": _CODES.get(status, "error"), "errors": []}

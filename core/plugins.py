@@ -38,7 +38,10 @@ def build_plugin_manager(settings: Settings) -> pluggy.PluginManager:
     pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     pm.check_pending()
     if settings.trace_hooks:
-        pm.trace.root.setwriter(lambda message: log.info(message.rstrip()))
+        if not log.handlers:
+            log.addHandler(logging.StreamHandler())
+        log.setLevel(logging.INFO)
+        pm.trace.root.setwriter(lambda message: log.info("hook: %s", message.rstrip()))
         pm.enable_tracing()
     return pm
 

@@ -1,0 +1,230 @@
+"""The plugin contract, proved with tests/example_plugin (which touches no core
+file): a table and migration, routes, a permission and a role, a dataset, nav,
+a widget, a search source, a supervision rule, lifecycle calls and events.
+Every hookspec has a `test_hook_<name>` here (checked by a meta-test)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core import hookspecs
+from core.context import build_context
+from core.modules import enabled_modules
+from core.settings import load_settings
+from core.tables import AuditEvent, DistrictModule
+from tests.conftest import OTHER, OWN, bearer, login, run
+from tests.example_plugin import CALLS
+
+HOOK_NAMES = sorted(name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "sanshe_spec"))
+
+
+def test_every_hookspec_has_a_test_and_a_docstring():
+    tests = Path(__file__).parent.parent.rglob("test_*.py")
+    source = "\n".join(p.read_text(encoding="utf-8") for p in tests)
+    assert len(HOOK_NAMES) >= 15
+    missing = [name for name in HOOK_NAMES if f"def test_hook_{name}(" not in source]
+    assert missing == []
+    assert all((getattr(hookspecs, name).__doc__ or "").strip() for name in HOOK_NAMES)
+
+
+def sanshe(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "core.cli", *args], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def example_enabled(client, tokens):
+    """Enable the example module in OWN only, and put things back afterwards."""
+    admin = bearer(tokens["district_admin"])
+    platform = bearer(tokens["platform_admin"])
+    assert client.put(f"/api/districts/{OWN}/modules/example", json={"enabled": True, "settings": {"max_notes": 10}},
+                      headers=admin).status_code == 200
+    client.put(f"/api/districts/{OTHER}/modules/example", json={"enabled": False}, headers=platform)
+    yield admin
+    client.put(f"/api/districts/{OWN}/modules/example", json={"enabled": False}, headers=admin)
+
+
+def test_hook_register_modules(ctx):
+    spec = ctx.contributions.modules["example"]
+    assert spec.label == "示例模块" and [s.name for s in spec.settings] == ["greeting", "max_notes"]
+
+
+def test_hook_register_piccolo_apps(example_enabled, client):
+    # The table exists because its migration ran with core's.
+    created = client.post(f"/api/districts/{OWN}/example/notes", json={"text": "第一条"}, headers=example_enabled)
+    assert created.status_code == 201, created.text
+    listed = client.get(f"/api/districts/{OWN}/example/notes", headers=example_enabled).json()
+    assert "第一条" in [n["text"] for n in listed]
+
+
+def test_hook_register_routes(app, example_enabled, client):
+    paths = {route.path for route in app.routes}
+    assert "/api/districts/{code:str}/example/notes" in paths
+    page = client.get(f"/districts/{OWN}/example")
+    assert page.status_code == 200 and "你好" in page.text
+
+
+def test_hook_register_permissions(ctx, example_enabled, client, tokens):
+    assert "example.note.write" in ctx.contributions.permissions
+    assert "example.note.write" in ctx.contributions.role_permissions["district_admin"]
+    refused = client.post(f"/api/districts/{OWN}/example/notes", json={"text": "x"}, headers=bearer(tokens["resident"]))
+    assert refused.status_code == 403
+
+
+def test_hook_register_roles(ctx, example_enabled, client):
+    from core.identity import ensure_user
+
+    assert ctx.contributions.roles["example_editor"].scope == "district"
+    run(ensure_user("example-editor", "editor-pass-1", [{"role": "example_editor", "district_code": OWN}],
+                    fast_hash=True))
+    login(client, "example-editor", "editor-pass-1")
+    assert client.post(f"/api/districts/{OWN}/example/notes", json={"text": "编辑写的"}).status_code == 201
+    # The role is district-scoped: not in the other district, and no core permission came with it.
+    assert client.get(f"/api/districts/{OWN}/persons").status_code == 403
+
+
+def test_hook_register_nav_items(example_enabled, client, tokens):
+    login(client, f"{OWN}-admin")
+    assert "示例便签" in client.get(f"/districts/{OWN}").text
+    assert "示例便签" not in client.get(f"/districts/{OTHER}").text  # not enabled there
+
+
+def test_hook_register_dashboard_widgets(example_enabled, client):
+    client.post(f"/api/districts/{OWN}/example/notes", json={"text": "计数"}, headers=example_enabled)
+    count = len(client.get(f"/api/districts/{OWN}/example/notes", headers=example_enabled).json())
+    page = client.get(f"/districts/{OWN}").text
+    assert "示例便签数" in page and f'<div class="value">{count}</div>' in page
+
+
+def test_hook_register_datasets(example_enabled, client):
+    client.post(f"/api/districts/{OWN}/example/notes", json={"text": "公开内容", "author_phone": "13955556666"},
+                headers=example_enabled)
+    listed = {d["name"]: d for d in client.get("/api/opendata/datasets").json()}
+    assert listed["example-notes"]["districts"] == [OWN]
+    download = client.get("/api/opendata/datasets/example-notes?format=csv")
+    assert download.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0] == ["编号", "区县代码", "内容"]
+    assert any(r[2] == "公开内容" for r in rows[1:])
+    as_json = client.get("/api/opendata/datasets/example-notes?format=json").json()
+    assert all(set(r) == {"id", "district_code", "text"} for r in as_json)
+    assert "13955556666" not in download.text and "13955556666" not in str(as_json)
+
+
+def test_hook_register_search_documents(ctx):
+    sources = [s for s in ctx.contributions.search_documents if s.module == "example"]
+    assert [(s.index, s.searchable) for s in sources] == [("example_notes", ("text",))]
+
+
+def test_hook_register_supervision_rules(ctx):
+    assert [r.name for r in ctx.contributions.supervision_rules if r.module == "example"] == ["example.empty_note"]
+
+
+def test_hook_register_template_dirs(ctx):
+    assert any((Path(d) / "example" / "notes.html").is_file() for d in ctx.contributions.template_dirs)
+
+
+def test_hook_startup(client):
+    assert ("startup", True) in CALLS
+
+
+def test_hook_load_demo(ctx):
+    assert ("load_demo", OWN) in CALLS and ("load_demo", OTHER) in CALLS
+
+
+def test_hook_module_enabled(example_enabled):
+    assert ("module_enabled", OWN, "example", f"{OWN}-admin") in CALLS
+
+
+def test_hook_module_disabled(client, tokens):
+    admin = bearer(tokens["district_admin"])
+    client.put(f"/api/districts/{OWN}/modules/example", json={"enabled": True}, headers=admin)
+    client.put(f"/api/districts/{OWN}/modules/example", json={"enabled": False}, headers=admin)
+    assert ("module_disabled", OWN, "example", f"{OWN}-admin") in CALLS
+
+
+def test_hook_user_logged_in(client):
+    login(client, f"{OWN}-resident")
+    assert ("user_logged_in", f"{OWN}-resident") in CALLS
+
+
+def test_a_disabled_module_answers_404_naming_module_and_district(client, tokens):
+    admin = bearer(tokens["district_admin"])
+    client.put(f"/api/districts/{OWN}/modules/example", json={"enabled": False}, headers=admin)
+    response = client.get(f"/api/districts/{OWN}/example/notes", headers=admin)
+    assert response.status_code == 404
+    assert response.json()["code"] == "module_not_enabled"
+    assert "武陵区" in response.json()["detail"] and "example" in response.json()["detail"]
+
+
+def test_switching_a_module_is_audited_and_survives_restart(example_enabled, client):
+    event = run(AuditEvent.select().where(
+        (AuditEvent.entity == "district_module") & (AuditEvent.district_code == OWN)).order_by(
+        AuditEvent.seq, ascending=False).first())
+    assert (event["action"], event["entity_id"], event["district_code"]) == ("enable_module", "example", OWN)
+    fresh = build_context(load_settings())  # a new process would build exactly this
+    assert "example" in run(enabled_modules(fresh, OWN))
+    assert "example" not in run(enabled_modules(fresh, OTHER))
+    listed = {d["code"]: d for d in client.get("/api/districts").json()}
+    assert [m["name"] for m in listed[OWN]["modules"]] == ["example"]
+    assert run(DistrictModule.exists().where((DistrictModule.district_code == OWN) & (DistrictModule.enabled == True)))  # noqa: E712
+
+
+def test_module_settings_are_validated_when_enabling(client, tokens):
+    admin = bearer(tokens["district_admin"])
+    before = run(AuditEvent.count())
+    bad = client.put(f"/api/districts/{OWN}/modules/example", headers=admin,
+                     json={"enabled": True, "settings": {"max_notes": 0, "colour": "red", "greeting": 5}})
+    assert bad.status_code == 422
+    fields = {e["field"] for e in bad.json()["errors"]}
+    assert fields == {"settings.max_notes", "settings.colour", "settings.greeting"}
+    assert run(AuditEvent.count()) == before
+    unknown = client.put(f"/api/districts/{OWN}/modules/nosuch", json={"enabled": True}, headers=admin)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "unknown_module"
+
+
+def test_module_settings_limit_behaviour(example_enabled, client):
+    client.put(f"/api/districts/{OWN}/modules/example", json={"enabled": True, "settings": {"max_notes": 1}},
+               headers=example_enabled)
+    for _ in range(2):
+        last = client.post(f"/api/districts/{OWN}/example/notes", json={"text": "满"}, headers=example_enabled)
+    assert last.status_code == 409 and last.json()["code"] == "limit_reached"
+
+
+def test_sanshe_plugins_lists_plugins_and_enabling_districts(example_enabled):
+    result = sanshe("plugins")
+    assert result.returncode == 0, result.stderr
+    assert "tests.example_plugin" in result.stdout
+    line = next(l for l in result.stdout.splitlines() if l.strip().startswith("example"))
+    assert OWN in line and OTHER not in line
+
+
+def test_trace_hooks_logs_every_hook_call():
+    result = sanshe("plugins", SANSHE_TRACE_HOOKS="1")
+    assert result.returncode == 0
+    for hook in ("register_modules", "register_routes", "register_permissions"):
+        assert f"hook:   {hook} [hook]" in result.stderr
+        assert f"hook:   finish {hook} -->" in result.stderr
+
+
+def test_third_party_plugins_load_through_the_entry_point_group(tmp_path):
+    package = tmp_path / "sanshe_thirdparty_demo"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from core import hookimpl\nfrom core.contrib import ModuleSpec\n\n"
+        "@hookimpl\ndef register_modules():\n    return [ModuleSpec('thirdparty', '第三方', 'Third party')]\n",
+        encoding="utf-8")
+    dist = tmp_path / "sanshe_thirdparty_demo-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: sanshe-thirdparty-demo\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[sanshe.plugins]\ndemo = sanshe_thirdparty_demo\n")
+    result = sanshe("plugins", PYTHONPATH=f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    assert result.returncode == 0, result.stderr
+    assert "thirdparty" in result.stdout and "第三方" in result.stdout
