@@ -22,6 +22,7 @@ os.environ["SANSHE_SECRET_KEY"] = "test-secret-key-0123456789abcdef-0123456789"
 os.environ["SANSHE_ARGON2_FAST"] = "1"
 os.environ["SANSHE_DB_POOL"] = "0"
 os.environ["SANSHE_EXTRA_PLUGINS"] = "tests.example_plugin"
+os.environ["PICCOLO_CONF"] = "core.piccolo_conf"
 os.environ.pop("SANSHE_CONFIG_DIR", None)
 os.environ.pop("SANSHE_TRACE_HOOKS", None)
 

@@ -1,0 +1,53 @@
+"""The web shell, server-rendered: overview, login form, district home, language."""
+
+from __future__ import annotations
+
+from tests.conftest import OWN, PASSWORD
+
+
+def test_city_overview_lists_districts_in_chinese(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert '<html lang="zh-CN">' in page.text
+    assert "常德市" in page.text and "武陵区" in page.text and "鼎城区" in page.text
+    assert "1,350,000" in page.text  # the city's population, summed from its districts
+    assert 'name="viewport"' in page.text
+
+
+def test_english_is_one_click_away(client):
+    switched = client.get("/lang/en", headers={"referer": "http://testserver.local/"}, follow_redirects=False)
+    assert switched.status_code == 303 and "sanshe_lang=en" in switched.headers["set-cookie"]
+    page = client.get("/")
+    assert '<html lang="en">' in page.text and "Wuling District" in page.text and "Log in" in page.text
+
+
+def test_login_form_redirects_to_the_users_district_and_shows_module_admin(client):
+    response = client.post("/login", data={"username": f"{OWN}-admin", "password": PASSWORD}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"/districts/{OWN}"
+    home = client.get(f"/districts/{OWN}")
+    assert "常德市 武陵区" in home.text and 'data-testid="module-admin"' in home.text
+
+
+def test_login_form_errors_are_shown_in_chinese(client):
+    response = client.post("/login", data={"username": f"{OWN}-admin", "password": "wrong"})
+    assert response.status_code == 401 and "用户名或密码错误" in response.text
+
+
+def test_login_never_redirects_off_site(client):
+    response = client.post("/login", data={"username": f"{OWN}-org", "password": PASSWORD,
+                                           "next": "//evil.example/"}, follow_redirects=False)
+    assert response.headers["location"] == f"/districts/{OWN}"
+
+
+def test_logout_form_needs_the_csrf_field(client):
+    client.post("/login", data={"username": f"{OWN}-admin", "password": PASSWORD})
+    home = client.get(f"/districts/{OWN}").text
+    csrf = home.split('name="_csrf" value="')[1].split('"')[0]
+    assert client.post("/logout", data={"_csrf": "forged"}).status_code == 403
+    assert client.post("/logout", data={"_csrf": csrf}, follow_redirects=False).status_code == 303
+    assert client.get("/api/me").status_code == 401
+
+
+def test_pages_needing_login_redirect_browsers_to_the_login_form(client):
+    response = client.post("/logout", headers={"accept": "text/html"}, follow_redirects=False)
+    assert response.status_code in (302, 303) and response.headers["location"].startswith("/login")

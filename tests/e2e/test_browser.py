@@ -1,0 +1,94 @@
+"""A real browser (Debian's Chromium, driven by Playwright) against the app served
+by `sanshe serve` on a free local port: log in as a district admin, see the
+district home in Chinese, switch to English."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import OWN, PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(ctx):
+    """`sanshe serve` in a subprocess on the test database; stopped afterwards."""
+    port = _free_port()
+    log = Path(os.environ["SANSHE_DATA_DIR"]) / "e2e-server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
+                                   env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"server did not start:\n{log.read_text()}")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing at /usr/bin/chromium: CI must install Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium fonts-noto-cjk); ./dev test installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                           "--disable-component-update", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+def test_district_admin_logs_in_and_sees_the_district_home_in_chinese(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page.goto(f"{server}/")
+    page.click("[data-testid=login-link]")
+    page.fill("input[name=username]", f"{OWN}-admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{server}/districts/{OWN}")
+    assert page.locator("[data-testid=district-name]").inner_text() == "常德市 武陵区"
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert "已启用模块" in page.content() and "模块管理" in page.content()
+    assert page.locator("[data-testid=who]").inner_text() == "武陵区管理员"
+    page.screenshot(path=str(Path(os.environ["SANSHE_DATA_DIR"]) / "e2e-district-home.png"), full_page=True)
+    page.click("[data-testid=lang-switch]")
+    page.wait_for_load_state()
+    assert "Enabled modules" in page.content() and "Wuling District" in page.content()
+
+
+def test_wrong_password_shows_the_error_in_the_page(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/login")
+    page.fill("input[name=username]", f"{OWN}-admin")
+    page.fill("input[name=password]", "wrong-password")
+    page.click("[data-testid=login-submit]")
+    assert page.locator("[data-testid=login-error]").inner_text() == "用户名或密码错误"
