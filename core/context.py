@@ -29,10 +29,10 @@ class AppContext:
 
 def build_context(settings: Settings) -> AppContext:
     """Configure the database, load plugins and districts; raise SettingsError when they disagree."""
-    db.configure(settings)
     pm = build_plugin_manager(settings)
     contributions = collect(pm)
     districts = load_districts(settings.districts_dir)
     for district in districts.values():
         validate_district_modules(district, contributions)
+    db.configure(settings)  # last: a configuration error never half-configures the process
     return AppContext(settings, pm, contributions, districts)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from core import db
 from core.codes import make_id_number, make_uscc
 from core.context import AppContext
 from core.identity import ensure_user
@@ -111,9 +112,10 @@ async def load_users(ctx: AppContext, password: str, fast_hash: bool = False) ->
 async def load_demo(ctx: AppContext, password: str | None, fast_hash: bool = False) -> str:
     """Load everything (idempotent); return the password the demo users have."""
     password = password or secrets.token_urlsafe(9)
-    for code in ctx.districts:
-        await load_registry(ctx, code)
-    await load_users(ctx, password, fast_hash)
+    async with db.write_transaction():  # one transaction: all or nothing, and one connection
+        for code in ctx.districts:
+            await load_registry(ctx, code)
+        await load_users(ctx, password, fast_hash)
     for district in ctx.districts.values():
         await call_async(ctx.pm.hook.load_demo, district=district)
     return password

@@ -20,6 +20,8 @@ KEY = "k" * 40
 
 def env(**extra) -> dict[str, str]:
     base = {"SANSHE_SECRET_KEY": KEY, "SANSHE_DATA_DIR": os.environ["SANSHE_DATA_DIR"]}
+    if os.environ.get("DATABASE_URL"):
+        base["DATABASE_URL"] = os.environ["DATABASE_URL"]
     return {**base, **extra}
 
 
