@@ -64,8 +64,7 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
         raise ApiError(404, f"{name}（{code}）未启用“{label}”模块（{module}）", "module_not_enabled")
     kind, permission = declared_access(handler)
     if kind == "public":
-        await _check_csrf(connection, principal)
-        return
+        return  # public writes (logging in) act for nobody's session, so they need no CSRF token
     if not principal.is_authenticated:
         raise ApiError(401, "请先登录", "not_authenticated")
     await _check_csrf(connection, principal)

@@ -23,6 +23,14 @@ def test_login_sets_a_signed_httponly_samesite_cookie(client):
                             "district_code": OWN, "organization_id": None}]
 
 
+def test_logging_in_again_while_logged_in_works(client):
+    login(client, f"{OWN}-admin")
+    del client.headers["X-CSRF-Token"]
+    again = client.post("/api/auth/login", json={"username": f"{OWN}-supervisor", "password": PASSWORD})
+    assert again.status_code == 200
+    assert client.get("/api/me").json()["username"] == f"{OWN}-supervisor"
+
+
 def test_a_tampered_cookie_is_anonymous(client):
     login(client, f"{OWN}-admin")
     value = client.cookies[SESSION_COOKIE]
