@@ -3,6 +3,7 @@ core's own routes included (core.builtin is an essential plugin)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from litestar import Litestar, Request, Router
@@ -22,6 +23,9 @@ from core.context import AppContext, build_context
 from core.errors import http_exception_handler, internal_error_handler
 from core.plugins import call_async
 from core.settings import Settings
+from search_index import get_backend
+from search_index.base import SearchError
+from search_index.indexer import OutboxWorker, ensure_indexes
 
 WEB_DIR = Path(__file__).parent / "web"
 
@@ -36,11 +40,21 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
         assert settings is not None, "create_app needs settings or a context"
         ctx = build_context(settings)
 
+    backend = get_backend(ctx.settings)
+    worker = OutboxWorker(ctx.contributions, backend)
+
     async def on_startup(app: Litestar) -> None:
         await db.start_pool()
+        try:
+            await ensure_indexes(ctx.contributions, backend)
+        except SearchError as exc:  # the app still serves; /healthz reports the search backend
+            logging.getLogger("sanshe.search").error("search indexes not ready: %s", exc)
+        worker.start()
+        worker.kick()
         await call_async(ctx.pm.hook.startup, app=app)
 
     async def on_shutdown(app: Litestar) -> None:
+        await worker.stop()
         await db.close_pool()
 
     template_dirs = [WEB_DIR / "templates", *ctx.contributions.template_dirs]
@@ -63,5 +77,5 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
             openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}),
         ),
         request_max_body_size=ctx.settings.max_body_bytes,
-        state=State({"ctx": ctx}),
+        state=State({"ctx": ctx, "search": backend, "indexer": worker}),
     )

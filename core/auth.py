@@ -75,6 +75,18 @@ class Principal:
                 codes.add(g.district_code)
         return codes
 
+    def organization_limit(self, permission: str, district_code: str) -> set[int] | None:
+        """None when the permission holds district-wide; else the organisations it is limited to."""
+        limited: set[int] = set()
+        for g in self.grants:
+            if permission not in self.permissions_by_role.get(g.role, ()) or not self.covers(g, district_code):
+                continue
+            if g.scope != "organization":
+                return None
+            if g.organization_id is not None:
+                limited.add(g.organization_id)
+        return limited
+
     def organizations(self) -> set[int]:
         return {g.organization_id for g in self.grants if g.organization_id is not None}
 

@@ -86,11 +86,18 @@ def cmd_demo(args) -> None:
     password = _demo_password(settings)
 
     async def prepare():
+        from search_index import get_backend
+        from search_index.indexer import drain, ensure_indexes
+
         await db.migrate()
         await load_demo(ctx, password, fast_hash=settings.argon2_fast)
+        backend = get_backend(settings)
+        await ensure_indexes(ctx.contributions, backend)
+        return await drain(ctx.contributions, backend)
 
-    asyncio.run(prepare())
+    indexed = asyncio.run(prepare())
     codes = list(ctx.districts)
+    print(f"Search index updated ({indexed} changes applied).")
     print("Demo data loaded. Users: admin, city-admin, and per district "
           f"<code>-admin|-supervisor|-org|-worker|-resident for {', '.join(codes)}")
     print(f"Demo password: {password}")
@@ -119,6 +126,30 @@ def cmd_plugins(args) -> None:
     for name, spec in ctx.contributions.modules.items():
         districts = [code for code, names in enabled.items() if name in names]
         print(f"  {name:<16} {spec.label:<12} enabled in: {', '.join(districts) or '-'}")
+
+
+def cmd_reindex(args) -> None:
+    """Rebuild every search index from the database, with a progress bar."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from search_index import get_backend
+    from search_index.indexer import reindex, sources
+
+    settings = _settings(need_secret=False)
+    ctx = _context(settings)
+    backend = get_backend(settings)
+
+    async def run():
+        totals = {}
+        for index, source in sources(ctx.contributions).items():
+            totals[index] = sum([1 async for _ in source.documents(None)])
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+            tasks = {index: bar.add_task(f"重建索引 {index}", total=total) for index, total in totals.items()}
+            return await reindex(ctx.contributions, backend, lambda index, n: bar.advance(tasks[index], n))
+
+    counts = asyncio.run(run())
+    for index, count in counts.items():
+        print(f"{index}: {count} documents indexed")
 
 
 def cmd_audit_verify(args) -> None:
@@ -180,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "demo":
             p.add_argument("--no-serve", action="store_true", help="load the data and exit")
         p.set_defaults(func=func)
+    sub.add_parser("reindex", help="rebuild the search indexes from the database").set_defaults(func=cmd_reindex)
     sub.add_parser("plugins", help="installed plugins and the districts enabling each").set_defaults(func=cmd_plugins)
     audit = sub.add_parser("audit", help="audit log tools").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check the hash chain").set_defaults(func=cmd_audit_verify)

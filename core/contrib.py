@@ -6,7 +6,7 @@ internals; core collects them into a `Contributions` object at start-up.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,7 +95,12 @@ class DatasetColumn:
 
 @dataclass(frozen=True)
 class Dataset:
-    """An open dataset: only `columns` ever leave; `rows(districts)` yields dicts."""
+    """An open dataset: only `columns` ever leave; `rows(districts)` yields dicts.
+
+    `count(districts)` and `updated(districts)` (awaitables: row count and the
+    newest change as a datetime, or None) feed the portal's catalogue; when a
+    plugin gives none, the portal counts rows and shows no update time.
+    """
 
     module: str
     name: str
@@ -104,17 +109,27 @@ class Dataset:
     columns: tuple[DatasetColumn, ...]
     rows: Callable[[list[str]], AsyncIterator[dict]]
     licence: str = "CC-BY-4.0"
+    count: Callable[[list[str]], Awaitable[int]] | None = None
+    updated: Callable[[list[str]], Awaitable[Any]] | None = None
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class SearchDocuments:
-    """A source of search documents: index name, fields, and an async iterator of docs."""
+    """A source of search documents for one index.
+
+    `spec` is a search_index.IndexSpec. `documents(ids)` yields the current
+    documents for those ids (all documents when ids is None); an id it does not
+    yield is removed from the index (deleted or no longer public).
+    """
 
     module: str
-    index: str
-    searchable: tuple[str, ...]
-    filterable: tuple[str, ...] = ()
-    documents: Callable[[], AsyncIterator[dict]] | None = None
+    spec: Any
+    documents: Callable[[list[str] | None], AsyncIterator[dict]] | None = None
+
+    @property
+    def index(self) -> str:
+        return self.spec.name
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Core's route handlers, contributed through core.builtin's register_routes."""
 
-from core.api import audit, auth, districts, opendata, system
+from core import opendata
+from core.api import audit, auth, districts, system
 from core.registry import routes as registry
 from core.web import pages
 

@@ -152,3 +152,15 @@ class AuditHead(Table, tablename="audit_head"):
 
     seq = Integer(default=0)
     hash = Varchar(length=64)
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+class SearchOutbox(Table, tablename="search_outbox"):
+    """A document to refresh in the search index, written in the same transaction as
+    the change; the indexer applies it and only then deletes the row."""
+
+    index_name = Varchar(length=64, index=True)
+    doc_id = Varchar(length=64)
+    created_at = Timestamptz(default=TimestamptzNow())

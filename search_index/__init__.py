@@ -1,33 +1,57 @@
 """Search backends behind one interface (see issue 3): an embedded default that
-needs no server, and Meilisearch for production. This module chooses the
-backend from the settings and reports its health."""
+needs no server (`search_index.embedded`, tantivy), and Meilisearch for
+production (`search_index.meili`). This module chooses the backend from the
+settings and reports its health."""
 
 from __future__ import annotations
 
-import os
+import threading
+from pathlib import Path
 
 from core.settings import Settings
 
+from .base import Backend, Hit, IndexSpec, SearchError, SearchQuery, SearchResult
 
-def index_dir(settings: Settings):
+__all__ = [
+    "Backend", "Hit", "IndexSpec", "SearchError", "SearchQuery", "SearchResult",
+    "backend_status", "get_backend", "index_dir",
+]
+
+_backends: dict[tuple, Backend] = {}
+_backends_lock = threading.Lock()
+
+
+def index_dir(settings: Settings) -> Path:
     return settings.data_dir / "search"
+
+
+def get_backend(settings: Settings) -> Backend:
+    """The configured backend, one per index folder (embedded) or server (Meilisearch)
+    in a process, so open indexes and known index specs are shared."""
+    if settings.search_backend == "meilisearch":
+        if not settings.meilisearch_url:
+            raise SearchError("MEILISEARCH_URL is not set but the search backend is 'meilisearch'")
+        key: tuple = ("meilisearch", settings.meilisearch_url, settings.meilisearch_key)
+    else:
+        key = ("embedded", index_dir(settings).resolve())
+    with _backends_lock:
+        backend = _backends.get(key)
+        if backend is None:
+            if key[0] == "meilisearch":
+                from .meili import MeilisearchBackend
+
+                backend = MeilisearchBackend(settings.meilisearch_url, settings.meilisearch_key)
+            else:
+                from .embedded import EmbeddedBackend
+
+                backend = EmbeddedBackend(key[1])
+            _backends[key] = backend
+        return backend
 
 
 def backend_status(settings: Settings) -> dict:
     """{'backend': name, 'status': 'ok' | 'error: …'} without raising."""
-    if settings.search_backend == "meilisearch":
-        import meilisearch
-
-        try:
-            client = meilisearch.Client(settings.meilisearch_url, settings.meilisearch_key, timeout=2)
-            healthy = client.health().get("status") == "available"
-            return {"backend": "meilisearch", "status": "ok" if healthy else "error: not available"}
-        except Exception as exc:  # noqa: BLE001 - reported, not raised
-            return {"backend": "meilisearch", "status": f"error: {exc.__class__.__name__}"}
-    directory = index_dir(settings)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        writable = os.access(directory, os.W_OK)
-    except OSError as exc:
-        return {"backend": "embedded", "status": f"error: {exc.strerror}"}
-    return {"backend": "embedded", "status": "ok" if writable else "error: index folder not writable"}
+        return get_backend(settings).health()
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return {"backend": settings.search_backend, "status": f"error: {exc}"}

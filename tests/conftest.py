@@ -70,7 +70,18 @@ def ctx() -> AppContext:
         run(_reset_postgres())
     run(db.migrate())
     run(load_demo(context, PASSWORD, fast_hash=True))
+    index_now(context)
     return context
+
+
+def index_now(context: AppContext) -> int:
+    """Apply the search outbox now (the app's worker would do it within seconds)."""
+    from search_index import get_backend
+    from search_index.indexer import drain, ensure_indexes
+
+    backend = get_backend(context.settings)
+    run(ensure_indexes(context.contributions, backend))
+    return run(drain(context.contributions, backend))
 
 
 @pytest.fixture(scope="session")

@@ -40,6 +40,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login_title": ("登录三社联动信息系统", "Log in to Sanshe"),
     "login_hint": ("请使用区县分配的账号登录", "Use the account your district gave you"),
     "saved": ("已保存", "Saved"),
+    # open-data portal
+    "open_data_title": ("三社联动开放数据", "Sanshe open data"),
+    "open_data_intro": ("以下数据集由启用相应模块的区县公开，可自由下载使用；身份证号、手机号等个人信息一律不公开。",
+                        "These datasets are published by the districts that enable their modules and are free "
+                        "to reuse; personal data such as ID numbers and phone numbers is never published."),
+    "open_data_empty": ("暂无公开的数据集。区县启用相关模块后，其数据集会在此公开。",
+                        "No datasets are published yet. A district's datasets appear here once it enables "
+                        "their modules."),
+    "open_data_machine": ("机器可读目录", "Machine-readable catalogue"),
+    "dataset_licence": ("许可协议", "Licence"),
+    "dataset_updated": ("更新时间", "Updated"),
+    "dataset_updated_unknown": ("未注明", "Not stated"),
+    "dataset_rows": ("记录数", "Rows"),
+    "dataset_rows_unit": ("条", "rows"),
+    "dataset_districts": ("覆盖区县", "Districts"),
+    "dataset_columns": ("字段", "Columns"),
+    "dataset_download": ("下载", "Download"),
 }
 
 

@@ -74,12 +74,23 @@ def module_enabled_everywhere(app, tokens):
     """Modules a route needs are enabled in both districts, so the matrix tests access, not enablement."""
     from litestar.testing import TestClient
 
+    from core.modules import enabled_modules
+    from tests.conftest import run
+
+    ctx = app.state.ctx
+    before = {code: run(enabled_modules(ctx, code)) for code in (OWN, OTHER)}
+    admin = bearer(tokens["platform_admin"])
     with TestClient(app=app) as c:
-        for name in app.state.ctx.contributions.modules:
+        for name in ctx.contributions.modules:
             for code in (OWN, OTHER):
-                r = c.put(f"/api/districts/{code}/modules/{name}", json={"enabled": True},
-                          headers=bearer(tokens["platform_admin"]))
+                r = c.put(f"/api/districts/{code}/modules/{name}", json={"enabled": True}, headers=admin)
                 assert r.status_code == 200, r.text
+    yield
+    with TestClient(app=app) as c:
+        for code, names in before.items():
+            for name in ctx.contributions.modules:
+                if name not in names:
+                    c.put(f"/api/districts/{code}/modules/{name}", json={"enabled": False}, headers=admin)
 
 
 def test_access_matrix(app, ctx, client, tokens, module_enabled_everywhere):

@@ -92,3 +92,27 @@ def test_wrong_password_shows_the_error_in_the_page(server, browser):
     page.fill("input[name=password]", "wrong-password")
     page.click("[data-testid=login-submit]")
     assert page.locator("[data-testid=login-error]").inner_text() == "用户名或密码错误"
+
+
+def test_a_resident_searches_as_they_type_on_a_phone(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{server}/services")
+    page.wait_for_selector("[data-testid=result-card]")  # the empty query lists everything first
+    page.fill("[data-testid=search-box]", "养老")
+    page.wait_for_selector("[data-testid=result-card] mark")
+    status = page.locator("[data-testid=result-status]").inner_text()
+    assert status.startswith("找到") and "项服务" in status
+    first = page.locator("[data-testid=result-card]").first
+    assert "养老" in first.inner_text() and first.locator("mark").count() > 0
+    page.screenshot(path=str(Path(os.environ["SANSHE_DATA_DIR"]) / "e2e-search.png"), full_page=False)
+    before = int("".join(ch for ch in status if ch.isdigit()))
+    page.click("[data-facet=fee][data-value=free]")
+    page.wait_for_function("(n) => !document.querySelector('[data-testid=result-status]').innerText.includes(n)",
+                           arg=str(before))
+    page.fill("[data-testid=search-box]", "火星移民")
+    page.wait_for_function("() => document.querySelector('[data-testid=result-status]').innerText.includes('试试')")
+    page.fill("[data-testid=search-box]", "心理")
+    page.wait_for_selector("[data-testid=result-card] >> text=心理")
+    page.locator("[data-testid=result-card] h2 a").first.click()
+    page.wait_for_selector("[data-testid=service-detail]")
+    assert page.locator("[data-testid=provider]").inner_text()

@@ -93,7 +93,20 @@ def register_datasets():
 
 @hookimpl
 def register_search_documents():
-    return [SearchDocuments("example", "example_notes", searchable=("text",), filterable=("district_code",))]
+    from search_index.base import IndexSpec
+
+    spec = IndexSpec("example_notes", searchable=("text",), filterable=("district_code",))
+    return [SearchDocuments("example", spec, _search_documents)]
+
+
+async def _search_documents(ids):
+    from tests.example_plugin.tables import Note
+
+    query = Note.select(Note.id, Note.text, Note.district_code)
+    if ids is not None:
+        query = query.where(Note.id.is_in([int(i) for i in ids] or [0]))
+    for row in await query:
+        yield {"id": str(row["id"]), "text": row["text"], "district_code": row["district_code"]}
 
 
 @hookimpl

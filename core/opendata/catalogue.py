@@ -1,0 +1,76 @@
+"""Which datasets are published, where, how many rows and when they last changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from core.context import AppContext
+from core.contrib import Dataset
+from core.errors import ApiError
+from core.modules import enabled_modules
+
+
+@dataclass(frozen=True)
+class Published:
+    """A dataset and the districts (codes, installation order) that publish it."""
+
+    dataset: Dataset
+    districts: list[str]
+
+    @property
+    def name(self) -> str:
+        return self.dataset.name
+
+
+async def published_datasets(ctx: AppContext) -> list[Published]:
+    """Every dataset whose module at least one district enables."""
+    enabled = {code: set(await enabled_modules(ctx, code)) for code in ctx.districts}
+    out = []
+    for ds in ctx.contributions.datasets.values():
+        districts = [code for code, modules in enabled.items() if ds.module in modules]
+        if districts:
+            out.append(Published(ds, districts))
+    return out
+
+
+async def published(ctx: AppContext, name: str) -> Published:
+    """One published dataset, or 404 when it does not exist or no district publishes it."""
+    ds = ctx.contributions.datasets.get(name)
+    if ds is not None:
+        districts = [code for code in ctx.districts if ds.module in await enabled_modules(ctx, code)]
+        if districts:
+            return Published(ds, districts)
+    raise ApiError(404, f"数据集“{name}”不存在或尚未公开", "dataset_not_found")
+
+
+async def row_count(item: Published) -> int:
+    """The plugin's own count when it gives one, else the rows counted."""
+    if item.dataset.count is not None:
+        return int(await item.dataset.count(item.districts))
+    total = 0
+    async for _ in item.dataset.rows(item.districts):
+        total += 1
+    return total
+
+
+async def updated(item: Published) -> datetime | date | None:
+    """The newest change the plugin reports, or None."""
+    if item.dataset.updated is None:
+        return None
+    value: Any = await item.dataset.updated(item.districts)
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, (datetime, date)) else None
+
+
+def iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()

@@ -1,0 +1,175 @@
+"""Streamed writers for the download formats. Only a dataset's declared columns are written.
+
+Every writer is an async generator of byte chunks, so a large dataset is never
+held in memory: CSV and JSON are encoded row by row; XLSX goes through an
+openpyxl write-only workbook saved to an anonymous temporary file that is read
+back in chunks and vanishes when closed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+import anyio.to_thread
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from core.contrib import Dataset
+
+CHUNK = 64 * 1024
+EXCEL_MAX_EXACT_INT = 2**53  # larger integers lose digits in a spreadsheet; written as text
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    label: str
+    media_type: str
+    """The Content-Type sent with a download."""
+    iana: str
+    """The bare IANA media type, for catalogues."""
+
+
+FORMATS: dict[str, Format] = {
+    "csv": Format("csv", "CSV", "text/csv", "text/csv"),  # Litestar adds "; charset=utf-8" to text/*
+    "json": Format("json", "JSON", "application/json", "application/json"),
+    "xlsx": Format("xlsx", "Excel (XLSX)",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+async def public_rows(ds: Dataset, districts: list[str]) -> AsyncIterator[dict[str, Any]]:
+    """The dataset's rows projected onto its declared columns (nothing else ever leaves)."""
+    names = [c.name for c in ds.columns]
+    async for row in ds.rows(districts):
+        yield {name: row.get(name) for name in names}
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def _text(value: Any) -> str:
+    """A cell's text for CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    return str(value)
+
+
+async def _buffered(pieces: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """Join small pieces into chunks of about CHUNK bytes."""
+    buffer = bytearray()
+    async for piece in pieces:
+        buffer += piece
+        if len(buffer) >= CHUNK:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+async def _csv_pieces(ds: Dataset, districts: list[str]) -> AsyncIterator[bytes]:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.title for c in ds.columns])
+    yield ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+    async for row in public_rows(ds, districts):
+        out.seek(0)
+        out.truncate()
+        writer.writerow([_text(v) for v in row.values()])
+        yield out.getvalue().encode("utf-8")
+
+
+def write_csv(ds: Dataset, districts: list[str]) -> AsyncIterator[bytes]:
+    """UTF-8 with BOM; the header row holds the column titles."""
+    return _buffered(_csv_pieces(ds, districts))
+
+
+async def _json_pieces(ds: Dataset, districts: list[str]) -> AsyncIterator[bytes]:
+    yield b"["
+    separator = b"\n"
+    async for row in public_rows(ds, districts):
+        yield separator + json.dumps(row, ensure_ascii=False, default=_json_default).encode("utf-8")
+        separator = b",\n"
+    yield b"\n]"
+
+
+def write_json(ds: Dataset, districts: list[str]) -> AsyncIterator[bytes]:
+    """A JSON array of objects keyed by column name."""
+    return _buffered(_json_pieces(ds, districts))
+
+
+def _sheet_title(title: str) -> str:
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title).strip("'")
+    return cleaned[:31] or "data"
+
+
+def _xlsx_value(sheet: Any, value: Any) -> Any:
+    """A value openpyxl writes as data: no formulas, no time zones, no control characters."""
+    if value is None or isinstance(value, (bool, float, Decimal)):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) < EXCEL_MAX_EXACT_INT else str(value)
+    if isinstance(value, (datetime, time)) and value.tzinfo is not None:
+        return value.isoformat()
+    if isinstance(value, (datetime, date, time)):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", _text(value))
+    if text.startswith("="):  # text, never a formula
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"
+        return cell
+    return text
+
+
+def _discard_sheet_file(sheet: Any) -> None:
+    """Remove openpyxl's own per-sheet temporary file when a download stops half way."""
+    writer = getattr(sheet, "_writer", None)
+    path = getattr(writer, "out", None)
+    if isinstance(path, str) and os.path.exists(path):
+        with suppress(Exception):
+            writer.close()
+        with suppress(OSError):
+            writer.cleanup()
+
+
+async def write_xlsx(ds: Dataset, districts: list[str]) -> AsyncIterator[bytes]:
+    """One sheet: the column titles, then the rows; streamed from a temporary file."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(ds.title))
+    try:
+        with tempfile.TemporaryFile(prefix="sanshe-opendata-", suffix=".xlsx") as file:
+            sheet.append([c.title for c in ds.columns])
+            async for row in public_rows(ds, districts):
+                sheet.append([_xlsx_value(sheet, v) for v in row.values()])
+            await anyio.to_thread.run_sync(workbook.save, file)
+            file.seek(0)
+            while chunk := await anyio.to_thread.run_sync(file.read, CHUNK):
+                yield chunk
+    finally:
+        _discard_sheet_file(sheet)
+
+
+WRITERS = {"csv": write_csv, "json": write_json, "xlsx": write_xlsx}

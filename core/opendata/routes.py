@@ -1,0 +1,145 @@
+"""The portal's public routes: page, catalogue (JSON and DCAT JSON-LD), downloads.
+
+`/api/opendata/datasets` and `/api/opendata/datasets/{name}?format=` are the
+first API's paths, kept working beside `/opendata/datasets.json` and
+`/opendata/{name}.{csv,json,xlsx}`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+import msgspec
+from litestar import Request, Response, get
+from litestar.params import Parameter
+from litestar.response import Stream, Template
+
+from core.auth import Principal
+from core.context import AppContext
+from core.errors import ApiError
+from core.opendata import dcat
+from core.opendata.catalogue import Published, iso, published, published_datasets, row_count, updated
+from core.opendata.formats import FORMATS, WRITERS
+from core.web.pages import render
+
+PUBLIC = {"public": True}
+
+
+class DatasetColumnOut(msgspec.Struct):
+    name: str
+    title: str
+    type: str
+
+
+class DatasetOut(msgspec.Struct):
+    name: str
+    title: str
+    description: str
+    module: str
+    licence: str
+    keywords: list[str]
+    columns: list[DatasetColumnOut]
+    districts: list[str]
+    row_count: int
+    updated: str | None
+    formats: list[str]
+    downloads: dict[str, str]
+    """Absolute download URL per format."""
+
+
+CHINA_TIME = timezone(timedelta(hours=8), "CST")
+
+
+def display_time(value: str | None) -> str | None:
+    """An ISO time for the page: to the minute, in China Standard Time when it carries a zone."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        moment = moment.astimezone(CHINA_TIME)
+    return moment.strftime("%Y-%m-%d %H:%M") if "T" in value else moment.strftime("%Y-%m-%d")
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+async def catalogue_entries(request: Request) -> list[DatasetOut]:
+    ctx: AppContext = request.app.state.ctx
+    base = base_url(request)
+    out = []
+    for item in await published_datasets(ctx):
+        ds = item.dataset
+        out.append(DatasetOut(
+            name=ds.name, title=ds.title, description=ds.description, module=ds.module, licence=ds.licence,
+            keywords=list(ds.keywords), columns=[DatasetColumnOut(c.name, c.title, c.type) for c in ds.columns],
+            districts=item.districts, row_count=await row_count(item), updated=iso(await updated(item)),
+            formats=list(FORMATS), downloads={f: f"{base}/opendata/{quote(ds.name)}.{f}" for f in FORMATS},
+        ))
+    return out
+
+
+@get("/opendata", opt=PUBLIC, include_in_schema=False)
+async def portal(request: Request, principal: Principal) -> Template:
+    ctx: AppContext = request.app.state.ctx
+    entries = await catalogue_entries(request)
+    datasets = [{
+        **msgspec.structs.asdict(e),
+        "licence_url": dcat.licence_url(e.licence),
+        "updated_text": display_time(e.updated),
+        "district_names": [ctx.districts[code] for code in e.districts],
+    } for e in entries]
+    return render(request, "opendata.html", principal, datasets=datasets, base=base_url(request))
+
+
+@get(["/opendata/datasets.json", "/api/opendata/datasets"], opt=PUBLIC, tags=["opendata"],
+     summary="Published datasets (catalogue)")
+async def list_datasets(request: Request) -> list[DatasetOut]:
+    return await catalogue_entries(request)
+
+
+@get("/opendata/catalog.jsonld", opt=PUBLIC, tags=["opendata"], summary="Catalogue as DCAT v2 JSON-LD",
+     media_type="application/ld+json")
+async def dcat_catalog(request: Request) -> Response[dict[str, Any]]:
+    entries = [msgspec.structs.asdict(e) for e in await catalogue_entries(request)]
+    body = dcat.catalog(request.app.state.ctx, base_url(request), entries)
+    return Response(content=body, media_type="application/ld+json")
+
+
+def _attachment(name: str, extension: str) -> str:
+    fallback = re.sub(r"[^A-Za-z0-9._-]", "_", name)
+    return f"attachment; filename=\"{fallback}.{extension}\"; filename*=UTF-8''{quote(name)}.{extension}"
+
+
+def _stream(item: Published, fmt: str) -> Stream:
+    return Stream(
+        WRITERS[fmt](item.dataset, item.districts),
+        media_type=FORMATS[fmt].media_type,
+        headers={"Content-Disposition": _attachment(item.name, fmt), "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@get("/opendata/{filename:str}", opt=PUBLIC, tags=["opendata"], summary="Download a dataset: <name>.csv|json|xlsx")
+async def download_file(request: Request, filename: str) -> Stream:
+    name, dot, extension = filename.rpartition(".")
+    if not dot:
+        raise ApiError(404, f"数据集“{filename}”不存在或尚未公开", "dataset_not_found")
+    item = await published(request.app.state.ctx, name)
+    if extension not in FORMATS:
+        raise ApiError(404, f"不支持的下载格式“{extension}”，可选：{'、'.join(FORMATS)}", "unknown_format")
+    return _stream(item, extension)
+
+
+@get("/api/opendata/datasets/{name:str}", opt=PUBLIC, tags=["opendata"], summary="Download a dataset (streamed)")
+async def download(
+    request: Request,
+    name: str,
+    format: Annotated[Literal["csv", "json", "xlsx"], Parameter(description="csv, json or xlsx")] = "csv",
+) -> Stream:
+    return _stream(await published(request.app.state.ctx, name), format)
+
+
+ROUTES = [portal, list_datasets, dcat_catalog, download_file, download]

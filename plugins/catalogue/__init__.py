@@ -1,0 +1,81 @@
+"""Service catalogue (服务目录): what services exist, who provides them, where —
+searchable by the public, maintained by organisations and district admins,
+published as open data (CSV/JSON/XLSX and Open Referral HSDS)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core import hookimpl
+from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, ORG_STAFF, PLATFORM_ADMIN, SUPERVISOR
+from core.contrib import ModuleSpec, NavItem, Permission, SearchDocuments, SettingSpec
+
+MODULE = "catalogue"
+
+
+@hookimpl
+def register_modules():
+    return [ModuleSpec(
+        MODULE, "服务目录", "Service catalogue", "社区服务项目与承接组织的公开目录，居民可检索",
+        settings=(
+            SettingSpec("extra_fields", list, [], "本区县新增的服务领域（在八个通用领域之外）"),
+            SettingSpec("verify_within_days", int, 365, "服务信息超过多少天未核实即提示复核", minimum=30, maximum=3650),
+        ),
+    )]
+
+
+@hookimpl
+def register_piccolo_apps():
+    return ["plugins.catalogue.piccolo_app"]
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("catalogue.service.read", "查看本区县全部服务（含草稿）",
+                   (PLATFORM_ADMIN, CITY_ADMIN, DISTRICT_ADMIN, SUPERVISOR, ORG_STAFF)),
+        Permission("catalogue.service.write", "维护服务信息（组织人员仅限本组织）",
+                   (PLATFORM_ADMIN, DISTRICT_ADMIN, ORG_STAFF)),
+    ]
+
+
+@hookimpl
+def register_routes():
+    from plugins.catalogue import hsds, routes
+
+    return [*routes.ROUTES, *hsds.ROUTES]
+
+
+@hookimpl
+def register_nav_items():
+    return [
+        NavItem(MODULE, "服务检索", "Find services", "/services?district={code}", order=10),
+        NavItem(MODULE, "服务管理", "Manage services", "/api/districts/{code}/catalogue/services",
+                permission="catalogue.service.read", order=11),
+    ]
+
+
+@hookimpl
+def register_search_documents():
+    from plugins.catalogue.search import SPEC, documents
+
+    return [SearchDocuments(MODULE, SPEC, documents)]
+
+
+@hookimpl
+def register_datasets():
+    from plugins.catalogue.datasets import DATASETS
+
+    return DATASETS
+
+
+@hookimpl
+def register_template_dirs():
+    return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+async def load_demo(district):
+    from plugins.catalogue.demo import load_services
+
+    await load_services(district)

@@ -1,0 +1,111 @@
+"""The `services` search index: which fields are searched, filtered and counted,
+how a published service becomes a document, and the public query."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+
+from core.context import AppContext
+from core.modules import enabled_modules
+from plugins.catalogue.glossary import FEES
+from plugins.catalogue.services import INDEX, provider_names
+from plugins.catalogue.tables import Service
+from search_index.base import Backend, IndexSpec, SearchQuery
+
+SPEC = IndexSpec(
+    name=INDEX,
+    searchable=("name", "field", "provider", "targets_text", "description", "address"),
+    filterable=("district", "field", "targets", "communities", "fee", "organization_id"),
+    facets=("field", "district", "targets", "fee"),
+    sortable=("last_verified", "name"),
+)
+# Public parameter name → index field.
+FACET_NAMES = {"field": "field", "district": "district", "target": "targets", "fee": "fee"}
+BATCH = 1000
+
+
+def document(row: dict[str, Any], provider: str) -> dict[str, Any]:
+    targets = json.loads(row["target_groups"] or "[]")
+    return {
+        "id": str(row["id"]),
+        "name": row["name"],
+        "description": row["description"],
+        "field": row["field"],
+        "targets": targets,
+        "targets_text": " ".join(targets),
+        "district": row["district_code"],
+        "communities": json.loads(row["communities"] or "[]"),
+        "fee": row["fee"],
+        "provider": provider,
+        "organization_id": str(row["organization_id"]),
+        "address": row["address"],
+        "opening_hours": row["opening_hours"],
+        "contact_phone": row["contact_phone"],
+        "last_verified": row["last_verified"].isoformat() if row["last_verified"] else "",
+    }
+
+
+async def documents(ids: list[str] | None) -> AsyncIterator[dict[str, Any]]:
+    """Published services as search documents; ids not yielded leave the index."""
+    after = 0
+    wanted = None if ids is None else [int(i) for i in ids if str(i).isdigit()]
+    while True:
+        query = Service.select().where(Service.status == "published", Service.id > after)
+        if wanted is not None:
+            query = query.where(Service.id.is_in(wanted or [0]))
+        rows = await query.order_by(Service.id).limit(BATCH)
+        if not rows:
+            return
+        names = await provider_names({r["organization_id"] for r in rows})
+        for row in rows:
+            yield document(row, names.get(row["organization_id"], ""))
+        after = rows[-1]["id"]
+
+
+async def catalogue_districts(ctx: AppContext) -> list[str]:
+    return [code for code in ctx.districts if "catalogue" in await enabled_modules(ctx, code)]
+
+
+def hit_view(ctx: AppContext, doc: dict[str, Any], highlight: dict[str, str]) -> dict[str, Any]:
+    district = ctx.districts.get(doc["district"])
+    return {
+        "id": int(doc["id"]), "name": doc["name"], "description": doc["description"], "field": doc["field"],
+        "targets": doc["targets"], "district": doc["district"], "district_name": district.name if district else "",
+        "provider": doc["provider"], "organization_id": int(doc["organization_id"]),
+        "communities": doc["communities"], "address": doc["address"], "opening_hours": doc["opening_hours"],
+        "contact_phone": doc["contact_phone"], "fee": doc["fee"], "fee_label": FEES.get(doc["fee"], ("",))[0],
+        "last_verified": doc["last_verified"] or None, "highlight": highlight,
+    }
+
+
+async def search_services(ctx: AppContext, backend: Backend, *, q: str, filters: dict[str, list[str]], page: int,
+                          per_page: int) -> dict[str, Any]:
+    """Only published services of districts that enable the catalogue are ever found."""
+    allowed = await catalogue_districts(ctx)
+    wanted = filters.pop("district", None)
+    districts = [d for d in (wanted or allowed) if d in allowed]
+    result: dict[str, Any] = {"total": 0, "page": page, "per_page": per_page, "q": q, "hits": [],
+                              "facets": {name: {} for name in FACET_NAMES}}
+    if districts:
+        query = SearchQuery(q=q.strip(), filters={"district": districts, **filters},
+                            facets=tuple(FACET_NAMES.values()), page=page, per_page=per_page,
+                            sort=None if q.strip() else "-last_verified")
+        found = await anyio.to_thread.run_sync(backend.search, INDEX, query)
+        result["total"] = found.total
+        result["hits"] = [hit_view(ctx, h.document, h.highlight) for h in found.hits]
+        result["facets"] = {name: found.facets.get(field, {}) for name, field in FACET_NAMES.items()}
+    if not result["total"]:
+        result["suggestion"] = _suggest(q, filters)
+    return result
+
+
+def _suggest(q: str, filters: dict[str, list[str]]) -> str:
+    if filters:
+        return "没有找到符合筛选条件的服务，试试减少筛选条件"
+    if len(q.strip()) > 4:
+        return "没有找到相关服务，试试更短的关键词，如“养老”“心理”“就业”"
+    return "没有找到相关服务，试试其他关键词，如“养老”“康复”“法律援助”，或浏览全部服务"

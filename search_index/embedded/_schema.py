@@ -1,0 +1,165 @@
+"""Index layout of the embedded backend: tantivy schema per IndexSpec, the
+stored spec file, and document conversion.
+
+Field naming in tantivy (the spec's names get a prefix, so a field may be both
+searchable and filterable): `_pk` primary key (raw, fast, stored), `_pko1`/`_pko2`
+its first 16 UTF-8 bytes as two unsigned fast fields (order ties by primary
+key without loading documents), `_doc` the
+whole document as JSON bytes (stored only), `s_<f>` bigram tokens of a
+searchable field, `k_<f>` keyword values of a filterable/facet field (raw,
+fast, multi-valued), `o_<f>` sort key of a sortable field (raw, fast).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import struct
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from ..base import IndexSpec, SearchError
+from ._text import indexed_text
+
+FORMAT = 1
+"""Bump when tokenisation or layout changes: indexes are rebuilt from their stored documents."""
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_FIELD = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+SPEC_FILE = "spec.json"
+
+
+def valid_name(name: str) -> bool:
+    return bool(isinstance(name, str) and _NAME.match(name))
+
+
+def validate(spec: IndexSpec) -> None:
+    if not valid_name(spec.name):
+        raise SearchError(f"invalid index name {spec.name!r} (letters, digits, '-' and '_' only)")
+    if not spec.searchable:
+        raise SearchError(f"index {spec.name!r} has no searchable field")
+    for field in (*spec.searchable, *spec.filterable, *spec.facets, *spec.sortable, spec.primary_key):
+        if not _FIELD.match(field):
+            raise SearchError(f"invalid field name {field!r} in index {spec.name!r}")
+    missing = set(spec.facets) - set(spec.filterable)
+    if missing:
+        raise SearchError(f"facets {sorted(missing)} of index {spec.name!r} are not filterable")
+
+
+def keyword_fields(spec: IndexSpec) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*spec.filterable, *spec.facets)))
+
+
+def build_schema(spec: IndexSpec) -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("_pk", stored=True, fast=True, tokenizer_name="raw", index_option="basic")
+    sb.add_unsigned_field("_pko1", fast=True)
+    sb.add_unsigned_field("_pko2", fast=True)
+    sb.add_bytes_field("_doc", stored=True)
+    for field in spec.searchable:
+        sb.add_text_field(f"s_{field}", tokenizer_name="whitespace", index_option="position")
+    for field in keyword_fields(spec):
+        sb.add_text_field(f"k_{field}", fast=True, tokenizer_name="raw", index_option="basic")
+    for field in spec.sortable:
+        sb.add_text_field(f"o_{field}", fast=True, tokenizer_name="raw", index_option="basic")
+    return sb.build()
+
+
+# -- stored spec ---------------------------------------------------------------------------
+
+def spec_record(spec: IndexSpec, data_dir: str) -> dict[str, Any]:
+    return {"format": FORMAT, "spec": asdict(spec), "data": data_dir}
+
+
+def read_record(folder: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((folder / SPEC_FILE).read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise SearchError(f"cannot read {folder / SPEC_FILE}: {exc}") from exc
+
+
+def write_record(folder: Path, record: dict[str, Any]) -> None:
+    tmp = folder / f"{SPEC_FILE}.tmp"
+    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), "utf-8")
+    os.replace(tmp, folder / SPEC_FILE)
+
+
+def spec_from_record(record: dict[str, Any]) -> IndexSpec:
+    raw = record["spec"]
+    return IndexSpec(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+
+
+def same_layout(record: dict[str, Any] | None, spec: IndexSpec) -> bool:
+    return bool(record) and record.get("format") == FORMAT and spec_from_record(record) == spec
+
+
+# -- documents -----------------------------------------------------------------------------
+
+def sort_key(value: Any) -> str | None:
+    """Order-preserving string for a sortable value: numbers as sign-adjusted
+    float64 hex (numeric order), strings (ISO dates included) as they are."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, int, float)):
+        bits = struct.unpack(">Q", struct.pack(">d", float(value)))[0]
+        bits = bits ^ 0xFFFF_FFFF_FFFF_FFFF if bits >> 63 else bits | 1 << 63
+        return f"{bits:016x}"
+    return str(value).replace("\x00", "")
+
+
+def pk_order(pk: str) -> tuple[int, int]:
+    """The first 16 UTF-8 bytes of `pk` as two big-endian numbers: their order is
+    the strings' order, except between keys sharing those 16 bytes."""
+    head = pk.encode("utf-8")[:16].ljust(16, b"\0")
+    return int.from_bytes(head[:8], "big"), int.from_bytes(head[8:], "big")
+
+
+def _keywords(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set)):
+        return [str(v) for v in value if v is not None]
+    return [str(value)]
+
+
+def document_id(spec: IndexSpec, doc: dict[str, Any]) -> str:
+    pk = doc.get(spec.primary_key) if isinstance(doc, dict) else None
+    if pk is None or isinstance(pk, (dict, list, tuple, bool)) or str(pk) == "":
+        raise SearchError(f"document without a usable {spec.primary_key!r} for index {spec.name!r}")
+    return str(pk)
+
+
+def to_tantivy(spec: IndexSpec, doc: dict[str, Any]) -> tuple[str, tantivy.Document]:
+    pk = document_id(spec, doc)
+    out = tantivy.Document()
+    out.add_text("_pk", pk)
+    first, second = pk_order(pk)
+    out.add_unsigned("_pko1", first)
+    out.add_unsigned("_pko2", second)
+    try:
+        out.add_bytes("_doc", json.dumps(doc, ensure_ascii=False, default=str).encode("utf-8"))
+    except (TypeError, ValueError) as exc:
+        raise SearchError(f"document {pk!r} cannot be stored as JSON: {exc}") from exc
+    for field in spec.searchable:
+        text = indexed_text(doc.get(field))
+        if text:
+            out.add_text(f"s_{field}", text)
+    for field in keyword_fields(spec):
+        for value in _keywords(doc.get(field)):
+            out.add_text(f"k_{field}", value)
+    for field in spec.sortable:
+        key = sort_key(doc.get(field))
+        if key is not None:
+            # The primary key makes every sort key unique: ties order by it.
+            out.add_text(f"o_{field}", f"{key}\x00{pk}")
+    return pk, out
+
+
+def from_stored(stored: tantivy.Document) -> dict[str, Any]:
+    return json.loads(stored.get_first("_doc"))
