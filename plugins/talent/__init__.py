@@ -1,0 +1,71 @@
+"""Social-worker talent database (社工人才库): worker profiles and qualifications,
+posts and pay, service logs and continuing education, the graduate reserve pool,
+社工+志愿者 teams, roster import/export, structure statistics, and the rules
+supervisors run over worker records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core import hookimpl
+from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, PLATFORM_ADMIN, SOCIAL_WORKER, SUPERVISOR
+from core.contrib import ModuleSpec, NavItem, Permission, SettingSpec
+
+MODULE = "talent"
+_ADMINS = (PLATFORM_ADMIN, DISTRICT_ADMIN)
+_READERS = (PLATFORM_ADMIN, CITY_ADMIN, DISTRICT_ADMIN, SUPERVISOR)
+
+
+@hookimpl
+def register_modules():
+    return [ModuleSpec(MODULE, "社工人才库", "Social-worker talent database", "社工队伍的资格、岗位、薪酬、继续教育与储备",
+                       settings=(
+                           SettingSpec("subsidy_assistant", int, 200, "助理社会工作师每月职业资格补贴（元）", minimum=0),
+                           SettingSpec("subsidy_social_worker", int, 300, "社会工作师每月职业资格补贴（元）", minimum=0),
+                           SettingSpec("subsidy_senior", int, 500, "高级社会工作师每月职业资格补贴（元）", minimum=0),
+                           SettingSpec("ce_hours_assistant", int, 72, "助理社会工作师每3年继续教育学时", minimum=0),
+                           SettingSpec("ce_hours_social_worker", int, 90, "社会工作师每3年继续教育学时", minimum=0),
+                           SettingSpec("ce_hours_senior", int, 90, "高级社会工作师每3年继续教育学时", minimum=0),
+                           SettingSpec("salary_grades", list, [], "本区县薪酬等级（如三岗十八级），空表示自由填写"),
+                       ))]
+
+
+@hookimpl
+def register_piccolo_apps():
+    return ["plugins.talent.piccolo_app"]
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("talent.worker.read", "查看社工档案", _READERS),
+        Permission("talent.worker.write", "维护社工档案", _ADMINS),
+        Permission("talent.import", "导入导出社工花名册", _ADMINS),
+        Permission("talent.stats.read", "查看人才队伍统计", _READERS),
+        Permission("talent.record.read", "查看社工服务记录", _READERS),
+        Permission("talent.record.own", "填写本人服务记录与继续教育", (SOCIAL_WORKER,)),
+        Permission("talent.reserve.manage", "管理院校合作与储备人才", _ADMINS),
+        Permission("talent.volunteer.manage", "管理社工+志愿者队伍", (*_ADMINS, SOCIAL_WORKER)),
+    ]
+
+
+@hookimpl
+def register_routes():
+    from plugins.talent.routes import ROUTES
+
+    return ROUTES
+
+
+@hookimpl
+def register_nav_items():
+    return [
+        NavItem(MODULE, "社工人才库", "Talent database", "/districts/{code}/talent", permission="talent.worker.read",
+                order=20),
+        NavItem(MODULE, "人才统计", "Workforce statistics", "/districts/{code}/talent/stats",
+                permission="talent.stats.read", order=21),
+    ]
+
+
+@hookimpl
+def register_template_dirs():
+    return [Path(__file__).parent / "templates"]

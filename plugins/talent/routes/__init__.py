@@ -1,0 +1,5 @@
+"""All talent routes; each file holds one area. Access is declared in each handler's opt."""
+
+from plugins.talent.routes import records, workers
+
+ROUTES = [*workers.ROUTES, *records.ROUTES]

@@ -1,0 +1,164 @@
+"""Worker profiles: validation, upsert by resident ID (the natural key), status
+history, qualification registration dates, and the masked view.
+
+`upsert_worker` is shared by the API and the roster import so both apply the
+same rules; callers hold the write transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from core import audit
+from core.codes import id_birth_date, id_gender, id_number_error, mask_id_number, mask_phone, phone_error
+from core.errors import invalid, not_found
+from core.tables import Community, Organization, Person
+from plugins.talent.glossary import EDUCATION_LEVELS, POST_TYPES, QUALIFICATIONS, WORKER_STATUSES
+from plugins.talent.tables import SocialWorker, StatusChange
+
+REGISTRATION_YEARS = 3
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def registration_state(registered_on: date | None, today: date) -> tuple[str, date | None]:
+    """(state, expiry): registration is valid 3 years from the registration date."""
+    if registered_on is None:
+        return "未登记", None
+    expires = add_years(registered_on, REGISTRATION_YEARS)
+    return ("已登记" if expires >= today else "已过期"), expires
+
+
+def check_profile(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Field errors in the profile values given (vocabulary and dates)."""
+    errors = []
+    vocab = (("post_type", POST_TYPES, "岗位类型"), ("status", WORKER_STATUSES, "状态"),
+             ("education", EDUCATION_LEVELS, "学历"), ("qualification", QUALIFICATIONS, "职业资格等级"))
+    for field, table, label in vocab:
+        if field in values and values[field] not in table:
+            errors.append((field, f"{label}应为：{'、'.join(table)}"))
+    year = values.get("certificate_year")
+    if year is not None and not 2008 <= year <= date.today().year:
+        errors.append(("certificate_year", f"取证年份应在2008年（首次全国考试）至{date.today().year}年之间"))
+    if values.get("qualification", "无") != "无" and "certificate_no" in values and not values["certificate_no"]:
+        errors.append(("certificate_no", "有职业资格的须填写证书编号"))
+    if values.get("start_date") and values["start_date"] > date.today():
+        errors.append(("start_date", "入职日期不能晚于今天"))
+    return errors
+
+
+async def check_references(code: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+    errors = []
+    if values.get("employer_org_id") is not None and not await Organization.exists().where(
+            (Organization.id == values["employer_org_id"]) & (Organization.district_code == code)):
+        errors.append(("employer_org_id", "工作单位不在本区县的社会组织登记中"))
+    if values.get("employer_community_code") and not await Community.exists().where(
+            (Community.code == values["employer_community_code"]) & (Community.district_code == code)):
+        errors.append(("employer_community_code", "社区不在本区县的登记中"))
+    return errors
+
+
+async def upsert_worker(code: str, actor: str, person: dict[str, Any], profile: dict[str, Any],
+                        audit_each: bool = True) -> tuple[int, bool]:
+    """Create or update the person (by ID number) and the worker profile; return (worker id, created).
+
+    Call inside a write transaction with values already checked by `check_profile`.
+    """
+    id_number = person["id_number"].strip().upper()
+    existing = await Person.select(Person.id, Person.district_code).where(Person.id_number == id_number).first()
+    person_values = {"name": person["name"], "phone": person.get("phone", "")}
+    if person.get("community_code"):
+        person_values["community_code"] = person["community_code"]
+    if existing:
+        person_id = existing["id"]
+        await Person.update({getattr(Person, k): v for k, v in person_values.items()}).where(Person.id == person_id)
+    else:
+        person_id = (await Person.insert(Person(district_code=code, id_number=id_number, gender=id_gender(id_number),
+                                                birth_date=id_birth_date(id_number), **person_values))
+                     .returning(Person.id))[0]["id"]
+    today = date.today()
+    if "registered_on" in profile:
+        profile["registration_state"], profile["registration_expires"] = registration_state(
+            profile["registered_on"], today)
+    worker = await SocialWorker.select().where(SocialWorker.person_id == person_id).first()
+    if worker:
+        changes = {k: v for k, v in profile.items() if worker.get(k) != v}
+        if changes:
+            values = {getattr(SocialWorker, k): v for k, v in changes.items()}
+            values[SocialWorker.updated_at] = datetime.now(timezone.utc)
+            await SocialWorker.update(values).where(SocialWorker.id == worker["id"])
+            if "status" in changes:
+                await StatusChange.insert(StatusChange(worker=worker["id"], district_code=code, actor=actor,
+                                                       from_status=worker["status"], to_status=changes["status"],
+                                                       changed_on=today))
+            if audit_each:
+                await audit.record(actor=actor, action="update", entity="social_worker", entity_id=worker["id"],
+                                   district_code=code, before={k: worker[k] for k in changes}, after=changes)
+        return worker["id"], False
+    worker_id = (await SocialWorker.insert(SocialWorker(district_code=code, person_id=person_id, **profile))
+                 .returning(SocialWorker.id))[0]["id"]
+    await StatusChange.insert(StatusChange(worker=worker_id, district_code=code, actor=actor, from_status=None,
+                                           to_status=profile.get("status", "在岗"), changed_on=today))
+    if audit_each:
+        await audit.record(actor=actor, action="create", entity="social_worker", entity_id=worker_id,
+                           district_code=code, after={**profile, "id_number": mask_id_number(id_number)})
+    return worker_id, True
+
+
+def check_person(person: dict[str, Any]) -> list[tuple[str, str]]:
+    errors = []
+    if error := id_number_error(person.get("id_number", "")):
+        errors.append(("id_number", error))
+    if person.get("phone") and (error := phone_error(person["phone"])):
+        errors.append(("phone", error))
+    if not person.get("name", "").strip():
+        errors.append(("name", "姓名不能为空"))
+    return errors
+
+
+async def get_worker(code: str, worker_id: int) -> dict[str, Any]:
+    row = await SocialWorker.select().where((SocialWorker.id == worker_id) & (SocialWorker.district_code == code)).first()
+    if row is None:
+        raise not_found("社工档案")
+    return row
+
+
+async def worker_view(rows: list[dict[str, Any]], subsidies: dict[str, int] | None = None,
+                      today: date | None = None) -> list[dict[str, Any]]:
+    """Profiles with the person's masked identity, age and the qualification subsidy."""
+    today = today or date.today()
+    people = {p["id"]: p for p in await Person.select().where(
+        Person.id.is_in(sorted({r["person_id"] for r in rows}) or [0]))}
+    orgs = {o["id"]: o["name"] for o in await Organization.select(Organization.id, Organization.name).where(
+        Organization.id.is_in(sorted({r["employer_org_id"] for r in rows if r["employer_org_id"]}) or [0]))}
+    out = []
+    for row in rows:
+        person = people[row["person_id"]]
+        out.append({
+            **{k: v for k, v in row.items() if k not in ("created_at",)},
+            "name": person["name"], "gender": person["gender"], "age": age_on(person["birth_date"], today),
+            "id_number": mask_id_number(person["id_number"]), "phone": mask_phone(person["phone"]) or "",
+            "employer": orgs.get(row["employer_org_id"], ""),
+            "subsidy": (subsidies or {}).get(row["qualification"], 0),
+        })
+    return out
+
+
+def subsidies_from(settings: dict[str, Any]) -> dict[str, int]:
+    return {"助理社会工作师": settings["subsidy_assistant"], "社会工作师": settings["subsidy_social_worker"],
+            "高级社会工作师": settings["subsidy_senior"], "无": 0}
+
+
+def profile_errors_or_raise(errors: list[tuple[str, str]]) -> None:
+    if errors:
+        raise invalid(errors)
