@@ -229,7 +229,29 @@ def build_parser() -> argparse.ArgumentParser:
     tcreate.add_argument("username")
     tcreate.add_argument("name")
     tcreate.set_defaults(func=cmd_token_create)
+    _add_plugin_commands(sub)
     return parser
+
+
+def _add_plugin_commands(sub) -> None:
+    """Commands plugins contribute; skipped when the settings cannot load (the command then says why)."""
+    from core.plugins import build_plugin_manager, collect
+
+    try:
+        contributions = collect(build_plugin_manager(load_settings(need_secret=False)))
+    except SettingsError:
+        return
+    for command in contributions.commands:
+        parser = sub.add_parser(command.name, help=command.help)
+        command.configure(parser)
+        parser.set_defaults(func=lambda args, run=command.run: _run_plugin_command(run, args))
+
+
+def _run_plugin_command(run, args) -> None:
+    _context(_settings(need_secret=False))
+    code = run(args)
+    if code:
+        raise SystemExit(code)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -134,13 +134,41 @@ class SearchDocuments:
 
 @dataclass(frozen=True)
 class SupervisionRule:
-    """A check supervisors run over records; `check()` yields flags as dicts."""
+    """A check supervisors run over a district's records.
+
+    `check(district_code, today, settings)` (settings: the module's effective
+    settings for the district) yields flags as dicts with keys: `key` (stable:
+    the same condition gives the same key, so it is never flagged twice),
+    `record_type`, `record_id`, `subject` (e.g. a worker id), `organization_id`
+    (or None), `severity` (high | medium | low) and `message` (plain Chinese).
+    """
 
     module: str
     name: str
     title: str
     severity: str
     check: Callable[..., AsyncIterator[dict]] | None = None
+
+
+@dataclass(frozen=True)
+class AuditableRecords:
+    """Records supervisors can sample: `fetch(district_code, start, end)` yields dicts
+    with `id`, `day`, `subject` (worker id), `organization_id`, `summary`."""
+
+    module: str
+    name: str
+    title: str
+    fetch: Callable[..., AsyncIterator[dict]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A `sanshe` sub-command: `configure(parser)` adds arguments, `run(args)` returns an exit code."""
+
+    name: str
+    help: str
+    configure: Callable[[Any], None]
+    run: Callable[[Any], int | None]
 
 
 @dataclass
@@ -157,4 +185,6 @@ class Contributions:
     datasets: dict[str, Dataset] = field(default_factory=dict)
     search_documents: list[SearchDocuments] = field(default_factory=list)
     supervision_rules: list[SupervisionRule] = field(default_factory=list)
+    auditable_records: list[AuditableRecords] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
     template_dirs: list[Any] = field(default_factory=list)

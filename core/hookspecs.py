@@ -68,6 +68,16 @@ def register_supervision_rules():
 
 
 @hookspec
+def register_auditable_records():
+    """Return AuditableRecords sources: record kinds supervisors can sample and audit."""
+
+
+@hookspec
+def register_commands():
+    """Return Commands added to the `sanshe` CLI (e.g. `sanshe talent import`)."""
+
+
+@hookspec
 def register_template_dirs():
     """Return folders of Jinja templates the plugin's pages render."""
 

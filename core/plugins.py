@@ -81,6 +81,8 @@ def collect(pm: pluggy.PluginManager) -> Contributions:
         c.datasets[dataset.name] = dataset
     c.search_documents = _flatten(hook.register_search_documents())
     c.supervision_rules = _flatten(hook.register_supervision_rules())
+    c.auditable_records = _flatten(hook.register_auditable_records())
+    c.commands = _flatten(hook.register_commands())
     c.template_dirs = _flatten(hook.register_template_dirs())
     return c
 

@@ -69,3 +69,17 @@ def register_nav_items():
 @hookimpl
 def register_template_dirs():
     return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def register_supervision_rules():
+    from plugins.talent.rules import RULES
+
+    return RULES
+
+
+@hookimpl
+def register_auditable_records():
+    from plugins.talent.rules import SOURCES
+
+    return SOURCES

@@ -127,6 +127,18 @@ def test_hook_register_supervision_rules(ctx):
     assert [r.name for r in ctx.contributions.supervision_rules if r.module == "example"] == ["example.empty_note"]
 
 
+def test_hook_register_auditable_records(ctx):
+    sources = [s for s in ctx.contributions.auditable_records if s.module == "example"]
+    assert [s.name for s in sources] == ["example.notes"]
+
+
+def test_hook_register_commands():
+    result = sanshe("example-hello", "--name", "武陵")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "你好，武陵"
+    assert "example-hello" in sanshe("--help").stdout
+
+
 def test_hook_register_template_dirs(ctx):
     assert any((Path(d) / "example" / "notes.html").is_file() for d in ctx.contributions.template_dirs)
 

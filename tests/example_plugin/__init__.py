@@ -114,6 +114,36 @@ def register_supervision_rules():
     return [SupervisionRule("example", "example.empty_note", "便签内容为空", "low")]
 
 
+async def _empty_notes(district_code, start, end):
+    from tests.example_plugin.tables import Note
+
+    for row in await Note.select().where((Note.district_code == district_code) & (Note.text == "")):
+        yield {"id": row["id"], "day": None, "subject": None, "organization_id": None, "summary": row["text"]}
+
+
+@hookimpl
+def register_auditable_records():
+    from core.contrib import AuditableRecords
+
+    return [AuditableRecords("example", "example.notes", "示例便签", _empty_notes)]
+
+
+def _hello_configure(parser):
+    parser.add_argument("--name", default="世界")
+
+
+def _hello_run(args):
+    print(f"你好，{args.name}")
+    return 0
+
+
+@hookimpl
+def register_commands():
+    from core.contrib import Command
+
+    return [Command("example-hello", "打个招呼（示例插件的命令）", _hello_configure, _hello_run)]
+
+
 @hookimpl
 def register_template_dirs():
     return [Path(__file__).parent / "templates"]
