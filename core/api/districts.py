@@ -12,7 +12,7 @@ from core import audit, db
 from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError, invalid
-from core.modules import ModuleSettingsError, enabled_modules, module_settings, validate_settings
+from core.modules import ModuleSettingsError, enabled_modules, forget, module_settings, validate_settings
 from core.plugins import call_async
 from core.tables import DistrictModule
 
@@ -88,6 +88,7 @@ async def set_module(request: Request, code: str, name: str, data: ModuleChange,
                            entity="district_module", entity_id=name, district_code=code,
                            before={"enabled": was_enabled, "settings": current},
                            after={"enabled": data.enabled, "settings": values})
+    forget(code)
     if data.enabled != was_enabled:
         hook = ctx.pm.hook.module_enabled if data.enabled else ctx.pm.hook.module_disabled
         await call_async(hook, district_code=code, module=name, actor=principal.username)
