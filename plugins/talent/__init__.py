@@ -83,3 +83,24 @@ def register_auditable_records():
     from plugins.talent.rules import SOURCES
 
     return SOURCES
+
+
+@hookimpl
+def register_datasets():
+    from plugins.talent.datasets import DATASETS
+
+    return DATASETS
+
+
+@hookimpl
+async def load_demo(district):
+    from plugins.talent.demo import load_workers
+
+    await load_workers(district)
+
+
+@hookimpl
+def register_commands():
+    from plugins.talent.cli import COMMAND
+
+    return [COMMAND]

@@ -12,7 +12,7 @@ from typing import Any
 
 from core import audit
 from core.codes import id_birth_date, id_gender, id_number_error, mask_id_number, mask_phone, phone_error
-from core.errors import invalid, not_found
+from core.errors import ApiError, invalid, not_found
 from core.tables import Community, Organization, Person
 from plugins.talent.glossary import EDUCATION_LEVELS, POST_TYPES, QUALIFICATIONS, WORKER_STATUSES
 from plugins.talent.tables import SocialWorker, StatusChange
@@ -76,6 +76,10 @@ async def upsert_worker(code: str, actor: str, person: dict[str, Any], profile: 
     """
     id_number = person["id_number"].strip().upper()
     existing = await Person.select(Person.id, Person.district_code).where(Person.id_number == id_number).first()
+    if existing and existing["district_code"] != code:
+        # Never change another district's person through this one.
+        raise ApiError(409, "该身份证号已在其他区县登记，请联系该区县办理调动", "other_district",
+                       [("id_number", "该身份证号已在其他区县登记")])
     person_values = {"name": person["name"], "phone": person.get("phone", "")}
     if person.get("community_code"):
         person_values["community_code"] = person["community_code"]

@@ -31,7 +31,7 @@ def test_demo_twice_on_a_fresh_sqlite_database_duplicates_nothing(tmp_path):
 
     after_first = counts()
     assert after_first["sanshe_user"] == 2 + 5 * 2  # admin, city-admin, five roles per district
-    assert after_first["community"] > 20 and after_first["person"] == 80
+    assert after_first["community"] > 20 and after_first["person"] > 80  # registry persons plus demo workers
     second = sanshe("demo", "--no-serve", env=env)
     assert second.returncode == 0, second.stderr
     assert counts() == after_first

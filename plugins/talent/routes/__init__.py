@@ -1,5 +1,5 @@
 """All talent routes; each file holds one area. Access is declared in each handler's opt."""
 
-from plugins.talent.routes import records, reserve, volunteers, workers
+from plugins.talent.routes import records, reserve, roster, stats, volunteers, workers
 
-ROUTES = [*workers.ROUTES, *records.ROUTES, *reserve.ROUTES, *volunteers.ROUTES]
+ROUTES = [*workers.ROUTES, *records.ROUTES, *reserve.ROUTES, *volunteers.ROUTES, *roster.ROUTES, *stats.ROUTES]

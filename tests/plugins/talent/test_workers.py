@@ -118,3 +118,11 @@ def test_a_worker_cannot_reach_other_workers_records(client, tokens):
         assert client.post(f"{BASE}/me/logs/{someone_elses['id']}/submit", headers=me).status_code in (404, 409)
     supervisor = bearer(tokens["supervisor"])
     assert client.get(f"{BASE}/workers/{other}/logs", headers=supervisor).status_code == 200
+
+
+def test_a_person_of_another_district_is_not_changed_through_this_one(client, tokens):
+    other_person = run(Person.select().where(Person.district_code == OTHER).first())
+    response = client.post(f"{BASE}/workers", headers=bearer(tokens["platform_admin"]),
+                           json=worker_body(9, id_number=other_person["id_number"], name="冒名"))
+    assert response.status_code == 409 and response.json()["code"] == "other_district"
+    assert run(Person.select(Person.name).where(Person.id == other_person["id"]).first())["name"] == other_person["name"]
