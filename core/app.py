@@ -79,3 +79,10 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
         request_max_body_size=ctx.settings.max_body_bytes,
         state=State({"ctx": ctx, "search": backend, "indexer": worker}),
     )
+
+
+def create_app_from_env() -> Litestar:
+    """App factory for worker processes (`uvicorn --factory core.app:create_app_from_env`)."""
+    from core.settings import load_settings
+
+    return create_app(load_settings())

@@ -53,9 +53,13 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
 
     from core.app import create_app
 
-    app = create_app(settings)
     print(f"Sanshe serving on http://{host}:{port}/  (API docs: /schema/swagger)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info", workers=workers if workers > 1 else None)
+    if workers > 1:  # worker processes build the app themselves from the environment
+        os.environ["SANSHE_SECRET_KEY"] = settings.secret_key
+        uvicorn.run("core.app:create_app_from_env", factory=True, host=host, port=port, log_level="info",
+                    workers=workers)
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def cmd_serve(args) -> None:
@@ -64,7 +68,7 @@ def cmd_serve(args) -> None:
     settings = _settings()
     _context(settings)
     asyncio.run(db.migrate())
-    _serve(settings, args.host, args.port)
+    _serve(settings, args.host, args.port, args.workers)
 
 
 def _demo_password(settings: Settings) -> str:
@@ -102,7 +106,7 @@ def cmd_demo(args) -> None:
           f"<code>-admin|-supervisor|-org|-worker|-resident for {', '.join(codes)}")
     print(f"Demo password: {password}")
     if not args.no_serve:
-        _serve(settings, args.host, args.port)
+        _serve(settings, args.host, args.port, args.workers)
 
 
 def cmd_plugins(args) -> None:
@@ -208,6 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--workers", type=int, default=1,
+                       help="worker processes (with the embedded search backend they share one index writer)")
         if name == "demo":
             p.add_argument("--no-serve", action="store_true", help="load the data and exit")
         p.set_defaults(func=func)

@@ -23,6 +23,7 @@ from search_index.base import Backend, SearchError
 
 log = logging.getLogger("sanshe.search")
 BATCH = 1000
+REINDEX_BATCH = 10_000  # fewer, larger commits: the embedded backend commits once per upsert call
 
 
 def sources(contributions: Contributions) -> dict[str, SearchDocuments]:
@@ -78,7 +79,7 @@ async def reindex(contributions: Contributions, backend: Backend,
         batch, counts[index] = [], 0
         async for doc in source.documents(None):
             batch.append(doc)
-            if len(batch) >= BATCH:
+            if len(batch) >= REINDEX_BATCH:
                 await anyio.to_thread.run_sync(backend.upsert, index, batch)
                 counts[index] += len(batch)
                 if progress:
