@@ -28,7 +28,6 @@ __all__ = ["HEADERS", "MAX_ROWS", "XLSX", "RosterInvalid", "RowError", "export_r
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): stage is 读取, 校验 or 写入."""
-PROGRESS_EVERY = 100
 
 
 def _read_and_check(content: bytes, refs: Any) -> tuple[Sheet, Checked]:
@@ -56,13 +55,10 @@ async def import_roster(code: str, actor: str, content: bytes, filename: str | N
                "ignored_columns": sheet.ignored, "dry_run": dry_run}
     if dry_run:
         return summary
-    created = 0
     async with db.write_transaction():
-        for done, row in enumerate(checked.rows, start=1):
-            _, was_created = await services.upsert_worker(code, actor, row.person, row.profile, audit_each=False)
-            created += was_created
-            if done % PROGRESS_EVERY == 0:
-                report("写入", done, len(checked.rows))
+        created = await services.upsert_workers_bulk(
+            code, actor, [(row.person, row.profile) for row in checked.rows],
+            on_progress=lambda done: report("写入", done, len(checked.rows)))
         summary.update(created=created, updated=len(checked.rows) - created)
         await audit.record(actor=actor, action="import", entity="social_worker", entity_id=f"{len(checked.rows)} rows",
                            district_code=code, after={"created": created, "updated": summary["updated"],

@@ -166,3 +166,67 @@ def subsidies_from(settings: dict[str, Any]) -> dict[str, int]:
 def profile_errors_or_raise(errors: list[tuple[str, str]]) -> None:
     if errors:
         raise invalid(errors)
+
+
+async def upsert_workers_bulk(code: str, actor: str, rows: list[tuple[dict[str, Any], dict[str, Any]]],
+                              on_progress=None) -> int:
+    """`upsert_worker` for many (person, profile) pairs with a few queries per 500 rows
+    instead of five per row; same rules. Returns how many workers were created.
+    Call inside a write transaction, with values already checked."""
+    today = date.today()
+    created = 0
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        ids = [p["id_number"].strip().upper() for p, _ in chunk]
+        people = {r["id_number"]: r for r in await Person.select().where(Person.id_number.is_in(ids))}
+        foreign = [i for i in ids if i in people and people[i]["district_code"] != code]
+        if foreign:
+            raise ApiError(409, "身份证号已在其他区县登记，请联系该区县办理调动", "other_district",
+                           [("id_number", mask_id_number(i)) for i in foreign[:20]])
+        new_people = []
+        for (person, _), id_number in zip(chunk, ids):
+            values = {"name": person["name"], "phone": person.get("phone", "")}
+            if person.get("community_code"):
+                values["community_code"] = person["community_code"]
+            existing = people.get(id_number)
+            if existing is None:
+                new_people.append(Person(district_code=code, id_number=id_number, gender=id_gender(id_number),
+                                         birth_date=id_birth_date(id_number), **values))
+            elif any(existing.get(k) != v for k, v in values.items()):
+                await Person.update({getattr(Person, k): v for k, v in values.items()}).where(
+                    Person.id == existing["id"])
+        if new_people:
+            for r in await Person.insert(*new_people).returning(Person.id, Person.id_number):
+                people[r["id_number"]] = r
+        person_ids = [people[i]["id"] for i in ids]
+        workers = {w["person_id"]: w for w in await SocialWorker.select().where(
+            SocialWorker.person_id.is_in(person_ids))}
+        new_workers, changes_log = [], []
+        for (_, profile), person_id in zip(chunk, person_ids):
+            profile = dict(profile)
+            if "registered_on" in profile:
+                profile["registration_state"], profile["registration_expires"] = registration_state(
+                    profile["registered_on"], today)
+            worker = workers.get(person_id)
+            if worker is None:
+                new_workers.append(SocialWorker(district_code=code, person_id=person_id, **profile))
+                continue
+            changes = {k: v for k, v in profile.items() if worker.get(k) != v}
+            if changes:
+                values = {getattr(SocialWorker, k): v for k, v in changes.items()}
+                values[SocialWorker.updated_at] = datetime.now(timezone.utc)
+                await SocialWorker.update(values).where(SocialWorker.id == worker["id"])
+                if "status" in changes:
+                    changes_log.append(StatusChange(worker=worker["id"], district_code=code, actor=actor,
+                                                    from_status=worker["status"], to_status=changes["status"],
+                                                    changed_on=today))
+        if new_workers:
+            inserted = await SocialWorker.insert(*new_workers).returning(SocialWorker.id, SocialWorker.status)
+            changes_log += [StatusChange(worker=r["id"], district_code=code, actor=actor, from_status=None,
+                                         to_status=r["status"], changed_on=today) for r in inserted]
+            created += len(inserted)
+        if changes_log:
+            await StatusChange.insert(*changes_log)
+        if on_progress:
+            on_progress(start + len(chunk))
+    return created
