@@ -9,9 +9,12 @@ Contract (checked by tests/search_index/test_conformance.py on every backend):
   across fields. A document whose field holds a list matches when any element
   is accepted. Values come from users: backends must treat them as data.
 - Ranking with a query: a document matching a term in an earlier searchable
-  field ranks above one matching it only in later fields; then by relevance;
-  then by primary key ascending. Without a query: `sort` ("field" or "-field",
-  a sortable field), else primary key ascending.
+  field ranks above one matching it only in later fields; then by relevance.
+  Equal scores come in a stable order, the same from page to page of one
+  index state (Meilisearch: primary key; embedded: index order — ordering
+  ties by key there cost a second, larger fetch on most broad queries).
+  Without a query: `sort` ("field" or "-field", a sortable field; ties by
+  primary key), else primary key ascending.
 - `facets` are counted over all documents matching the query and filters.
 - Paging is 1-based; `total` is exact.
 - `highlight` maps each searchable field where a term matched to its text,

@@ -231,14 +231,19 @@ class EmbeddedBackend:
             order: dict[str, Any] = {} if ranked else self._order(spec, query.sort)
             offset = (query.page - 1) * query.per_page
 
-            def fetch(n: int) -> list[tuple[Any, Any]]:
-                return searcher.search(tq, n, count=False, **order).hits
+            if ranked:
+                # Equal scores come back in index order, stable from page to page (see base.py).
+                found = searcher.search(tq, query.per_page, count=True, offset=min(offset, searcher.num_docs))
+                total, rows = found.count, list(found.hits)
+            else:
+                def fetch(n: int) -> list[tuple[Any, Any]]:
+                    return searcher.search(tq, n, count=False, **order).hits
 
-            limit = min(offset + query.per_page + 1, searcher.num_docs + 1)  # page=10**9 allocates nothing
-            first = searcher.search(tq, limit, count=True, **order)
-            total = first.count
-            rows = _query.page(first.hits, fetch, total, offset, query.per_page,
-                               lambda addresses: self._pk_keys(searcher, addresses))
+                limit = min(offset + query.per_page + 1, searcher.num_docs + 1)  # page=10**9 allocates nothing
+                first = searcher.search(tq, limit, count=True, **order)
+                total = first.count
+                rows = _query.page(first.hits, fetch, total, offset, query.per_page,
+                                   lambda addresses: self._pk_keys(searcher, addresses))
             pattern = highlight_pattern(query.q) if ranked else None
             hits = [self._hit(searcher, spec, key if ranked else 0.0, address, pattern) for key, address in rows]
             return SearchResult(total=total, hits=hits, facets=_query.facets(searcher, tq, query.facets))
