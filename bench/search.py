@@ -145,7 +145,8 @@ def run_sanshe_http(env: dict[str, str], expected: dict[Case, int], args) -> dic
     import httpx
 
     port = free_port()
-    server = start_server([sys.executable, "-m", "core.cli", "serve", "--port", str(port)], port, "/healthz", env, ROOT)
+    server = start_server([sys.executable, "-m", "core.cli", "serve", "--port", str(port),
+                           "--workers", str(args.workers)], port, "/healthz", env, ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         for case in ALL:  # the server sees the index the bench built
@@ -311,10 +312,14 @@ def main() -> None:
     parser.add_argument("--million-size", type=int, default=1_000_000, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir")
+    parser.add_argument("--cache-seconds", type=float, default=0,
+                        help="the server's public-answer cache (default 0: every request searches)")
+    parser.add_argument("--workers", type=int, default=1, help="sanshe serve worker processes")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="sanshe-search-bench-"))
     env = {**os.environ, "SANSHE_DATA_DIR": str(data_dir), "SANSHE_DEMO_PASSWORD": "bench-password-1",
-           "SANSHE_SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789"}
+           "SANSHE_SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789",
+           "SANSHE_SEARCH_CACHE_SECONDS": str(args.cache_seconds)}
     os.environ.update(env)
     try:
         result = run(args, data_dir, env)

@@ -37,6 +37,9 @@ class Settings:
     """Open a PostgreSQL connection pool on start-up ([database].pool, env SANSHE_DB_POOL)."""
     search_backend: str = "embedded"
     """'embedded' or 'meilisearch' ([search].backend, env SANSHE_SEARCH_BACKEND)."""
+    search_cache_seconds: float = 5.0
+    """How long a public search answer may be reused ([search].cache_seconds, env
+    SANSHE_SEARCH_CACHE_SECONDS; 0 turns the cache off)."""
     meilisearch_url: str | None = None
     """Meilisearch server URL (env MEILISEARCH_URL)."""
     meilisearch_key: str | None = field(default=None, repr=False)
@@ -73,6 +76,16 @@ def _int(table: dict, key: str, name: str, default: int, minimum: int = 1) -> in
     value = table.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise SettingsError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def _seconds(raw: object, name: str) -> float:
+    try:
+        value = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise SettingsError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 <= value <= 3600:
+        raise SettingsError(f"{name} must be between 0 and 3600 seconds, got {value}")
     return value
 
 
@@ -146,6 +159,8 @@ def load_settings(
         sqlite_file=str(db.get("sqlite_file", "sanshe.sqlite3")),
         db_pool=_flag(env, "SANSHE_DB_POOL", bool(db.get("pool", True))),
         search_backend=backend,
+        search_cache_seconds=_seconds(env.get("SANSHE_SEARCH_CACHE_SECONDS", search.get("cache_seconds", 5.0)),
+                                      "SANSHE_SEARCH_CACHE_SECONDS"),
         meilisearch_url=meili_url,
         meilisearch_key=env.get("MEILISEARCH_KEY") or None,
         session_idle_minutes=_int(security, "session_idle_minutes", "[security].session_idle_minutes", 30),

@@ -23,6 +23,7 @@ os.environ["SANSHE_ARGON2_FAST"] = "1"
 os.environ["SANSHE_DB_POOL"] = "0"
 os.environ["SANSHE_EXTRA_PLUGINS"] = "tests.example_plugin"
 os.environ["PICCOLO_CONF"] = "core.piccolo_conf"
+os.environ["SANSHE_SEARCH_CACHE_SECONDS"] = "0"  # tests read their own writes; the cache has its own test
 os.environ.pop("SANSHE_CONFIG_DIR", None)
 os.environ.pop("SANSHE_TRACE_HOOKS", None)
 

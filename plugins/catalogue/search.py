@@ -4,6 +4,8 @@ how a published service becomes a document, and the public query."""
 from __future__ import annotations
 
 import json
+import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -82,10 +84,47 @@ def hit_view(ctx: AppContext, doc: dict[str, Any], highlight: dict[str, str]) ->
     }
 
 
+class AnswerCache:
+    """Recent public answers, reused for a few seconds: the same popular queries arrive
+    again and again, and the catalogue is already updated within seconds (outbox)."""
+
+    def __init__(self, size: int = 2048):
+        self.size = size
+        self._items: OrderedDict[tuple, tuple[float, dict[str, Any]]] = OrderedDict()
+
+    def get(self, key: tuple, ttl: float) -> dict[str, Any] | None:
+        item = self._items.get(key)
+        if item is None or item[0] + ttl < time.monotonic():
+            return None
+        self._items.move_to_end(key)
+        return item[1]
+
+    def put(self, key: tuple, value: dict[str, Any]) -> None:
+        self._items[key] = (time.monotonic(), value)
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+ANSWERS = AnswerCache()
+
+
 async def search_services(ctx: AppContext, backend: Backend, *, q: str, filters: dict[str, list[str]], page: int,
                           per_page: int) -> dict[str, Any]:
     """Only published services of districts that enable the catalogue are ever found."""
     allowed = await catalogue_districts(ctx)
+    ttl = ctx.settings.search_cache_seconds
+    key = (q.strip(), tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items())), page, per_page, tuple(allowed))
+    if ttl and (cached := ANSWERS.get(key, ttl)) is not None:
+        return cached
+    result = await _search(ctx, backend, allowed, q=q, filters=dict(filters), page=page, per_page=per_page)
+    if ttl:
+        ANSWERS.put(key, result)
+    return result
+
+
+async def _search(ctx: AppContext, backend: Backend, allowed: list[str], *, q: str, filters: dict[str, list[str]],
+                  page: int, per_page: int) -> dict[str, Any]:
     wanted = filters.pop("district", None)
     districts = [d for d in (wanted or allowed) if d in allowed]
     result: dict[str, Any] = {"total": 0, "page": page, "per_page": per_page, "q": q, "hits": [],

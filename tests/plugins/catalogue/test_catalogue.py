@@ -163,3 +163,28 @@ def test_public_pages_render_in_chinese(client):
     hit = search(client, q="养老")["hits"][0]
     detail = client.get(f"/services/{hit['id']}")
     assert detail.status_code == 200 and hit["name"] in detail.text and hit["provider"] in detail.text
+
+
+def test_public_answers_are_reused_for_a_few_seconds(ctx, monkeypatch):
+    from dataclasses import replace
+
+    from plugins.catalogue import search as search_module
+    from search_index import get_backend
+
+    backend = get_backend(ctx.settings)
+    cached_ctx = replace(ctx, settings=replace(ctx.settings, search_cache_seconds=5))
+    monkeypatch.setattr(search_module, "ANSWERS", search_module.AnswerCache(size=2))
+    calls = []
+    real = backend.search
+    monkeypatch.setattr(backend, "search", lambda *a, **k: calls.append(a) or real(*a, **k))
+
+    def ask(context, q="养老"):
+        return run(search_module.search_services(context, backend, q=q, filters={}, page=1, per_page=5))
+
+    first = ask(cached_ctx)
+    assert ask(cached_ctx) is first and len(calls) == 1  # reused
+    ask(cached_ctx, "心理"), ask(cached_ctx, "就业")  # the cache holds 2: "养老" falls out
+    ask(cached_ctx)
+    assert len(calls) == 4
+    ask(ctx), ask(ctx)  # cache_seconds = 0: always asks the backend
+    assert len(calls) == 6
