@@ -22,6 +22,8 @@ _WORD = re.compile(r"[^\W_]+")
 _RUN = re.compile(f"[{_HAN}]+|[^{_HAN}]+")
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _ALNUM = f"[^\\W_{_HAN}]"  # a letter or digit that is not Han
+# One pass over the text: a Han run, another run of letters/digits, or a separator.
+_PIECE = re.compile(f"([{_HAN}]+)|({_ALNUM}+)|([\\W_]+)")
 BREAK = "|"
 LIST_JOINER = "、"
 
@@ -37,14 +39,18 @@ def is_han(char: str) -> bool:
 def tokens(text: str) -> list[str]:
     """Tokens of `text` in order, with BREAK between words."""
     out: list[str] = []
-    for word in _WORD.findall(normalize(text)):
-        if out:
+    pending_break = False
+    for han, other, separator in _PIECE.findall(normalize(text)):
+        if separator:
+            pending_break = bool(out)
+            continue
+        if pending_break:
             out.append(BREAK)
-        for run in _RUN.findall(word):
-            if len(run) > 1 and is_han(run[0]):
-                out.extend([run[i : i + 2] for i in range(len(run) - 1)])
-            else:
-                out.append(run)
+            pending_break = False
+        if len(han) > 1:
+            out.extend([han[i : i + 2] for i in range(len(han) - 1)])
+        else:
+            out.append(han or other)
     return out
 
 
