@@ -95,10 +95,27 @@ def _wants_html(request: Request) -> bool:
     )
 
 
+def _error_page(request: Request, status: int, detail: str) -> Response[Any]:
+    """A browser asking for a page gets an HTML answer in its language, not JSON."""
+    from litestar.response import Template
+
+    from core.auth import anonymous
+    from core.web.pages import language_of
+    from core.web.i18n import translator
+
+    principal = request.scope.get("sanshe_principal") or anonymous(request.app.state.ctx)
+    language = language_of(request)
+    return Template("error.html", status_code=status, context={
+        "t": translator(language), "lang": language, "user": principal, "status": status, "detail": detail})
+
+
 def http_exception_handler(request: Request, exc: HTTPException) -> Response[Any]:
     status = exc.status_code
     if status == 401 and _wants_html(request):
         return Redirect(path=f"/login?next={request.url.path}")
+    if status in (403, 404) and _wants_html(request):
+        detail = exc.detail if isinstance(exc, ApiError) else _DETAILS[status]
+        return _error_page(request, status, detail)
     if isinstance(exc, ApiError):
         body = {"detail": exc.detail, "code": exc.code, "errors": exc.errors}
     elif isinstance(exc, ValidationException):

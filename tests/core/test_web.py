@@ -51,3 +51,11 @@ def test_logout_form_needs_the_csrf_field(client):
 def test_pages_needing_login_redirect_browsers_to_the_login_form(client):
     response = client.post("/logout", headers={"accept": "text/html"}, follow_redirects=False)
     assert response.status_code in (302, 303) and response.headers["location"].startswith("/login")
+
+
+def test_browsers_get_an_html_error_page_in_chinese(client):
+    page = client.get("/services/999999", headers={"accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    assert "服务不存在或未公开" in page.text and 'data-testid="error-page"' in page.text
+    api = client.get("/api/search/services/999999", headers={"accept": "text/html"})
+    assert api.status_code == 404 and api.json()["code"] == "not_found"  # the API always answers JSON
