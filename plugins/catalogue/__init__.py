@@ -50,7 +50,7 @@ def register_routes():
 def register_nav_items():
     return [
         NavItem(MODULE, "服务检索", "Find services", "/services?district={code}", order=10),
-        NavItem(MODULE, "服务管理", "Manage services", "/api/districts/{code}/catalogue/services",
+        NavItem(MODULE, "服务管理", "Manage services", "/districts/{code}/catalogue",
                 permission="catalogue.service.read", order=11),
     ]
 

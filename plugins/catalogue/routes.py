@@ -141,5 +141,28 @@ async def detail_page(request: Request, service_id: int, principal: Principal) -
     return render(request, "catalogue/detail.html", principal, **detail)
 
 
-ROUTES = [list_services, get_service, create_service, update_service, delete_service, list_fields, search,
+@get("/districts/{code:str}/catalogue", opt={**MANAGE, "permission": "catalogue.service.read"},
+     include_in_schema=False)
+async def manage_page(request: Request, code: str, principal: Principal, status: str | None = None,
+                      page: Annotated[int, Parameter(ge=1)] = 1) -> Template:
+    """Staff page: the district's services (organisation staff: their own), publish/suspend, add."""
+    from core.web.pages import render
+    from plugins.catalogue.glossary import STATUSES
+
+    ctx = _ctx(request)
+    per_page = 30
+    total, rows = await services.list_services(code, principal, status=status or None, page=page, per_page=per_page)
+    limit = principal.organization_limit("catalogue.service.write", code)
+    orgs = await Organization.select(Organization.id, Organization.name).where(
+        (Organization.district_code == code) & Organization.status.is_in(["registered", "filed"])).order_by(
+        Organization.id)
+    settings = await module_settings(ctx, code, "catalogue")
+    return render(request, "catalogue/manage.html", principal, district=ctx.districts[code], services=rows,
+                  total=total, page=page, pages=max(1, -(-total // per_page)), status=status or "",
+                  statuses=STATUSES, fees=FEES, fields=service_fields(settings), target_groups=list(TARGET_GROUPS),
+                  organizations=[o for o in orgs if limit is None or o["id"] in limit],
+                  can_write=principal.can("catalogue.service.write", code))
+
+
+ROUTES = [manage_page, list_services, get_service, create_service, update_service, delete_service, list_fields, search,
           service_detail, search_page, detail_page]

@@ -188,3 +188,19 @@ def test_public_answers_are_reused_for_a_few_seconds(ctx, monkeypatch):
     assert len(calls) == 4
     ask(ctx), ask(ctx)  # cache_seconds = 0: always asks the backend
     assert len(calls) == 6
+
+
+def test_staff_manage_services_on_a_page(client):
+    from tests.conftest import login
+
+    login(client, f"{OWN}-org")
+    page = client.get(f"/districts/{OWN}/catalogue")
+    assert page.status_code == 200 and 'data-testid="service-table"' in page.text
+    mine = own_org_id()
+    names = {o["id"]: o["name"] for o in run(Organization.select(Organization.id, Organization.name))}
+    assert names[mine] in page.text
+    other_names = [n for i, n in names.items() if i != mine and n in page.text.split('data-testid="new-service"')[1]]
+    assert other_names == []  # the provider choice offers only their own organisation
+    client.cookies.clear()
+    assert client.get(f"/districts/{OWN}/catalogue", headers={"accept": "text/html"},
+                      follow_redirects=False).status_code in (302, 303)
