@@ -447,3 +447,20 @@ def test_embedded_writer_held_by_another_process_is_a_clear_error(tmp_path):
         holder.communicate("done\n", timeout=10)
     assert backend.upsert(SPEC.name, DOCS[:2]) == 2  # the lock is free again
     assert backend.count(SPEC.name) == 2
+
+
+def test_facets_count_documents_with_many_values(indexes):
+    """More list values than the embedded backend's single-valued facet slots."""
+    base = {"description": "社区服务。", "field": "社区治理", "district": "430702", "fee": 0, "updated": "2024-01-01"}
+    docs = [
+        {**base, "id": "m1", "name": "多对象服务站", "targets": ["老年人", "儿童", "青少年", "残疾人", "家庭"]},
+        {**base, "id": "m2", "name": "多对象活动室", "targets": ["老年人", "家庭"]},
+        {**base, "id": "m3", "name": "多对象课堂", "targets": ["儿童"]},
+    ]
+    backend, name = indexes.backend, indexes.new(docs=docs)
+    result = backend.search(name, SearchQuery(q="多对象", facets=("targets",)))
+    assert result.total == 3
+    assert result.facets["targets"] == {"老年人": 2, "儿童": 2, "青少年": 1, "残疾人": 1, "家庭": 2}
+    filtered = backend.search(name, SearchQuery(q="多对象", filters={"targets": ["残疾人"]}, facets=("targets",)))
+    assert [h.id for h in filtered.hits] == ["m1"]
+    assert filtered.facets["targets"] == {"老年人": 1, "儿童": 1, "青少年": 1, "残疾人": 1, "家庭": 1}
