@@ -63,6 +63,21 @@ class _Handle:
     schema: tantivy.Schema
     keywords: tuple[str, ...]
     stamp: tuple[int, int]
+    meta: Path | None = None
+    meta_stamp: int = 0
+
+    def refresh(self) -> None:
+        """See commits made by other processes (another worker, `sanshe reindex`): reload
+        the reader when the index's meta.json changed. A stat per search, ~µs."""
+        if self.meta is None:
+            return
+        try:
+            stamp = self.meta.stat().st_mtime_ns
+        except FileNotFoundError:
+            return
+        if stamp != self.meta_stamp:
+            self.index.reload()
+            self.meta_stamp = stamp
 
 
 class EmbeddedBackend:
@@ -132,6 +147,7 @@ class EmbeddedBackend:
         stamp = (info.st_ino, info.st_mtime_ns)
         handle = self._handles.get(name)
         if handle is not None and handle.stamp == stamp:
+            handle.refresh()
             return handle
         record = _schema.read_record(folder)
         if not record or record.get("format") != _schema.FORMAT:
@@ -141,7 +157,9 @@ class EmbeddedBackend:
             index = tantivy.Index.open(str(folder / record["data"]))
         except (ValueError, OSError) as exc:
             raise SearchError(f"cannot open search index {name!r}: {exc}") from exc
-        handle = _Handle(spec, index, index.schema, _schema.keyword_fields(spec), stamp)
+        handle = _Handle(spec, index, index.schema, _schema.keyword_fields(spec), stamp,
+                         folder / record["data"] / "meta.json")
+        handle.refresh()
         self._handles[name] = handle
         return handle
 

@@ -204,3 +204,20 @@ def test_staff_manage_services_on_a_page(client):
     client.cookies.clear()
     assert client.get(f"/districts/{OWN}/catalogue", headers={"accept": "text/html"},
                       follow_redirects=False).status_code in (302, 303)
+
+
+def test_sanshe_reindex_rebuilds_the_index_from_the_database(client, ctx):
+    import os
+    import subprocess
+    import sys
+
+    from search_index import get_backend
+
+    published = run(Service.count().where(Service.status == "published"))
+    get_backend(ctx.settings).clear("services")  # an index lost or damaged behind the app's back
+    assert search(client)["total"] == 0
+    result = subprocess.run([sys.executable, "-m", "core.cli", "reindex"], env=dict(os.environ),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert f"services: {published} documents indexed" in result.stdout
+    assert search(client)["total"] == published
