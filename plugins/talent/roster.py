@@ -56,9 +56,10 @@ async def import_roster(code: str, actor: str, content: bytes, filename: str | N
     if dry_run:
         return summary
     async with db.write_transaction():
-        created = await services.upsert_workers_bulk(
+        results = await services.upsert_workers(
             code, actor, [(row.person, row.profile) for row in checked.rows],
             on_progress=lambda done: report("写入", done, len(checked.rows)))
+        created = sum(r.created for r in results)
         summary.update(created=created, updated=len(checked.rows) - created)
         await audit.record(actor=actor, action="import", entity="social_worker", entity_id=f"{len(checked.rows)} rows",
                            district_code=code, after={"created": created, "updated": summary["updated"],

@@ -7,6 +7,7 @@ same rules; callers hold the write transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -74,49 +75,15 @@ async def upsert_worker(code: str, actor: str, person: dict[str, Any], profile: 
 
     Call inside a write transaction with values already checked by `check_profile`.
     """
-    id_number = person["id_number"].strip().upper()
-    existing = await Person.select(Person.id, Person.district_code).where(Person.id_number == id_number).first()
-    if existing and existing["district_code"] != code:
-        # Never change another district's person through this one.
-        raise ApiError(409, "该身份证号已在其他区县登记，请联系该区县办理调动", "other_district",
-                       [("id_number", "该身份证号已在其他区县登记")])
-    person_values = {"name": person["name"], "phone": person.get("phone", "")}
-    if person.get("community_code"):
-        person_values["community_code"] = person["community_code"]
-    if existing:
-        person_id = existing["id"]
-        await Person.update({getattr(Person, k): v for k, v in person_values.items()}).where(Person.id == person_id)
-    else:
-        person_id = (await Person.insert(Person(district_code=code, id_number=id_number, gender=id_gender(id_number),
-                                                birth_date=id_birth_date(id_number), **person_values))
-                     .returning(Person.id))[0]["id"]
-    today = date.today()
-    if "registered_on" in profile:
-        profile["registration_state"], profile["registration_expires"] = registration_state(
-            profile["registered_on"], today)
-    worker = await SocialWorker.select().where(SocialWorker.person_id == person_id).first()
-    if worker:
-        changes = {k: v for k, v in profile.items() if worker.get(k) != v}
-        if changes:
-            values = {getattr(SocialWorker, k): v for k, v in changes.items()}
-            values[SocialWorker.updated_at] = datetime.now(timezone.utc)
-            await SocialWorker.update(values).where(SocialWorker.id == worker["id"])
-            if "status" in changes:
-                await StatusChange.insert(StatusChange(worker=worker["id"], district_code=code, actor=actor,
-                                                       from_status=worker["status"], to_status=changes["status"],
-                                                       changed_on=today))
-            if audit_each:
-                await audit.record(actor=actor, action="update", entity="social_worker", entity_id=worker["id"],
-                                   district_code=code, before={k: worker[k] for k in changes}, after=changes)
-        return worker["id"], False
-    worker_id = (await SocialWorker.insert(SocialWorker(district_code=code, person_id=person_id, **profile))
-                 .returning(SocialWorker.id))[0]["id"]
-    await StatusChange.insert(StatusChange(worker=worker_id, district_code=code, actor=actor, from_status=None,
-                                           to_status=profile.get("status", "在岗"), changed_on=today))
-    if audit_each:
-        await audit.record(actor=actor, action="create", entity="social_worker", entity_id=worker_id,
-                           district_code=code, after={**profile, "id_number": mask_id_number(id_number)})
-    return worker_id, True
+    [result] = await upsert_workers(code, actor, [(person, profile)])
+    if audit_each and (result.created or result.changes):
+        await audit.record(
+            actor=actor, action="create" if result.created else "update", entity="social_worker",
+            entity_id=result.worker_id, district_code=code,
+            before=None if result.created else result.before,
+            after={**result.changes, "id_number": mask_id_number(person["id_number"].strip().upper())}
+            if result.created else result.changes)
+    return result.worker_id, result.created
 
 
 def check_person(person: dict[str, Any]) -> list[tuple[str, str]]:
@@ -168,13 +135,23 @@ def profile_errors_or_raise(errors: list[tuple[str, str]]) -> None:
         raise invalid(errors)
 
 
-async def upsert_workers_bulk(code: str, actor: str, rows: list[tuple[dict[str, Any], dict[str, Any]]],
-                              on_progress=None) -> int:
-    """`upsert_worker` for many (person, profile) pairs with a few queries per 500 rows
-    instead of five per row; same rules. Returns how many workers were created.
-    Call inside a write transaction, with values already checked."""
+@dataclass
+class Upserted:
+    worker_id: int
+    created: bool
+    changes: dict[str, Any]
+    """The profile values written (all of them for a new worker)."""
+    before: dict[str, Any]
+    """The previous values of the changed fields (empty for a new worker)."""
+
+
+async def upsert_workers(code: str, actor: str, rows: list[tuple[dict[str, Any], dict[str, Any]]],
+                         on_progress=None) -> list[Upserted]:
+    """Create or update many (person, profile) pairs — by ID number, a few queries per
+    500 rows — and record status history. A person registered in another district is
+    refused, never changed. Call inside a write transaction, with values already checked."""
     today = date.today()
-    created = 0
+    results: list[Upserted] = []
     for start in range(0, len(rows), 500):
         chunk = rows[start:start + 500]
         ids = [p["id_number"].strip().upper() for p, _ in chunk]
@@ -182,7 +159,7 @@ async def upsert_workers_bulk(code: str, actor: str, rows: list[tuple[dict[str, 
         foreign = [i for i in ids if i in people and people[i]["district_code"] != code]
         if foreign:
             raise ApiError(409, "身份证号已在其他区县登记，请联系该区县办理调动", "other_district",
-                           [("id_number", mask_id_number(i)) for i in foreign[:20]])
+                           [("id_number", f"{mask_id_number(i)} 已在其他区县登记") for i in foreign[:20]])
         new_people = []
         for (person, _), id_number in zip(chunk, ids):
             values = {"name": person["name"], "phone": person.get("phone", "")}
@@ -201,7 +178,7 @@ async def upsert_workers_bulk(code: str, actor: str, rows: list[tuple[dict[str, 
         person_ids = [people[i]["id"] for i in ids]
         workers = {w["person_id"]: w for w in await SocialWorker.select().where(
             SocialWorker.person_id.is_in(person_ids))}
-        new_workers, changes_log = [], []
+        new_workers, history, chunk_results = [], [], []
         for (_, profile), person_id in zip(chunk, person_ids):
             profile = dict(profile)
             if "registered_on" in profile:
@@ -210,6 +187,7 @@ async def upsert_workers_bulk(code: str, actor: str, rows: list[tuple[dict[str, 
             worker = workers.get(person_id)
             if worker is None:
                 new_workers.append(SocialWorker(district_code=code, person_id=person_id, **profile))
+                chunk_results.append(Upserted(0, True, profile, {}))
                 continue
             changes = {k: v for k, v in profile.items() if worker.get(k) != v}
             if changes:
@@ -217,16 +195,21 @@ async def upsert_workers_bulk(code: str, actor: str, rows: list[tuple[dict[str, 
                 values[SocialWorker.updated_at] = datetime.now(timezone.utc)
                 await SocialWorker.update(values).where(SocialWorker.id == worker["id"])
                 if "status" in changes:
-                    changes_log.append(StatusChange(worker=worker["id"], district_code=code, actor=actor,
-                                                    from_status=worker["status"], to_status=changes["status"],
-                                                    changed_on=today))
+                    history.append(StatusChange(worker=worker["id"], district_code=code, actor=actor,
+                                                from_status=worker["status"], to_status=changes["status"],
+                                                changed_on=today))
+            chunk_results.append(Upserted(worker["id"], False, changes, {k: worker[k] for k in changes}))
         if new_workers:
-            inserted = await SocialWorker.insert(*new_workers).returning(SocialWorker.id, SocialWorker.status)
-            changes_log += [StatusChange(worker=r["id"], district_code=code, actor=actor, from_status=None,
-                                         to_status=r["status"], changed_on=today) for r in inserted]
-            created += len(inserted)
-        if changes_log:
-            await StatusChange.insert(*changes_log)
+            inserted = iter(await SocialWorker.insert(*new_workers).returning(SocialWorker.id, SocialWorker.status))
+            for result in chunk_results:
+                if result.created:
+                    row = next(inserted)
+                    result.worker_id = row["id"]
+                    history.append(StatusChange(worker=row["id"], district_code=code, actor=actor, from_status=None,
+                                                to_status=row["status"], changed_on=today))
+        if history:
+            await StatusChange.insert(*history)
+        results += chunk_results
         if on_progress:
             on_progress(start + len(chunk))
-    return created
+    return results
