@@ -29,10 +29,28 @@ from plugins.catalogue.tables import Service
 
 NAMESPACE = uuid.UUID("5b7e0f4c-3f0e-4c57-9d0e-7a1f6d1c5e21")
 BATCH = 500
+# Services and organisations get UUIDs that carry their id (RFC 9562 version 8:
+# a fixed 48-bit prefix, a kind, the id), so /services/{uuid} needs no lookup table.
+PREFIX = 0x5A4E_5348_4531  # fixed, "ZNSHE1"
+KINDS = {"service": 1, "organization": 2}
 
 
 def hsds_id(kind: str, pk: int) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{pk}"))
+    if kind in KINDS:
+        value = (PREFIX << 80) | (0x8 << 76) | (KINDS[kind] << 64) | (0b10 << 62) | pk
+        return str(uuid.UUID(int=value))
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{pk}"))  # nested records: stable, never looked up
+
+
+def pk_from_hsds_id(kind: str, value: str) -> int | None:
+    """The id inside a UUID made by `hsds_id(kind, …)`, else None."""
+    try:
+        number = uuid.UUID(value).int
+    except ValueError:
+        return None
+    if number >> 80 != PREFIX or (number >> 76) & 0xF != 0x8 or (number >> 64) & 0xFFF != KINDS[kind]:
+        return None
+    return number & ((1 << 62) - 1)
 
 
 def service_record(row: dict[str, Any], org: dict[str, Any] | None) -> dict[str, Any]:
@@ -163,12 +181,7 @@ async def hsds_services(request: Request, page: Page = 1, per_page: PerPage = 50
      summary="One service as HSDS 3.0 (by HSDS UUID or numeric id)")
 async def hsds_service(request: Request, service_id: str) -> dict:
     districts = await catalogue_districts(request.app.state.ctx)
-    pk = int(service_id) if service_id.isdigit() else None
-    if pk is None:  # a UUID: find the id it was derived from among published services
-        for row in await Service.select(Service.id).where(*_where_services(districts, None, None)):
-            if hsds_id("service", row["id"]) == service_id:
-                pk = row["id"]
-                break
+    pk = int(service_id) if service_id.isdigit() else pk_from_hsds_id("service", service_id)
     row = await Service.select().where(*_where_services(districts, None, None), Service.id == (pk or 0)).first()
     if row is None:
         raise ApiError(404, "服务不存在或未公开", "not_found")

@@ -56,3 +56,15 @@ def test_organizations_carry_credit_codes_not_phones(client):
     assert not any(phone in text for phone in phones)
     schemes = {i["identifier_scheme"] for r in body["contents"] for i in r["organization_identifiers"]}
     assert schemes == {"CN-USCC"}
+
+
+def test_service_and_organisation_ids_are_valid_uuids_that_carry_the_id():
+    from plugins.catalogue.hsds import hsds_id, pk_from_hsds_id
+
+    for pk in (1, 12345, 2**40):
+        value = uuid.UUID(hsds_id("service", pk))
+        assert value.version == 8 and value.variant == uuid.RFC_4122
+        assert pk_from_hsds_id("service", str(value)) == pk
+        assert pk_from_hsds_id("organization", str(value)) is None  # kinds do not mix
+    assert pk_from_hsds_id("service", str(uuid.uuid4())) is None
+    assert pk_from_hsds_id("service", "not-a-uuid") is None
