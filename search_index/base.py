@@ -9,7 +9,8 @@ Contract (checked by tests/search_index/test_conformance.py on every backend):
   across fields. A document whose field holds a list matches when any element
   is accepted. Values come from users: backends must treat them as data.
 - Ranking with a query: a document matching a term in an earlier searchable
-  field ranks above one matching it only in later fields; then by relevance.
+  field ranks above one matching it only in later fields; then by relevance
+  (embedded: by the other fields matched, earlier ones weighing more).
   Equal scores come in a stable order, the same from page to page of one
   index state (Meilisearch: primary key; embedded: index order — ordering
   ties by key there cost a second, larger fetch on most broad queries).

@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - not on Windows
 
 from ..base import Hit, IndexSpec, SearchError, SearchQuery, SearchResult
 from . import _query, _schema
-from ._text import field_text, highlight, highlight_pattern
+from ._text import field_text, highlight_fields, highlight_pattern
 
 __all__ = ["EmbeddedBackend"]
 
@@ -244,8 +244,8 @@ class EmbeddedBackend:
         if unknown:
             raise SearchError(f"{unknown[0]!r} is not a facet of index {index!r}")
         with self._errors(index):
-            tq, ranked = _query.build(handle.schema, spec, handle.keywords, query)
             searcher = handle.index.searcher()
+            tq, ranked = _query.build(searcher, handle.schema, spec, handle.keywords, query)
             order: dict[str, Any] = {} if ranked else self._order(spec, query.sort)
             offset = (query.page - 1) * query.per_page
 
@@ -290,12 +290,7 @@ class EmbeddedBackend:
     def _hit(searcher: tantivy.Searcher, spec: IndexSpec, score: float, address: Any, pattern: Any) -> Hit:
         stored = searcher.doc(address)
         doc = _schema.from_stored(stored)
-        marks = {}
-        if pattern is not None:
-            for field in spec.searchable:
-                marked = highlight(field_text(doc.get(field)), pattern)
-                if marked is not None:
-                    marks[field] = marked
+        marks = highlight_fields({f: field_text(doc.get(f)) for f in spec.searchable}, pattern) if pattern else {}
         return Hit(id=stored.get_first("_pk"), document=doc, highlight=marks, score=float(score))
 
     def health(self) -> dict[str, str]:

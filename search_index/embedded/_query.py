@@ -1,12 +1,17 @@
 """Queries of the embedded backend, built as tantivy query objects (user input
 never goes through a query parser).
 
-Ranking: a term scores the tier of the best field it matches (n for the
-first of n searchable fields, 1 for the last) plus a small share of its BM25
-scores in every field, together bounded below 1; a document scores the sum
+Ranking: a term scores the mask of the searchable fields it matches, the
+first field being the highest bit (with fields name, description: 2 for a
+name match, 1 for a description match, 3 for both); a document scores the sum
 over terms. So a match in an earlier field always outranks a match only in
-later fields, relevance orders within a tier, and equal scores are ordered by
-primary key (`page`).
+later fields, and among those, matching more of the other fields ranks higher.
+Equal scores keep index order (stable from page to page).
+
+A one-token term (a two-character Chinese word, a Latin word) reads the
+`_where` terms `<token>#<mask>` (see _schema): one posting per matching
+document, already scored by its mask. Longer Chinese terms are phrases of
+their bigrams, matched per field.
 """
 
 from __future__ import annotations
@@ -21,11 +26,8 @@ import tantivy
 from tantivy import Occur, Query
 
 from ..base import IndexSpec, SearchError, SearchQuery
+from ._schema import COMBINE
 from ._text import is_han, query_terms
-
-RELEVANCE_SHARE = 0.01
-"""Total BM25 weight over all fields; BM25 of one token stays under ~30 up to a
-million documents, so relevance adds less than 0.3 to a term's tier."""
 
 
 def _match(schema: tantivy.Schema, field: str, toks: list[str]) -> Query:
@@ -38,22 +40,26 @@ def _match(schema: tantivy.Schema, field: str, toks: list[str]) -> Query:
     return Query.term_query(schema, field, token)
 
 
-def text_query(schema: tantivy.Schema, spec: IndexSpec, terms: list[list[str]]) -> Query:
+def _union(scored: list[tuple[Query, float]]) -> Query:
+    return Query.boolean_query([(Occur.Should, Query.const_score_query(q, score)) for q, score in scored])
+
+
+def term_query(searcher: tantivy.Searcher, schema: tantivy.Schema, spec: IndexSpec, toks: list[str]) -> Query:
+    """One query term, scored by the mask of the fields it matches."""
+    if len(toks) == 1 and not (len(toks[0]) == 1 and is_han(toks[0])):
+        found = searcher.terms_with_prefix("_where", f"{toks[0]}#")
+        if not found:
+            return Query.term_query(schema, "_where", f"{toks[0]}#0")  # matches nothing
+        return _union([(Query.term_query(schema, "_where", term), float(int(term.rpartition("#")[2], 16)))
+                       for term, _ in found])
     n = len(spec.searchable)
-    share = RELEVANCE_SHARE / n
-    clauses = []
-    for toks in terms:
-        tiers, relevance = [], []
-        for i, field in enumerate(spec.searchable):
-            match = _match(schema, f"s_{field}", toks)
-            tiers.append(Query.const_score_query(match, float(n - i)))
-            # A phrase's relevance is its first token's: scoring the phrase again
-            # would re-check positions (about twice the cost).
-            scorer = match if len(toks) == 1 else Query.term_query(schema, f"s_{field}", toks[0])
-            relevance.append((Occur.Should, Query.boost_query(scorer, share)))
-        best_field = Query.disjunction_max_query(tiers)
-        clauses.append((Occur.Must, Query.boolean_query([(Occur.Must, best_field), *relevance])))
-    return Query.boolean_query(clauses)
+    return _union([(_match(schema, f"s_{field}", toks), float(1 << (n - 1 - i)))
+                   for i, field in enumerate(spec.searchable)])
+
+
+def text_query(searcher: tantivy.Searcher, schema: tantivy.Schema, spec: IndexSpec, terms: list[list[str]]) -> Query:
+    clauses = [(Occur.Must, term_query(searcher, schema, spec, toks)) for toks in terms]
+    return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
 
 
 def filter_query(schema: tantivy.Schema, allowed: Sequence[str], filters: dict[str, list[str]]) -> list[Query]:
@@ -65,17 +71,24 @@ def filter_query(schema: tantivy.Schema, allowed: Sequence[str], filters: dict[s
             values = [values]
         values = [str(v) for v in values if v is not None]
         if values:
-            out.append(Query.const_score_query(Query.term_set_query(schema, f"k_{field}", values), 0.0))
+            # Term queries skip along their postings inside an intersection; a term set
+            # query would first collect every matching document into a bitset.
+            terms = [Query.term_query(schema, f"k_{field}", v) for v in dict.fromkeys(values)]
+            match = terms[0] if len(terms) == 1 else Query.boolean_query([(Occur.Should, t) for t in terms])
+            out.append(Query.const_score_query(match, 0.0))
     return out
 
 
-def build(schema: tantivy.Schema, spec: IndexSpec, allowed: Sequence[str], query: SearchQuery) -> tuple[Query, bool]:
+def build(searcher: tantivy.Searcher, schema: tantivy.Schema, spec: IndexSpec, allowed: Sequence[str],
+          query: SearchQuery) -> tuple[Query, bool]:
     """(tantivy query, whether it is ranked by text relevance)."""
     terms = query_terms(query.q)  # terms without letters or digits are ignored
     filters = filter_query(schema, allowed, query.filters)
     if not terms and not filters:
         return Query.all_query(), False
-    clauses = [(Occur.Must, text_query(schema, spec, terms))] if terms else []
+    if terms and not filters:
+        return text_query(searcher, schema, spec, terms), True
+    clauses = [(Occur.Must, text_query(searcher, schema, spec, terms))] if terms else []
     clauses += [(Occur.Must, f) for f in filters]
     return Query.boolean_query(clauses), bool(terms)
 
@@ -114,12 +127,17 @@ def page(hits: list[tuple[Any, Any]], fetch: Callable[[int], list[tuple[Any, Any
 
 
 def facets(searcher: tantivy.Searcher, query: Query, fields: Sequence[str]) -> dict[str, dict[str, int]]:
+    """Value counts per facet field, from one aggregation over the `c_` combination columns."""
     if not fields:
         return {}
-    aggs = {field: {"terms": {"field": f"k_{field}", "size": 65_000}} for field in fields}
+    aggs = {field: {"terms": {"field": f"c_{field}", "size": 65_000}} for field in fields}
     result = searcher.aggregate(query, aggs)
     out = {}
     for field in fields:
-        buckets = result.get(field, {}).get("buckets", [])
-        out[field] = {str(b["key"]): int(b["doc_count"]) for b in buckets if b["doc_count"] > 0}
+        counts: Counter[str] = Counter()
+        for bucket in result.get(field, {}).get("buckets", []):
+            if bucket["doc_count"] > 0:
+                for value in str(bucket["key"]).split(COMBINE):
+                    counts[value] += int(bucket["doc_count"])
+        out[field] = dict(counts)
     return out

@@ -6,8 +6,15 @@ searchable and filterable): `_pk` primary key (raw, fast, stored), `_pko1`/`_pko
 its first 16 UTF-8 bytes as two unsigned fast fields (order ties by primary
 key without loading documents), `_doc` the
 whole document as JSON bytes (stored only), `s_<f>` bigram tokens of a
-searchable field, `k_<f>` keyword values of a filterable/facet field (raw,
-fast, multi-valued), `o_<f>` sort key of a sortable field (raw, fast).
+searchable field (with positions: phrases), `_where` one token `<token>#<mask>`
+per distinct token of the document, the mask's bits naming the searchable
+fields holding it (the first field is the highest bit: a one-token query is a
+union of these terms, each scored by its mask, over one posting per document
+instead of one per field), `k_<f>` keyword values of a filterable field (raw,
+multi-valued), `c_<f>` the combination of a facet field's values (sorted,
+joined by US; single-valued and fast, so counting a facet is one pass over one
+column: a multi-valued column is ~10x slower to aggregate), `o_<f>` sort key
+of a sortable field (raw, fast).
 """
 
 from __future__ import annotations
@@ -20,17 +27,21 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import tantivy
 
 from ..base import IndexSpec, SearchError
-from ._text import indexed_text
+from ._text import BREAK, field_text, tokens
 
-FORMAT = 1
+FORMAT = 2
 """Bump when tokenisation or layout changes: indexes are rebuilt from their stored documents."""
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _FIELD = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 SPEC_FILE = "spec.json"
+MAX_SEARCHABLE = 16
+"""Field masks are scores: at most 16 bits keeps every sum of them exact in a float32."""
+COMBINE = "\x1f"
 
 
 def valid_name(name: str) -> bool:
@@ -42,6 +53,8 @@ def validate(spec: IndexSpec) -> None:
         raise SearchError(f"invalid index name {spec.name!r} (letters, digits, '-' and '_' only)")
     if not spec.searchable:
         raise SearchError(f"index {spec.name!r} has no searchable field")
+    if len(spec.searchable) > MAX_SEARCHABLE:
+        raise SearchError(f"index {spec.name!r} has more than {MAX_SEARCHABLE} searchable fields")
     for field in (*spec.searchable, *spec.filterable, *spec.facets, *spec.sortable, spec.primary_key):
         if not _FIELD.match(field):
             raise SearchError(f"invalid field name {field!r} in index {spec.name!r}")
@@ -62,8 +75,11 @@ def build_schema(spec: IndexSpec) -> tantivy.Schema:
     sb.add_bytes_field("_doc", stored=True)
     for field in spec.searchable:
         sb.add_text_field(f"s_{field}", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("_where", tokenizer_name="whitespace", index_option="basic")
     for field in keyword_fields(spec):
-        sb.add_text_field(f"k_{field}", fast=True, tokenizer_name="raw", index_option="basic")
+        sb.add_text_field(f"k_{field}", tokenizer_name="raw", index_option="basic")
+    for field in spec.facets:
+        sb.add_text_field(f"c_{field}", fast=True, tokenizer_name="raw", index_option="basic")
     for field in spec.sortable:
         sb.add_text_field(f"o_{field}", fast=True, tokenizer_name="raw", index_option="basic")
     return sb.build()
@@ -128,6 +144,23 @@ def _keywords(value: Any) -> list[str]:
     return [str(value)]
 
 
+def combination(values: list[str]) -> str:
+    """The `c_` value of a facet field: its distinct values, sorted, joined by COMBINE."""
+    return COMBINE.join(sorted({v.replace(COMBINE, " ") for v in values}))
+
+
+def field_masks(spec: IndexSpec, texts: list[list[str]]) -> str:
+    """The `_where` tokens for the token lists of the searchable fields, in spec order."""
+    masks: dict[str, int] = {}
+    bit = 1 << len(spec.searchable)
+    for toks in texts:
+        bit >>= 1
+        for tok in toks:
+            masks[tok] = masks.get(tok, 0) | bit
+    masks.pop(BREAK, None)
+    return " ".join([f"{tok}#{mask:x}" for tok, mask in masks.items()])
+
+
 def document_id(spec: IndexSpec, doc: dict[str, Any]) -> str:
     pk = doc.get(spec.primary_key) if isinstance(doc, dict) else None
     if pk is None or isinstance(pk, (dict, list, tuple, bool)) or str(pk) == "":
@@ -146,13 +179,22 @@ def to_tantivy(spec: IndexSpec, doc: dict[str, Any]) -> tuple[str, tantivy.Docum
         out.add_bytes("_doc", json.dumps(doc, ensure_ascii=False, default=str).encode("utf-8"))
     except (TypeError, ValueError) as exc:
         raise SearchError(f"document {pk!r} cannot be stored as JSON: {exc}") from exc
+    texts = []
     for field in spec.searchable:
-        text = indexed_text(doc.get(field))
-        if text:
-            out.add_text(f"s_{field}", text)
+        toks = tokens(field_text(doc.get(field)))
+        texts.append(toks)
+        if toks:
+            out.add_text(f"s_{field}", " ".join(toks))
+    where = field_masks(spec, texts)
+    if where:
+        out.add_text("_where", where)
     for field in keyword_fields(spec):
         for value in _keywords(doc.get(field)):
             out.add_text(f"k_{field}", value)
+    for field in spec.facets:
+        values = _keywords(doc.get(field))
+        if values:
+            out.add_text(f"c_{field}", combination(values))
     for field in spec.sortable:
         key = sort_key(doc.get(field))
         if key is not None:
@@ -162,4 +204,4 @@ def to_tantivy(spec: IndexSpec, doc: dict[str, Any]) -> tuple[str, tantivy.Docum
 
 
 def from_stored(stored: tantivy.Document) -> dict[str, Any]:
-    return json.loads(stored.get_first("_doc"))
+    return msgspec.json.decode(stored.get_first("_doc"))

@@ -12,7 +12,9 @@ exactly the documents containing it as a substring.
 
 from __future__ import annotations
 
+import functools
 import html
+import itertools
 import re
 import unicodedata
 from typing import Any
@@ -63,11 +65,6 @@ def field_text(value: Any) -> str:
     return str(value)
 
 
-def indexed_text(value: Any) -> str:
-    """The token string stored in a searchable field."""
-    return " ".join(tokens(field_text(value)))
-
-
 def query_terms(q: str) -> list[list[str]]:
     """Whitespace-separated terms of `q`, each as its token list (empty terms dropped)."""
     terms = []
@@ -78,8 +75,34 @@ def query_terms(q: str) -> list[list[str]]:
     return terms
 
 
+@functools.cache
+def _variants() -> dict[str, str]:
+    """For each character, the other characters that NFKC folds onto it alone
+    (fullwidth Ａ onto A, compatibility ideographs onto unified ones); built once."""
+    out: dict[str, str] = {}
+    for cp in itertools.chain(range(0xA0, 0xD800), range(0xF900, 0x10000), range(0x2F800, 0x2FA20)):
+        char = chr(cp)
+        folded = unicodedata.normalize("NFKC", char)
+        if len(folded) == 1 and folded != char:
+            out[folded] = out.get(folded, "") + char
+    return out
+
+
+def _fold_insensitive(term: str) -> str:
+    """`term` as a regex that also matches its characters' compatibility forms, so
+    documents are matched as they are, without normalising them per search."""
+    variants = _variants()
+    out = []
+    for char in term:
+        others = "".join(dict.fromkeys(variants.get(char, "") + variants.get(char.lower(), "")
+                                       + variants.get(char.upper(), "")))
+        out.append(f"[{re.escape(char + others)}]" if others else re.escape(char))
+    return "".join(out)
+
+
 def highlight_pattern(q: str) -> re.Pattern[str] | None:
-    """A case-insensitive pattern matching every query term as a substring.
+    """A case-insensitive pattern matching every query term as a substring, in
+    any compatibility form (what NFKC folds onto it).
 
     A term that starts or ends with a Latin letter/digit must not continue a
     longer Latin word there, mirroring the word match used for search."""
@@ -87,7 +110,7 @@ def highlight_pattern(q: str) -> re.Pattern[str] | None:
     for term in sorted({unicodedata.normalize("NFKC", t) for t in q.split()}, key=len, reverse=True):
         if not _WORD.search(term):
             continue
-        part = re.escape(term)
+        part = _fold_insensitive(term)
         if re.match(_ALNUM, term[0]):
             part = f"(?<!{_ALNUM}){part}"
         if re.match(_ALNUM, term[-1]):
@@ -96,19 +119,34 @@ def highlight_pattern(q: str) -> re.Pattern[str] | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
-def highlight(text: str, pattern: re.Pattern[str]) -> str | None:
-    """`text` HTML-escaped with every match wrapped in <mark>; None without a match."""
-    folded = unicodedata.normalize("NFKC", text)
-    if len(folded) != len(text):  # compatibility forms changed lengths: match the original
-        folded = text
-    out, pos = [], 0
-    for m in pattern.finditer(folded):
-        if m.end() == m.start():
+_SEPARATOR = "\x1e"  # whitespace to str.split, so never inside a query term
+_SPECIAL = re.compile("[&<>\"']")
+
+
+def _no_escape(text: str) -> str:
+    return text
+
+
+def highlight_fields(texts: dict[str, str], pattern: re.Pattern[str]) -> dict[str, str]:
+    """Each field's text HTML-escaped with every match wrapped in <mark>, for the fields
+    with a match. One regex pass over the fields joined by a separator that no match can
+    span, and no escaping at all for text without HTML specials (most Chinese text)."""
+    joined = _SEPARATOR.join(texts.values())
+    if joined.count(_SEPARATOR) != len(texts) - 1:  # a field holds the separator itself
+        out = {}
+        for name, text in texts.items():
+            out.update({name: v for v in highlight_fields({"": text.replace(_SEPARATOR, " ")}, pattern).values()})
+        return out
+    escape = html.escape if _SPECIAL.search(joined) else _no_escape
+    parts, pos = [], 0
+    for m in pattern.finditer(joined):
+        lo, hi = m.span()
+        if lo == hi:
             continue
-        out.append(html.escape(text[pos : m.start()]))
-        out.append(f"<mark>{html.escape(text[m.start() : m.end()])}</mark>")
-        pos = m.end()
-    if not out:
-        return None
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
+        parts += [escape(joined[pos:lo]), "<mark>", escape(joined[lo:hi]), "</mark>"]
+        pos = hi
+    if not parts:
+        return {}
+    parts.append(escape(joined[pos:]))
+    marked = "".join(parts).split(_SEPARATOR)
+    return {name: text for name, text in zip(texts, marked) if "<mark>" in text}

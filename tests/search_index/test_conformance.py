@@ -442,7 +442,7 @@ def test_embedded_writer_held_by_another_process_is_a_clear_error(tmp_path):
 
 
 def test_facets_count_documents_with_many_values(indexes):
-    """More list values than the embedded backend's single-valued facet slots."""
+    """Lists of values (the embedded backend counts them from one combination column)."""
     base = {"description": "社区服务。", "field": "社区治理", "district": "430702", "fee": 0, "updated": "2024-01-01"}
     docs = [
         {**base, "id": "m1", "name": "多对象服务站", "targets": ["老年人", "儿童", "青少年", "残疾人", "家庭"]},
@@ -456,3 +456,42 @@ def test_facets_count_documents_with_many_values(indexes):
     filtered = backend.search(name, SearchQuery(q="多对象", filters={"targets": ["残疾人"]}, facets=("targets",)))
     assert [h.id for h in filtered.hits] == ["m1"]
     assert filtered.facets["targets"] == {"老年人": 1, "儿童": 1, "青少年": 1, "残疾人": 1, "家庭": 1}
+
+
+def test_a_repeated_list_value_counts_its_document_once(indexes):
+    base = {"description": "社区服务。", "field": "社区治理", "district": "430702", "fee": 0, "updated": "2024-01-01"}
+    docs = [{**base, "id": "r1", "name": "重复对象服务站", "targets": ["老年人", "老年人", "儿童"]},
+            {**base, "id": "r2", "name": "重复对象活动室", "targets": ["儿童", "老年人"]}]
+    backend, name = indexes.backend, indexes.new(docs=docs)
+    result = backend.search(name, SearchQuery(q="重复对象", facets=("targets", "field")))
+    assert result.facets == {"targets": {"老年人": 2, "儿童": 2}, "field": {"社区治理": 2}}
+
+
+def test_embedded_ranks_more_matching_fields_higher_within_the_best_field(tmp_path):
+    """Scores are masks of the matched fields: name+description > name only > description only."""
+    from search_index.embedded import EmbeddedBackend
+
+    base = {"field": "养老服务", "targets": [], "district": "430702", "fee": 0, "updated": "2024-01-01"}
+    docs = [{**base, "id": "a", "name": "日间照料中心", "description": "提供助浴服务。"},  # description only
+            {**base, "id": "b", "name": "助浴服务站", "description": "上门服务。"},  # name only
+            {**base, "id": "c", "name": "助浴点", "description": "为老人助浴。"}]  # both
+    backend = EmbeddedBackend(tmp_path)
+    backend.ensure_index(SPEC)
+    backend.upsert(SPEC.name, docs)
+    assert [h.id for h in backend.search(SPEC.name, SearchQuery(q="助浴")).hits] == ["c", "b", "a"]
+    # Two words add up: b has 助浴 in its name and 服务 in both fields; c has no 服务.
+    assert [h.id for h in backend.search(SPEC.name, SearchQuery(q="助浴 服务")).hits] == ["b", "a"]
+    assert [h.id for h in backend.search(SPEC.name, SearchQuery(q="助浴点")).hits] == ["c"]
+
+
+def test_embedded_highlights_compatibility_forms_of_the_query(tmp_path):
+    """Fullwidth letters in a document are found and marked for a halfwidth query."""
+    from search_index.embedded import EmbeddedBackend
+
+    doc = {"id": "w", "name": "ＷｉＦｉ学习室", "description": "免费 WiFi，可预约。", "field": "儿童关爱",
+           "targets": ["儿童"], "district": "430702", "fee": 0, "updated": "2024-01-01"}
+    backend = EmbeddedBackend(tmp_path)
+    backend.ensure_index(SPEC)
+    backend.upsert(SPEC.name, [doc])
+    hit = backend.search(SPEC.name, SearchQuery(q="wifi")).hits[0]
+    assert hit.highlight == {"name": "<mark>ＷｉＦｉ</mark>学习室", "description": "免费 <mark>WiFi</mark>，可预约。"}
