@@ -145,7 +145,7 @@ def run_sanshe_http(env: dict[str, str], expected: dict[Case, int], args) -> dic
     import httpx
 
     port = free_port()
-    server = start_server([sys.executable, "-m", "core.cli", "serve", "--port", str(port),
+    server = start_server([sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--no-access-log",
                            "--workers", str(args.workers)], port, "/healthz", env, ROOT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -48,7 +48,7 @@ def cmd_migrate(args) -> None:
     print("migrations applied")
 
 
-def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+def _serve(settings: Settings, host: str, port: int, workers: int = 1, access_log: bool = True) -> None:
     import uvicorn
 
     from core.app import create_app
@@ -57,9 +57,9 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
     if workers > 1:  # worker processes build the app themselves from the environment
         os.environ["SANSHE_SECRET_KEY"] = settings.secret_key
         uvicorn.run("core.app:create_app_from_env", factory=True, host=host, port=port, log_level="info",
-                    workers=workers)
+                    workers=workers, access_log=access_log)
     else:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=access_log)
 
 
 def cmd_serve(args) -> None:
@@ -68,7 +68,7 @@ def cmd_serve(args) -> None:
     settings = _settings()
     _context(settings)
     asyncio.run(db.migrate())
-    _serve(settings, args.host, args.port, args.workers)
+    _serve(settings, args.host, args.port, args.workers, args.access_log)
 
 
 def _demo_password(settings: Settings) -> str:
@@ -106,7 +106,7 @@ def cmd_demo(args) -> None:
           f"<code>-admin|-supervisor|-org|-worker|-resident for {', '.join(codes)}")
     print(f"Demo password: {password}")
     if not args.no_serve:
-        _serve(settings, args.host, args.port, args.workers)
+        _serve(settings, args.host, args.port, args.workers, args.access_log)
 
 
 def cmd_plugins(args) -> None:
@@ -214,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int, default=8000)
         p.add_argument("--workers", type=int, default=1,
                        help="worker processes (with the embedded search backend they share one index writer)")
+        p.add_argument("--no-access-log", dest="access_log", action="store_false",
+                       help="do not log each request (behind nginx, which logs them already)")
         if name == "demo":
             p.add_argument("--no-serve", action="store_true", help="load the data and exit")
         p.set_defaults(func=func)

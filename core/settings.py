@@ -38,8 +38,9 @@ class Settings:
     search_backend: str = "embedded"
     """'embedded' or 'meilisearch' ([search].backend, env SANSHE_SEARCH_BACKEND)."""
     search_cache_seconds: float = 5.0
-    """How long a public search answer may be reused ([search].cache_seconds, env
-    SANSHE_SEARCH_CACHE_SECONDS; 0 turns the cache off)."""
+    """How long a public search answer is fresh ([search].cache_seconds, env
+    SANSHE_SEARCH_CACHE_SECONDS; 0 turns the cache off). Past that it is served once
+    more while it refreshes in the background, so answers are at most twice this old."""
     meilisearch_url: str | None = None
     """Meilisearch server URL (env MEILISEARCH_URL)."""
     meilisearch_key: str | None = field(default=None, repr=False)

@@ -3,10 +3,13 @@ how a published service becomes a document, and the public query."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import random
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -28,6 +31,7 @@ SPEC = IndexSpec(
 # Public parameter name → index field.
 FACET_NAMES = {"field": "field", "district": "district", "target": "targets", "fee": "fee"}
 BATCH = 1000
+log = logging.getLogger(__name__)
 
 
 def document(row: dict[str, Any], provider: str) -> dict[str, Any]:
@@ -86,21 +90,48 @@ def hit_view(ctx: AppContext, doc: dict[str, Any], highlight: dict[str, str]) ->
 
 class AnswerCache:
     """Recent public answers, reused for a few seconds: the same popular queries arrive
-    again and again, and the catalogue is already updated within seconds (outbox)."""
+    again and again, and the catalogue is already updated within seconds (outbox).
 
-    def __init__(self, size: int = 2048):
+    An answer past its time is served once more while one background search refreshes
+    it (stale-while-revalidate): a popular query never waits for its refresh, and the
+    answers cached together do not all expire into one burst of searches (their times
+    also vary by up to a fifth). Nothing older than twice the time is ever served."""
+
+    def __init__(self, size: int = 2048, clock: Callable[[], float] = time.monotonic):
         self.size = size
-        self._items: OrderedDict[tuple, tuple[float, dict[str, Any]]] = OrderedDict()
+        self.clock = clock
+        # key -> (fresh until, servable until, answer)
+        self._items: OrderedDict[tuple, tuple[float, float, dict[str, Any]]] = OrderedDict()
+        self._refreshing: dict[tuple, asyncio.Task] = {}
 
-    def get(self, key: tuple, ttl: float) -> dict[str, Any] | None:
+    async def answer(self, key: tuple, ttl: float, compute: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
+        now = self.clock()
         item = self._items.get(key)
-        if item is None or item[0] + ttl < time.monotonic():
-            return None
-        self._items.move_to_end(key)
-        return item[1]
+        if item is not None and now < item[1]:
+            self._items.move_to_end(key)
+            if now >= item[0] and key not in self._refreshing:
+                self._refreshing[key] = asyncio.get_running_loop().create_task(self._refresh(key, ttl, compute))
+            return item[2]
+        value = await compute()
+        self.put(key, ttl, value)
+        return value
 
-    def put(self, key: tuple, value: dict[str, Any]) -> None:
-        self._items[key] = (time.monotonic(), value)
+    async def _refresh(self, key: tuple, ttl: float, compute: Callable[[], Awaitable[dict[str, Any]]]) -> None:
+        try:
+            self.put(key, ttl, await compute())
+        except Exception:
+            log.exception("refreshing a cached search answer failed; the next request searches again")
+            self._items.pop(key, None)
+        finally:
+            self._refreshing.pop(key, None)
+
+    async def settled(self) -> None:
+        """Wait for the background refreshes under way."""
+        await asyncio.gather(*self._refreshing.values(), return_exceptions=True)
+
+    def put(self, key: tuple, ttl: float, value: dict[str, Any]) -> None:
+        now = self.clock()
+        self._items[key] = (now + ttl * (0.8 + 0.2 * random.random()), now + 2 * ttl, value)
         self._items.move_to_end(key)
         while len(self._items) > self.size:
             self._items.popitem(last=False)
@@ -113,14 +144,15 @@ async def search_services(ctx: AppContext, backend: Backend, *, q: str, filters:
                           per_page: int) -> dict[str, Any]:
     """Only published services of districts that enable the catalogue are ever found."""
     allowed = await catalogue_districts(ctx)
+
+    def compute() -> Awaitable[dict[str, Any]]:
+        return _search(ctx, backend, allowed, q=q, filters=dict(filters), page=page, per_page=per_page)
+
     ttl = ctx.settings.search_cache_seconds
+    if not ttl:
+        return await compute()
     key = (q.strip(), tuple(sorted((k, tuple(sorted(v))) for k, v in filters.items())), page, per_page, tuple(allowed))
-    if ttl and (cached := ANSWERS.get(key, ttl)) is not None:
-        return cached
-    result = await _search(ctx, backend, allowed, q=q, filters=dict(filters), page=page, per_page=per_page)
-    if ttl:
-        ANSWERS.put(key, result)
-    return result
+    return await ANSWERS.answer(key, ttl, compute)
 
 
 async def _search(ctx: AppContext, backend: Backend, allowed: list[str], *, q: str, filters: dict[str, list[str]],

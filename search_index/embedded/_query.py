@@ -62,7 +62,15 @@ def text_query(searcher: tantivy.Searcher, schema: tantivy.Schema, spec: IndexSp
     return clauses[0][1] if len(clauses) == 1 else Query.boolean_query(clauses)
 
 
-def filter_query(schema: tantivy.Schema, allowed: Sequence[str], filters: dict[str, list[str]]) -> list[Query]:
+def _covers_all(searcher: tantivy.Searcher, field: str, values: list[str]) -> bool:
+    """Whether `values` include every value the index holds for `field` (the filter would
+    keep every document). Asked only of facet fields, which hold few values."""
+    present = searcher.terms_with_prefix(f"k_{field}", "", limit=len(values) + 1)
+    return len(present) <= len(values) and {term for term, _ in present} <= set(values)
+
+
+def filter_query(searcher: tantivy.Searcher, schema: tantivy.Schema, spec: IndexSpec, allowed: Sequence[str],
+                 filters: dict[str, list[str]]) -> list[Query]:
     out = []
     for field, values in filters.items():
         if field not in allowed:
@@ -70,6 +78,8 @@ def filter_query(schema: tantivy.Schema, allowed: Sequence[str], filters: dict[s
         if isinstance(values, str):
             values = [values]
         values = [str(v) for v in values if v is not None]
+        if len(values) > 1 and field in spec.facets and _covers_all(searcher, field, values):
+            continue  # e.g. the public search accepts every district that publishes services
         if values:
             # Term queries skip along their postings inside an intersection; a term set
             # query would first collect every matching document into a bitset.
@@ -83,7 +93,7 @@ def build(searcher: tantivy.Searcher, schema: tantivy.Schema, spec: IndexSpec, a
           query: SearchQuery) -> tuple[Query, bool]:
     """(tantivy query, whether it is ranked by text relevance)."""
     terms = query_terms(query.q)  # terms without letters or digits are ignored
-    filters = filter_query(schema, allowed, query.filters)
+    filters = filter_query(searcher, schema, spec, allowed, query.filters)
     if not terms and not filters:
         return Query.all_query(), False
     if terms and not filters:

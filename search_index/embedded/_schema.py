@@ -42,6 +42,8 @@ SPEC_FILE = "spec.json"
 MAX_SEARCHABLE = 16
 """Field masks are scores: at most 16 bits keeps every sum of them exact in a float32."""
 COMBINE = "\x1f"
+_MASK_SUFFIX = [f"#{mask:x}" for mask in range(1 << MAX_SEARCHABLE)]
+_ENCODE = msgspec.json.Encoder(enc_hook=str)
 
 
 def valid_name(name: str) -> bool:
@@ -155,10 +157,11 @@ def field_masks(spec: IndexSpec, texts: list[list[str]]) -> str:
     bit = 1 << len(spec.searchable)
     for toks in texts:
         bit >>= 1
-        for tok in toks:
+        for tok in set(toks):
             masks[tok] = masks.get(tok, 0) | bit
     masks.pop(BREAK, None)
-    return " ".join([f"{tok}#{mask:x}" for tok, mask in masks.items()])
+    suffix = _MASK_SUFFIX
+    return " ".join([tok + suffix[mask] for tok, mask in masks.items()])
 
 
 def document_id(spec: IndexSpec, doc: dict[str, Any]) -> str:
@@ -176,8 +179,8 @@ def to_tantivy(spec: IndexSpec, doc: dict[str, Any]) -> tuple[str, tantivy.Docum
     out.add_unsigned("_pko1", first)
     out.add_unsigned("_pko2", second)
     try:
-        out.add_bytes("_doc", json.dumps(doc, ensure_ascii=False, default=str).encode("utf-8"))
-    except (TypeError, ValueError) as exc:
+        out.add_bytes("_doc", _ENCODE.encode(doc))
+    except (TypeError, ValueError, msgspec.EncodeError) as exc:
         raise SearchError(f"document {pk!r} cannot be stored as JSON: {exc}") from exc
     texts = []
     for field in spec.searchable:

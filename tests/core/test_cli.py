@@ -56,3 +56,12 @@ def test_user_and_token_commands(ctx):
     assert token.returncode == 0 and token.stdout.strip().startswith("sst_")
     bad_role = sanshe("user", "create", "x", "--role", "king", env=env)
     assert bad_role.returncode == 2 and "unknown role 'king'" in bad_role.stderr
+
+
+def test_serve_options():
+    from core.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["serve"]).access_log is True
+    quiet = parser.parse_args(["serve", "--workers", "2", "--no-access-log"])
+    assert quiet.access_log is False and quiet.workers == 2

@@ -495,3 +495,15 @@ def test_embedded_highlights_compatibility_forms_of_the_query(tmp_path):
     backend.upsert(SPEC.name, [doc])
     hit = backend.search(SPEC.name, SearchQuery(q="wifi")).hits[0]
     assert hit.highlight == {"name": "<mark>ＷｉＦｉ</mark>学习室", "description": "免费 <mark>WiFi</mark>，可预约。"}
+
+
+def test_a_filter_accepting_every_present_value_still_filters_later_documents(indexes):
+    """The embedded backend skips a facet filter that accepts every value the index holds;
+    a document with a new value must still be kept out."""
+    backend, name = indexes.backend, indexes.new()
+    every = sorted({d["district"] for d in DOCS})
+    assert backend.search(name, SearchQuery(q="心理", filters={"district": every})).total == len(matching("心理"))
+    extra = {**DOCS[1], "id": "x1", "district": "999999"}
+    backend.upsert(name, [extra])
+    found = backend.search(name, SearchQuery(q="心理", filters={"district": every}, per_page=50))
+    assert "x1" not in {h.id for h in found.hits} and found.total == len(matching("心理"))

@@ -190,6 +190,39 @@ def test_public_answers_are_reused_for_a_few_seconds(ctx, monkeypatch):
     assert len(calls) == 6
 
 
+def test_an_expired_answer_is_served_once_more_while_it_refreshes(ctx, monkeypatch):
+    from dataclasses import replace
+
+    from plugins.catalogue import search as search_module
+    from search_index import get_backend
+
+    now = [1000.0]
+    cache = search_module.AnswerCache(clock=lambda: now[0])
+    monkeypatch.setattr(search_module, "ANSWERS", cache)
+    backend = get_backend(ctx.settings)
+    cached_ctx = replace(ctx, settings=replace(ctx.settings, search_cache_seconds=5))
+    calls = []
+    real = backend.search
+    monkeypatch.setattr(backend, "search", lambda *a, **k: calls.append(a) or real(*a, **k))
+
+    async def scenario():
+        def ask():
+            return search_module.search_services(cached_ctx, backend, q="养老", filters={}, page=1, per_page=5)
+
+        first = await ask()
+        now[0] += 5.5  # past its time (5 s less up to a fifth), within twice it
+        assert await ask() is first  # served at once, stale ...
+        assert await ask() is first and len(calls) == 1  # ... while one refresh is under way
+        await cache.settled()
+        assert len(calls) == 2
+        refreshed = await ask()
+        assert refreshed is not first and refreshed == first  # the new answer, same content
+        now[0] += 10.5  # past twice the time: never served, searched again while the visitor waits
+        assert await ask() is not refreshed and len(calls) == 3
+
+    run(scenario())
+
+
 def test_staff_manage_services_on_a_page(client):
     from tests.conftest import login
 
