@@ -245,14 +245,21 @@ class EmbeddedBackend:
             raise SearchError(f"{unknown[0]!r} is not a facet of index {index!r}")
         with self._errors(index):
             searcher = handle.index.searcher()
-            tq, ranked = _query.build(searcher, handle.schema, spec, handle.keywords, query)
+            plan = _query.build(searcher, handle.schema, spec, handle.keywords, query)
+            tq, ranked = plan.query, plan.ranked
             order: dict[str, Any] = {} if ranked else self._order(spec, query.sort)
             offset = (query.page - 1) * query.per_page
+            facets = None
 
             if ranked:
                 # Equal scores come back in index order, stable from page to page (see base.py).
-                found = searcher.search(tq, query.per_page, count=True, offset=min(offset, searcher.num_docs))
-                total, rows = found.count, list(found.hits)
+                head = plan.head(offset + query.per_page)
+                rows = searcher.search(head, query.per_page, count=False, offset=offset).hits if head else []
+                if head is not None and len(rows) == query.per_page:
+                    total, facets = _query.count_and_facets(searcher, tq, query.facets)
+                else:
+                    found = searcher.search(tq, query.per_page, count=True, offset=min(offset, searcher.num_docs))
+                    total, rows = found.count, found.hits
             else:
                 def fetch(n: int) -> list[tuple[Any, Any]]:
                     return searcher.search(tq, n, count=False, **order).hits
@@ -262,9 +269,11 @@ class EmbeddedBackend:
                 total = first.count
                 rows = _query.page(first.hits, fetch, total, offset, query.per_page,
                                    lambda addresses: self._pk_keys(searcher, addresses))
+            if facets is None:
+                facets = _query.facets(searcher, tq, query.facets)
             pattern = highlight_pattern(query.q) if ranked else None
             hits = [self._hit(searcher, spec, key if ranked else 0.0, address, pattern) for key, address in rows]
-            return SearchResult(total=total, hits=hits, facets=_query.facets(searcher, tq, query.facets))
+            return SearchResult(total=total, hits=hits, facets=facets)
 
     @staticmethod
     def _pk_keys(searcher: tantivy.Searcher, addresses: list[Any]) -> list[tuple[Any, ...]]:

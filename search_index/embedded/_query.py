@@ -8,16 +8,18 @@ over terms. So a match in an earlier field always outranks a match only in
 later fields, and among those, matching more of the other fields ranks higher.
 Equal scores keep index order (stable from page to page).
 
-A one-token term (a two-character Chinese word, a Latin word) reads the
-`_where` terms `<token>#<mask>` (see _schema): one posting per matching
-document, already scored by its mask. Longer Chinese terms are phrases of
-their bigrams, matched per field.
+A one-token term (a two-character Chinese word, a Latin word) or a
+three-character Chinese word (a Han trigram) reads the `_where` terms
+`<token>#<mask>` (see _schema): one posting per matching document, already
+scored by its mask. Longer Chinese terms are phrases of their bigrams, matched
+per field.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -27,7 +29,7 @@ from tantivy import Occur, Query
 
 from ..base import IndexSpec, SearchError, SearchQuery
 from ._schema import COMBINE
-from ._text import is_han, query_terms
+from ._text import is_han, query_terms, trigrams
 
 
 def _match(schema: tantivy.Schema, field: str, toks: list[str]) -> Query:
@@ -44,14 +46,31 @@ def _union(scored: list[tuple[Query, float]]) -> Query:
     return Query.boolean_query([(Occur.Should, Query.const_score_query(q, score)) for q, score in scored])
 
 
+def _where_terms(searcher: tantivy.Searcher, toks: list[str]) -> list[tuple[str, int]] | None:
+    """For a term answered by `_where` (one token, or a Han trigram): its `_where` terms
+    with their document counts, highest mask (score) first; None for other terms."""
+    single = trigrams(toks)[0] if len(toks) == 2 and trigrams(toks) else toks[0] if len(toks) == 1 else None
+    if single is None or (len(single) == 1 and is_han(single)):
+        return None
+    found = searcher.terms_with_prefix("_where", f"{single}#")
+    return sorted(found, key=lambda item: -_mask(item[0]))
+
+
+def _mask(term: str) -> int:
+    return int(term.rpartition("#")[2], 16)
+
+
+def _where_union(schema: tantivy.Schema, terms: list[tuple[str, int]]) -> Query:
+    if not terms:
+        return Query.term_query(schema, "_where", "#0")  # matches nothing
+    return _union([(Query.term_query(schema, "_where", term), float(_mask(term))) for term, _ in terms])
+
+
 def term_query(searcher: tantivy.Searcher, schema: tantivy.Schema, spec: IndexSpec, toks: list[str]) -> Query:
     """One query term, scored by the mask of the fields it matches."""
-    if len(toks) == 1 and not (len(toks[0]) == 1 and is_han(toks[0])):
-        found = searcher.terms_with_prefix("_where", f"{toks[0]}#")
-        if not found:
-            return Query.term_query(schema, "_where", f"{toks[0]}#0")  # matches nothing
-        return _union([(Query.term_query(schema, "_where", term), float(int(term.rpartition("#")[2], 16)))
-                       for term, _ in found])
+    where = _where_terms(searcher, toks)
+    if where is not None:
+        return _where_union(schema, where)
     n = len(spec.searchable)
     return _union([(_match(schema, f"s_{field}", toks), float(1 << (n - 1 - i)))
                    for i, field in enumerate(spec.searchable)])
@@ -89,18 +108,57 @@ def filter_query(searcher: tantivy.Searcher, schema: tantivy.Schema, spec: Index
     return out
 
 
+HEAD_MARGIN = 8
+"""With filters, the head of a query asks for this many times the documents it needs."""
+
+
+@dataclass
+class Plan:
+    """A search: its tantivy query, whether it is ranked by the text, and (for a query of
+    one term answered by `_where`) what `head` needs."""
+    query: Query
+    ranked: bool
+    schema: tantivy.Schema | None = None
+    filters: list[Query] = field(default_factory=list)
+    where: list[tuple[str, int]] | None = None
+
+    def head(self, wanted: int) -> Query | None:
+        """The query kept to its highest-scoring `_where` terms that hold at least `wanted`
+        documents (more with filters); None when that would be every term.
+
+        Each document matches one `_where` term of a token, scored by its mask, so every
+        document left out scores lower than every document kept: when the head still
+        yields `wanted` hits, they are the full query's first `wanted`, in the same order
+        (equal scores in index order), at the cost of scoring far fewer documents."""
+        if not self.where:
+            return None
+        need, held = wanted * (HEAD_MARGIN if self.filters else 1), 0
+        for i, (_, count) in enumerate(self.where):
+            held += count
+            if held >= need:
+                break
+        if i + 1 == len(self.where):
+            return None
+        union = _where_union(self.schema, self.where[: i + 1])
+        if not self.filters:
+            return union
+        return Query.boolean_query([(Occur.Must, union), *[(Occur.Must, f) for f in self.filters]])
+
+
 def build(searcher: tantivy.Searcher, schema: tantivy.Schema, spec: IndexSpec, allowed: Sequence[str],
-          query: SearchQuery) -> tuple[Query, bool]:
-    """(tantivy query, whether it is ranked by text relevance)."""
+          query: SearchQuery) -> Plan:
     terms = query_terms(query.q)  # terms without letters or digits are ignored
     filters = filter_query(searcher, schema, spec, allowed, query.filters)
     if not terms and not filters:
-        return Query.all_query(), False
-    if terms and not filters:
-        return text_query(searcher, schema, spec, terms), True
-    clauses = [(Occur.Must, text_query(searcher, schema, spec, terms))] if terms else []
-    clauses += [(Occur.Must, f) for f in filters]
-    return Query.boolean_query(clauses), bool(terms)
+        return Plan(Query.all_query(), False)
+    if not terms:
+        return Plan(Query.boolean_query([(Occur.Must, f) for f in filters]), False)
+    if len(terms) == 1 and (where := _where_terms(searcher, terms[0])) is not None:
+        text = _where_union(schema, where)
+    else:
+        text, where = text_query(searcher, schema, spec, terms), None
+    tq = Query.boolean_query([(Occur.Must, text), *[(Occur.Must, f) for f in filters]]) if filters else text
+    return Plan(tq, True, schema, filters, where)
 
 
 def page(hits: list[tuple[Any, Any]], fetch: Callable[[int], list[tuple[Any, Any]]], total: int,
@@ -136,18 +194,33 @@ def page(hits: list[tuple[Any, Any]], fetch: Callable[[int], list[tuple[Any, Any
     return [window[i] for i in order[offset - lo : end - lo]]
 
 
+def _facet_aggs(fields: Sequence[str]) -> dict[str, Any]:
+    return {field: {"terms": {"field": f"c_{field}", "size": 65_000}} for field in fields}
+
+
+def _facet_counts(result: dict[str, Any], fields: Sequence[str]) -> dict[str, dict[str, int]]:
+    out = {}
+    for field in fields:
+        counts: dict[str, int] = {}
+        for bucket in result.get(field, {}).get("buckets", []):
+            n, key = int(bucket["doc_count"]), str(bucket["key"])
+            if n > 0:
+                for value in key.split(COMBINE) if COMBINE in key else (key,):
+                    counts[value] = counts.get(value, 0) + n
+        out[field] = counts
+    return out
+
+
 def facets(searcher: tantivy.Searcher, query: Query, fields: Sequence[str]) -> dict[str, dict[str, int]]:
     """Value counts per facet field, from one aggregation over the `c_` combination columns."""
     if not fields:
         return {}
-    aggs = {field: {"terms": {"field": f"c_{field}", "size": 65_000}} for field in fields}
-    result = searcher.aggregate(query, aggs)
-    out = {}
-    for field in fields:
-        counts: Counter[str] = Counter()
-        for bucket in result.get(field, {}).get("buckets", []):
-            if bucket["doc_count"] > 0:
-                for value in str(bucket["key"]).split(COMBINE):
-                    counts[value] += int(bucket["doc_count"])
-        out[field] = dict(counts)
-    return out
+    return _facet_counts(searcher.aggregate(query, _facet_aggs(fields)), fields)
+
+
+def count_and_facets(searcher: tantivy.Searcher, query: Query,
+                     fields: Sequence[str]) -> tuple[int, dict[str, dict[str, int]]]:
+    """The number of matches and the facet counts in one pass that scores nothing
+    (aggregations do not score; about half the cost of a scored count)."""
+    result = searcher.aggregate(query, {**_facet_aggs(fields), "_total": {"value_count": {"field": "_pko1"}}})
+    return int(result["_total"]["value"]), _facet_counts(result, fields)

@@ -7,7 +7,7 @@ its first 16 UTF-8 bytes as two unsigned fast fields (order ties by primary
 key without loading documents), `_doc` the
 whole document as JSON bytes (stored only), `s_<f>` bigram tokens of a
 searchable field (with positions: phrases), `_where` one token `<token>#<mask>`
-per distinct token of the document, the mask's bits naming the searchable
+per distinct token (and Han trigram, so three-character words need no phrase) of the document, the mask's bits naming the searchable
 fields holding it (the first field is the highest bit: a one-token query is a
 union of these terms, each scored by its mask, over one posting per document
 instead of one per field), `k_<f>` keyword values of a filterable field (raw,
@@ -31,9 +31,9 @@ import msgspec
 import tantivy
 
 from ..base import IndexSpec, SearchError
-from ._text import BREAK, field_text, tokens
+from ._text import BREAK, field_text, tokens, trigrams
 
-FORMAT = 2
+FORMAT = 3
 """Bump when tokenisation or layout changes: indexes are rebuilt from their stored documents."""
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -157,7 +157,7 @@ def field_masks(spec: IndexSpec, texts: list[list[str]]) -> str:
     bit = 1 << len(spec.searchable)
     for toks in texts:
         bit >>= 1
-        for tok in set(toks):
+        for tok in {*toks, *trigrams(toks)}:
             masks[tok] = masks.get(tok, 0) | bit
     masks.pop(BREAK, None)
     suffix = _MASK_SUFFIX

@@ -56,6 +56,12 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+def trigrams(toks: list[str]) -> list[str]:
+    """The Han trigrams of a token list: two adjacent bigrams that overlap (only bigrams of
+    one Han run do: runs are parted by BREAK or a Latin word)."""
+    return [a + b[1] for a, b in zip(toks, toks[1:]) if len(a) == 2 == len(b) and a[1] == b[0]]
+
+
 def field_text(value: Any) -> str:
     """The display text of a field value (lists joined with '、')."""
     if value is None:

@@ -507,3 +507,34 @@ def test_a_filter_accepting_every_present_value_still_filters_later_documents(in
     backend.upsert(name, [extra])
     found = backend.search(name, SearchQuery(q="心理", filters={"district": every}, per_page=50))
     assert "x1" not in {h.id for h in found.hits} and found.total == len(matching("心理"))
+
+
+def test_embedded_head_of_a_query_gives_the_full_query_answer(tmp_path, monkeypatch):
+    """The embedded backend answers a page of a one-term query from its highest-scoring
+    `_where` terms when those hold enough documents: pages, totals and facets must equal
+    the full query's, for every page size, page, and filter."""
+    from search_index.embedded import EmbeddedBackend, _query
+
+    backend = EmbeddedBackend(tmp_path)
+    backend.ensure_index(SPEC)
+    backend.upsert(SPEC.name, list(reversed(DOCS)))
+    backend.delete(SPEC.name, ["s05"])  # deleted documents still count in term statistics
+    heads = []
+    real_head = _query.Plan.head
+
+    def answers():
+        out = []
+        for q in ("心理", "社区", "老年", "老年人", "服务", "咨询"):
+            for filters in ({}, {"district": ["430702"]}, {"field": ["心理健康", "养老服务"]}):
+                for per_page in (1, 2, 3, 5):
+                    for page in range(1, 5):
+                        r = backend.search(SPEC.name, SearchQuery(q=q, filters=filters, facets=("field", "targets"),
+                                                                  page=page, per_page=per_page))
+                        out.append((r.total, [(h.id, h.score, h.highlight) for h in r.hits], r.facets))
+        return out
+
+    monkeypatch.setattr(_query.Plan, "head", lambda self, wanted: heads.append(real_head(self, wanted)) or heads[-1])
+    with_head = answers()
+    assert sum(h is not None for h in heads) >= 20  # the short cut was taken
+    monkeypatch.setattr(_query.Plan, "head", lambda self, wanted: None)
+    assert answers() == with_head
