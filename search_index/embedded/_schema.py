@@ -31,7 +31,7 @@ import msgspec
 import tantivy
 
 from ..base import IndexSpec, SearchError
-from ._text import BREAK, field_text, tokens, trigrams
+from ._text import field_text, normalize, tokens, where_terms
 
 FORMAT = 3
 """Bump when tokenisation or layout changes: indexes are rebuilt from their stored documents."""
@@ -151,17 +151,29 @@ def combination(values: list[str]) -> str:
     return COMBINE.join(sorted({v.replace(COMBINE, " ") for v in values}))
 
 
-def field_masks(spec: IndexSpec, texts: list[list[str]]) -> str:
-    """The `_where` tokens for the token lists of the searchable fields, in spec order."""
-    masks: dict[str, int] = {}
+def field_masks(spec: IndexSpec, terms: list[set[str]]) -> str:
+    """The `_where` tokens for the term sets of the searchable fields, in spec order.
+
+    Terms are grouped by mask with set operations (regions of a Venn diagram, at most
+    2^fields of them), so the work per term happens in C, not in a Python loop."""
+    regions: dict[int, set[str]] = {}
     bit = 1 << len(spec.searchable)
-    for toks in texts:
+    for field_terms in terms:
         bit >>= 1
-        for tok in {*toks, *trigrams(toks)}:
-            masks[tok] = masks.get(tok, 0) | bit
-    masks.pop(BREAK, None)
-    suffix = _MASK_SUFFIX
-    return " ".join([tok + suffix[mask] for tok, mask in masks.items()])
+        rest = set(field_terms)
+        for mask in list(regions):
+            both = regions[mask] & rest
+            if both:
+                regions[mask] -= both
+                if not regions[mask]:
+                    del regions[mask]
+                regions[mask | bit] = both  # a new key: no earlier mask has this bit
+                rest -= both
+                if not rest:
+                    break
+        if rest:
+            regions[bit] = rest
+    return " ".join([f"{_MASK_SUFFIX[mask]} ".join(region) + _MASK_SUFFIX[mask] for mask, region in regions.items()])
 
 
 def document_id(spec: IndexSpec, doc: dict[str, Any]) -> str:
@@ -182,13 +194,14 @@ def to_tantivy(spec: IndexSpec, doc: dict[str, Any]) -> tuple[str, tantivy.Docum
         out.add_bytes("_doc", _ENCODE.encode(doc))
     except (TypeError, ValueError, msgspec.EncodeError) as exc:
         raise SearchError(f"document {pk!r} cannot be stored as JSON: {exc}") from exc
-    texts = []
+    terms = []
     for field in spec.searchable:
-        toks = tokens(field_text(doc.get(field)))
-        texts.append(toks)
+        text = normalize(field_text(doc.get(field)))
+        toks = tokens(text, normalized=True)
         if toks:
             out.add_text(f"s_{field}", " ".join(toks))
-    where = field_masks(spec, texts)
+        terms.append(where_terms(text))
+    where = field_masks(spec, terms)
     if where:
         out.add_text("_where", where)
     for field in keyword_fields(spec):

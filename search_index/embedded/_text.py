@@ -38,11 +38,11 @@ def is_han(char: str) -> bool:
     return bool(_HAN_CHAR.match(char))
 
 
-def tokens(text: str) -> list[str]:
+def tokens(text: str, *, normalized: bool = False) -> list[str]:
     """Tokens of `text` in order, with BREAK between words."""
     out: list[str] = []
     pending_break = False
-    for han, other, separator in _PIECE.findall(normalize(text)):
+    for han, other, separator in _PIECE.findall(text if normalized else normalize(text)):
         if separator:
             pending_break = bool(out)
             continue
@@ -54,6 +54,18 @@ def tokens(text: str) -> list[str]:
         else:
             out.append(han or other)
     return out
+
+
+_BIGRAMS = re.compile(f"(?=([{_HAN}]{{2}}))")
+_TRIGRAMS = re.compile(f"(?=([{_HAN}]{{3}}))")
+_OTHER = re.compile(f"{_ALNUM}+")
+
+
+def where_terms(normalized: str) -> set[str]:
+    """The terms a document holds for one-term lookups (`_where`): every Han bigram and
+    trigram inside a run of Han characters, and every other word (regex scans, no
+    per-token Python)."""
+    return {*_BIGRAMS.findall(normalized), *_TRIGRAMS.findall(normalized), *_OTHER.findall(normalized)}
 
 
 def trigrams(toks: list[str]) -> list[str]:
