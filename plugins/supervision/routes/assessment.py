@@ -1,0 +1,3 @@
+"""Supervision routes: assessment (filled in by its issue work)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Supervision routes: campaigns (filled in by its issue work)."""
+
+ROUTES: list = []

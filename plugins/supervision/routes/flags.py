@@ -1,0 +1,3 @@
+"""Supervision routes: flags (filled in by its issue work)."""
+
+ROUTES: list = []

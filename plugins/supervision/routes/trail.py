@@ -1,0 +1,3 @@
+"""Supervision routes: trail (filled in by its issue work)."""
+
+ROUTES: list = []
