@@ -72,3 +72,24 @@ def register_nav_items():
 @hookimpl
 def register_template_dirs():
     return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def register_commands():
+    from plugins.supervision.cli import COMMANDS
+
+    return COMMANDS
+
+
+@hookimpl
+async def startup(app):
+    from plugins.supervision.flags import start_scheduler
+
+    await start_scheduler(app)
+
+
+@hookimpl
+async def load_demo(district):
+    from plugins.supervision.demo import load
+
+    await load(district)

@@ -1,0 +1,3 @@
+"""`sanshe supervision …` commands (filled in by the flags work)."""
+
+COMMANDS: list = []
