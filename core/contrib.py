@@ -153,12 +153,16 @@ class SupervisionRule:
 @dataclass(frozen=True)
 class AuditableRecords:
     """Records supervisors can sample: `fetch(district_code, start, end)` yields dicts
-    with `id`, `day`, `subject` (worker id), `organization_id`, `summary`."""
+    with `id`, `day`, `subject` (e.g. a worker id), `person_id` (the registry person the
+    record is about, or None: that person may see and answer findings about it),
+    `organization_id`, `summary`. `record_type` is the type flags use for these records
+    (SupervisionRule flags' `record_type`), so flagged records can be sampled."""
 
     module: str
     name: str
     title: str
     fetch: Callable[..., AsyncIterator[dict]]
+    record_type: str = ""
 
 
 @dataclass(frozen=True)

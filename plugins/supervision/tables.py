@@ -42,6 +42,7 @@ class SampleItem(Table, tablename="supervision_item"):
     record_id = Varchar(length=64)
     day = Date(null=True, default=None)
     subject = Integer(null=True, default=None, index=True)  # the worker the record is about
+    person_id = Integer(null=True, default=None, index=True)  # that worker's registry person
     organization_id = Integer(null=True, default=None, index=True)
     summary = Text(default="")  # the record as sampled
     state = Varchar(length=16, default="pending")

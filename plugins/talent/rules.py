@@ -131,7 +131,7 @@ async def _service_logs(district_code: str, start: date, end: date):
             (ServiceLog.district_code == district_code) & (ServiceLog.state == "submitted")
             & (ServiceLog.day >= start) & (ServiceLog.day <= end)).order_by(ServiceLog.id):
         worker = workers.get(row["worker"], {})
-        yield {"id": row["id"], "day": row["day"], "subject": row["worker"],
+        yield {"id": row["id"], "day": row["day"], "subject": row["worker"], "person_id": worker.get("person_id"),
                "organization_id": worker.get("employer_org_id"),
                "summary": f"{row['kind']} {row['hours']:g}小时：{row['summary'][:60]}",
                "correction_of": row["corrects"]}
@@ -142,8 +142,9 @@ async def _education(district_code: str, start: date, end: date):
     for row in await ContinuingEducation.select().where(
             (ContinuingEducation.district_code == district_code) & (ContinuingEducation.day >= start)
             & (ContinuingEducation.day <= end)).order_by(ContinuingEducation.id):
-        yield {"id": row["id"], "day": row["day"], "subject": row["worker"],
-               "organization_id": workers.get(row["worker"], {}).get("employer_org_id"),
+        worker = workers.get(row["worker"], {})
+        yield {"id": row["id"], "day": row["day"], "subject": row["worker"], "person_id": worker.get("person_id"),
+               "organization_id": worker.get("employer_org_id"),
                "summary": f"{row['provider']} {row['title']} {row['hours']:g}学时"}
 
 
@@ -154,7 +155,7 @@ async def _corrections(district_code: str, start: date, end: date):
 
 
 SOURCES = [
-    AuditableRecords("talent", "talent.service_logs", "社工服务记录", _service_logs),
-    AuditableRecords("talent", "talent.continuing_education", "继续教育记录", _education),
-    AuditableRecords("talent", "talent.corrections", "服务记录更正", _corrections),
+    AuditableRecords("talent", "talent.service_logs", "社工服务记录", _service_logs, "service_log"),
+    AuditableRecords("talent", "talent.continuing_education", "继续教育记录", _education, "continuing_education"),
+    AuditableRecords("talent", "talent.corrections", "服务记录更正", _corrections, "service_log"),
 ]
