@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
         await call_async(ctx.pm.hook.startup, app=app)
 
     async def on_shutdown(app: Litestar) -> None:
+        await call_async(ctx.pm.hook.shutdown, app=app)
         await worker.stop()
         await db.close_pool()
 

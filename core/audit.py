@@ -120,6 +120,24 @@ async def verify(batch: int = 5000) -> VerifyResult:
             prev_hash, expected_seq, checked = row["hash"], expected_seq + 1, checked + 1
 
 
+def conditions(*, entity: str | None = None, entity_id: str | None = None, actor: str | None = None,
+               action: str | None = None, district: str | None = None, since: str | None = None,
+               until: str | None = None) -> list[Any]:
+    """Where-clauses for listing events: exact entity, id, actor, action and district;
+    `since` inclusive and `until` exclusive (ISO dates or times)."""
+    where = []
+    for column, value in ((AuditEvent.entity, entity), (AuditEvent.entity_id, entity_id),
+                          (AuditEvent.actor, actor), (AuditEvent.action, action),
+                          (AuditEvent.district_code, district)):
+        if value:
+            where.append(column == value.strip())
+    if since:
+        where.append(AuditEvent.at >= since)
+    if until:
+        where.append(AuditEvent.at < until)
+    return where
+
+
 def public_event(row: dict[str, Any]) -> dict[str, Any]:
     """An event as the API returns it, with before/after parsed back into JSON."""
     out = {k: row[k] for k in ("seq", "at", "actor", "action", "entity", "entity_id", "district_code")}

@@ -117,5 +117,5 @@ async def load_demo(ctx: AppContext, password: str | None, fast_hash: bool = Fal
             await load_registry(ctx, code)
         await load_users(ctx, password, fast_hash)
     for district in ctx.districts.values():
-        await call_async(ctx.pm.hook.load_demo, district=district)
+        await call_async(ctx.pm.hook.load_demo, district=district, ctx=ctx)
     return password

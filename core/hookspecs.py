@@ -91,8 +91,16 @@ async def startup(app):
 
 
 @hookspec
-async def load_demo(district):
-    """Load the plugin's demo data for a DistrictConfig; must be safe to run twice."""
+async def shutdown(app):
+    """Run when the web app stops, before the database pool closes (stop background tasks)."""
+
+
+@hookspec
+async def load_demo(district, ctx):
+    """Load the plugin's demo data for a DistrictConfig; must be safe to run twice.
+    `ctx` is the AppContext (contributions, districts, settings). Implementations run in
+    reverse registration order: mark one `@hookimpl(trylast=True)` to run after the rest
+    (e.g. to use other modules' demo data)."""
 
 
 # --- events ---------------------------------------------------------------------------

@@ -56,19 +56,11 @@ async def list_events(
     page: Annotated[int, Parameter(ge=1)] = 1,
     per_page: Annotated[int, Parameter(ge=1, le=200)] = 50,
 ) -> AuditPage:
-    where = []
+    where = audit.conditions(entity=entity, entity_id=entity_id, actor=actor, action=action, district=district,
+                             since=since, until=until)
     allowed = principal.districts_where("audit.read")
     if allowed is not None:
         where.append(AuditEvent.district_code.is_in(sorted(allowed) or ["-"]))
-    for column, value in ((AuditEvent.entity, entity), (AuditEvent.entity_id, entity_id),
-                          (AuditEvent.actor, actor), (AuditEvent.action, action),
-                          (AuditEvent.district_code, district)):
-        if value:
-            where.append(column == value)
-    if since:
-        where.append(AuditEvent.at >= since)
-    if until:
-        where.append(AuditEvent.at < until)
     total = await AuditEvent.count().where(*where)
     rows = await (AuditEvent.select().where(*where).order_by(AuditEvent.seq, ascending=False)
                   .limit(per_page).offset((page - 1) * per_page))

@@ -89,7 +89,14 @@ async def startup(app):
 
 
 @hookimpl
-async def load_demo(district):
+async def shutdown(app):
+    from plugins.supervision.flags import stop_scheduler
+
+    await stop_scheduler(app)
+
+
+@hookimpl(trylast=True)  # after the other modules' demo data: it samples their records
+async def load_demo(district, ctx):
     from plugins.supervision.demo import load
 
-    await load(district)
+    await load(district, ctx)

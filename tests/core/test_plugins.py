@@ -147,6 +147,14 @@ def test_hook_startup(client):
     assert ("startup", True) in CALLS
 
 
+def test_hook_shutdown(app):
+    from litestar.testing import TestClient
+
+    with TestClient(app=app):
+        pass
+    assert ("shutdown", True) in CALLS
+
+
 def test_hook_load_demo(ctx):
     assert ("load_demo", OWN) in CALLS and ("load_demo", OTHER) in CALLS
 

@@ -155,6 +155,11 @@ async def startup(app):
 
 
 @hookimpl
+async def shutdown(app):
+    CALLS.append(("shutdown", app is not None))
+
+
+@hookimpl
 async def load_demo(district):
     CALLS.append(("load_demo", district.code))
 

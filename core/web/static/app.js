@@ -1,3 +1,15 @@
+// Shared by every page: how an API error body ({detail, errors: [{field, message}]}) is shown.
+window.sanshe = {
+  problem(body) {
+    return [body.detail, ...(body.errors || []).map((e) => `${e.field}：${e.message}`)].filter(Boolean).join("；");
+  },
+  show(box, body) {
+    box.hidden = false;
+    box.textContent = this.problem(body);
+    box.scrollIntoView({ block: "nearest" });
+  },
+};
+
 // Module switches on the district home: PUT with the session's CSRF token, then reload.
 document.querySelectorAll("button.toggle").forEach((button) => {
   button.addEventListener("click", async () => {

@@ -1,3 +1,214 @@
-"""Supervision routes: campaigns (filled in by its issue work)."""
+"""Audit campaigns: the API (create, sample, redraw, verdicts, answers, evidence, close,
+report) and the pages (supervision home, campaign, printable report, my findings)."""
 
-ROUTES: list = []
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from litestar import Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, QueryParameter
+from litestar.response import File, Template
+
+from core import audit
+from core.auth import Principal
+from core.context import AppContext
+from core.modules import module_settings
+from plugins.supervision import campaigns, evidence, report, states
+
+BASE = "/api/districts/{code:str}/supervision"
+PAGE = "/districts/{code:str}/supervision"
+READ = {"module": "supervision", "permission": "supervision.read"}
+MANAGE = {"module": "supervision", "permission": "supervision.campaign.manage"}
+RESPOND = {"module": "supervision", "permission": "supervision.finding.respond"}
+ANY_USER = {"module": "supervision", "authenticated": True}
+
+
+def _ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+@dataclass
+class VerdictIn:
+    verdict: str
+    finding: str = ""
+
+
+@dataclass
+class AnswerIn:
+    response: str
+
+
+@dataclass
+class NoteIn:
+    note: str = ""
+
+
+@dataclass
+class SummaryIn:
+    summary: str
+
+
+@dataclass
+class EvidenceUpload:
+    file: UploadFile
+    """PDF, PNG, JPEG, DOCX or XLSX, at most the district's evidence_max_mb."""
+
+
+async def _read_logged(principal: Principal, code: str, campaign_id: int, rows: list[dict[str, Any]]) -> None:
+    """Supervisors' reads of personal data are audited: who read which persons' records."""
+    persons = sorted({r["person_id"] for r in rows if r["person_id"]})
+    if persons:
+        await audit.record(actor=principal.username, action="read", entity=campaigns.ENTITY, entity_id=campaign_id,
+                           district_code=code, after={"persons": persons})
+
+
+# -- API ----------------------------------------------------------------------------------------
+
+
+@get(BASE + "/sources", opt=READ, tags=["supervision"], summary="Record sources that campaigns can sample")
+async def list_sources(request: Request) -> list[dict[str, str]]:
+    return [{"name": s.name, "title": s.title, "module": s.module, "record_type": s.record_type}
+            for s in campaigns.sources(_ctx(request)).values()]
+
+
+@get(BASE + "/campaigns", opt=READ, tags=["supervision"], summary="Audit campaigns of the district, newest first")
+async def list_campaigns(code: str, state_filter: Annotated[str | None, QueryParameter(name="state", max_length=16)] = None
+                         ) -> list[dict]:
+    return await campaigns.list_campaigns(code, state_filter)
+
+
+@post(BASE + "/campaigns", opt=MANAGE, tags=["supervision"], summary="Create a campaign (a draft until sampled)")
+async def create_campaign(request: Request, code: str, data: campaigns.NewCampaign, principal: Principal) -> dict:
+    return await campaigns.create(_ctx(request), code, principal.username, data)
+
+
+@get(BASE + "/campaigns/{campaign_id:int}", opt=READ, tags=["supervision"],
+     summary="A campaign with its sampled records (the read is audited)")
+async def get_campaign(code: str, campaign_id: int, principal: Principal) -> dict:
+    campaign = await campaigns.get(code, campaign_id)
+    rows = await campaigns.items(code, campaign_id)
+    await _read_logged(principal, code, campaign_id, rows)
+    return {**campaign, "items": rows}
+
+
+@post(BASE + "/campaigns/{campaign_id:int}/sample", opt=MANAGE, tags=["supervision"], status_code=200,
+      summary="Draw the sample with the stored seed (draft → sampled)")
+async def sample_campaign(request: Request, code: str, campaign_id: int, principal: Principal) -> dict:
+    return await campaigns.sample(_ctx(request), code, campaign_id, principal.username)
+
+
+@get(BASE + "/campaigns/{campaign_id:int}/redraw", opt=READ, tags=["supervision"],
+     summary="Draw again with the stored seed and compare with the stored sample")
+async def redraw_campaign(request: Request, code: str, campaign_id: int) -> dict:
+    return await campaigns.redraw(_ctx(request), code, campaign_id)
+
+
+@post(BASE + "/campaigns/{campaign_id:int}/close", opt=MANAGE, tags=["supervision"], status_code=200,
+      summary="Close the campaign with a conclusion (every record closed first)")
+async def close_campaign(code: str, campaign_id: int, data: SummaryIn, principal: Principal) -> dict:
+    return await campaigns.close(code, campaign_id, principal.username, data.summary)
+
+
+@get(BASE + "/campaigns/{campaign_id:int}/report.xlsx", opt=READ, tags=["supervision"],
+     summary="The report of a closed campaign as XLSX")
+async def report_xlsx(request: Request, code: str, campaign_id: int) -> Response[bytes]:
+    body = report.xlsx(await report.data(_ctx(request), code, campaign_id))
+    headers = {"Content-Disposition": f"attachment; filename=\"supervision-{campaign_id}.xlsx\"; "
+                                      f"filename*=UTF-8''{quote(f'抽查报告-{campaign_id}')}.xlsx",
+               "X-Content-Type-Options": "nosniff"}
+    return Response(body, media_type=report.XLSX, headers=headers)
+
+
+@post(BASE + "/items/{item_id:int}/verdict", opt=MANAGE, tags=["supervision"], status_code=200,
+      summary="Give a sampled record its verdict and finding (pending → open)")
+async def give_verdict(code: str, item_id: int, data: VerdictIn, principal: Principal) -> dict:
+    return await campaigns.give_verdict(code, item_id, principal.username, data.verdict, data.finding)
+
+
+@post(BASE + "/items/{item_id:int}/answer", opt=RESPOND, tags=["supervision"], status_code=200,
+      summary="Answer a finding about yourself or your organisation's staff (open → answered)")
+async def answer_finding(code: str, item_id: int, data: AnswerIn, principal: Principal) -> dict:
+    return await campaigns.answer(code, item_id, principal, data.response)
+
+
+@post(BASE + "/items/{item_id:int}/close", opt=MANAGE, tags=["supervision"], status_code=200,
+      summary="Close a finding with a conclusion (open or answered → closed)")
+async def close_finding(code: str, item_id: int, data: NoteIn, principal: Principal) -> dict:
+    return await campaigns.close_item(code, item_id, principal.username, data.note)
+
+
+@post(BASE + "/items/{item_id:int}/evidence", opt=ANY_USER, tags=["supervision"],
+      summary="Attach evidence to a finding (the supervisor, or whoever may answer it)")
+async def add_evidence(request: Request, code: str, item_id: int, principal: Principal,
+                       data: Annotated[EvidenceUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> dict:
+    content = await data.file.read()
+    return await evidence.add(_ctx(request), code, item_id, principal, data.file.filename, content)
+
+
+@get(BASE + "/evidence/{evidence_id:int}", opt=ANY_USER, tags=["supervision"],
+     summary="Download an evidence file")
+async def get_evidence(request: Request, code: str, evidence_id: int, principal: Principal) -> File:
+    row, path = await evidence.get(_ctx(request), code, evidence_id, principal)
+    return File(path=path, filename=row["filename"], media_type=row["content_type"],
+                headers={"X-Content-Type-Options": "nosniff"})
+
+
+@get(BASE + "/findings", opt=RESPOND, tags=["supervision"],
+     summary="Findings about you (a worker) or your organisation's staff")
+async def my_findings(code: str, principal: Principal) -> list[dict]:
+    return await campaigns.findings_for(principal, code)
+
+
+# -- pages --------------------------------------------------------------------------------------
+
+
+def _page(request: Request, name: str, principal: Principal, code: str, **context: Any) -> Template:
+    from core.web.pages import render
+
+    return render(request, name, principal, district=_ctx(request).districts[code], labels=states.LABELS,
+                  scopes=campaigns.SCOPES, samplings=campaigns.SAMPLING, verdicts=campaigns.VERDICTS, **context)
+
+
+@get(PAGE, opt=READ, include_in_schema=False)
+async def home_page(request: Request, code: str, principal: Principal) -> Template:
+    ctx = _ctx(request)
+    settings = await module_settings(ctx, code, "supervision")
+    return _page(request, "supervision/home.html", principal, code,
+                 campaigns=await campaigns.list_campaigns(code), sources=list(campaigns.sources(ctx).values()),
+                 default_percent=settings["default_sample_percent"], today=date.today(),
+                 can_manage=principal.can("supervision.campaign.manage", code),
+                 can_audit=principal.can("audit.read", code))
+
+
+@get(PAGE + "/campaigns/{campaign_id:int}", opt=READ, include_in_schema=False)
+async def campaign_page(request: Request, code: str, campaign_id: int, principal: Principal) -> Template:
+    campaign = await campaigns.get(code, campaign_id)
+    rows = await campaigns.items(code, campaign_id)
+    await _read_logged(principal, code, campaign_id, rows)
+    source = campaigns.sources(_ctx(request)).get(campaign["source"])
+    return _page(request, "supervision/campaign.html", principal, code, campaign=campaign, items=rows,
+                 source_title=source.title if source else campaign["source"],
+                 can_manage=principal.can("supervision.campaign.manage", code))
+
+
+@get(PAGE + "/campaigns/{campaign_id:int}/report", opt=READ, include_in_schema=False)
+async def report_page(request: Request, code: str, campaign_id: int, principal: Principal) -> Template:
+    data = await report.data(_ctx(request), code, campaign_id)
+    await _read_logged(principal, code, campaign_id, data["items"])
+    return _page(request, "supervision/report.html", principal, code, report=data)
+
+
+@get(PAGE + "/findings", opt=RESPOND, include_in_schema=False)
+async def findings_page(request: Request, code: str, principal: Principal) -> Template:
+    return _page(request, "supervision/findings.html", principal, code,
+                 findings=await campaigns.findings_for(principal, code))
+
+
+ROUTES = [list_sources, list_campaigns, create_campaign, get_campaign, sample_campaign, redraw_campaign,
+          close_campaign, report_xlsx, give_verdict, answer_finding, close_finding, add_evidence, get_evidence,
+          my_findings, home_page, campaign_page, report_page, findings_page]
