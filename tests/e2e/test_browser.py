@@ -116,3 +116,73 @@ def test_a_resident_searches_as_they_type_on_a_phone(server, browser):
     page.locator("[data-testid=result-card] h2 a").first.click()
     page.wait_for_selector("[data-testid=service-detail]")
     assert page.locator("[data-testid=provider]").inner_text()
+
+
+def _log_in(browser, server, username, phone=False):
+    page = browser.new_context(viewport={"width": 390, "height": 844} if phone else None).new_page()
+    page.goto(f"{server}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{server}/districts/{OWN}")
+    return page
+
+
+async def _worker_with_2018_logs() -> int:
+    """The demo worker (who can log in) with three submitted logs in 2018, a year nothing else uses."""
+    from datetime import date, datetime, timezone
+
+    from core.tables import User
+    from plugins.talent.tables import ServiceLog, SocialWorker
+
+    person = (await User.select(User.person_id).where(User.username == f"{OWN}-worker").first())["person_id"]
+    worker = (await SocialWorker.select(SocialWorker.id).where(SocialWorker.person_id == person).first())["id"]
+    if not await ServiceLog.count().where((ServiceLog.worker == worker) & (ServiceLog.day < date(2019, 1, 1))):
+        await ServiceLog.insert(*[ServiceLog(worker=worker, district_code=OWN, day=date(2018, 5, d), hours=2,
+                                             kind="个案", summary=f"入户走访{d}", state="submitted",
+                                             submitted_at=datetime(2018, 6, 1, tzinfo=timezone.utc))
+                                  for d in (3, 4, 5)])
+    return worker
+
+
+def test_a_supervisor_runs_a_campaign_and_the_worker_answers(server, browser):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.conftest import run
+
+    with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
+        worker = pool.submit(run, _worker_with_2018_logs()).result()
+    sup = _log_in(browser, server, f"{OWN}-supervisor")
+    sup.goto(f"{server}/districts/{OWN}/supervision")
+    form = sup.locator("[data-testid=new-campaign]")
+    form.locator("input[name=title]").fill("浏览器测试抽查")
+    form.locator("select[name=source]").select_option("talent.service_logs")
+    form.locator("input[name=period_start]").fill("2018-01-01")
+    form.locator("input[name=period_end]").fill("2018-12-31")
+    form.locator("select[name=scope]").select_option("worker")
+    form.locator("input[name=scope_id]").fill(str(worker))
+    form.locator("select[name=sampling]").select_option("count")
+    form.locator("input[name=sample_size]").fill("2")
+    form.locator("input[name=seed]").fill("7")
+    form.locator("button[type=submit]").click()
+    sup.wait_for_selector("[data-testid=campaign][data-state=draft]")
+    sup.click("[data-testid=sample]")
+    sup.wait_for_selector("[data-testid=campaign][data-state=sampled]")
+    assert sup.locator("[data-testid=item]").count() == 2
+    first = sup.locator("[data-testid=item]").first
+    first.locator("select[name=verdict]").select_option("存疑")
+    first.locator("textarea[name=finding]").fill("走访记录缺少服务对象签字")
+    first.locator("form.verdict button").click()
+    sup.wait_for_selector("[data-testid=item][data-state=open]")
+    sup.click("[data-testid=redraw]")
+    sup.wait_for_function("() => document.querySelector('[data-testid=redraw-result]').innerText.includes('一致')")
+
+    me = _log_in(browser, server, f"{OWN}-worker", phone=True)
+    me.goto(f"{server}/districts/{OWN}/supervision/findings")
+    finding = me.locator("[data-testid=finding][data-state=open]", has_text="走访记录缺少服务对象签字")
+    finding.locator("textarea[name=response]").fill("已补签字，附签到表")
+    finding.locator("form.answer button").click()
+    me.wait_for_selector("[data-testid=finding][data-state=answered] >> text=已补签字，附签到表")
+
+    sup.reload()
+    assert "已补签字，附签到表" in sup.locator("[data-testid=item][data-state=answered]").inner_text()
