@@ -41,7 +41,7 @@ async def _campaign(ctx: AppContext, code: str, title: str, start: date, end: da
         return None
     created = await campaigns.create(ctx, code, ACTOR, campaigns.NewCampaign(
         title=title, source="talent.service_logs", period_start=start, period_end=end, sampling="percent",
-        sample_size=20, seed=seed))
+        sample_size=5, seed=seed))
     if not await campaigns.population(ctx, created):
         return None
     await campaigns.sample(ctx, code, created["id"], ACTOR)
