@@ -1,0 +1,5 @@
+"""Demo data of the incubation base (filled in last)."""
+
+
+async def load(district, ctx) -> None:
+    """Safe to run twice."""

@@ -1,0 +1,3 @@
+"""Incubation routes: intake (filled in by its work)."""
+
+ROUTES: list = []

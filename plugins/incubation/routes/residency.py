@@ -1,0 +1,3 @@
+"""Incubation routes: residency (filled in by its work)."""
+
+ROUTES: list = []
