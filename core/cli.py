@@ -102,8 +102,10 @@ def cmd_demo(args) -> None:
     indexed = asyncio.run(prepare())
     codes = list(ctx.districts)
     print(f"Search index updated ({indexed} changes applied).")
+    extra = "".join(f"|-{r.name.replace('_', '-')}" for r in ctx.contributions.roles.values()
+                    if r.scope == "district" and r.name not in ("district_admin", "supervisor"))
     print("Demo data loaded. Users: admin, city-admin, and per district "
-          f"<code>-admin|-supervisor|-org|-worker|-resident for {', '.join(codes)}")
+          f"<code>-admin|-supervisor|-org|-worker|-resident{extra} for {', '.join(codes)}")
     print(f"Demo password: {password}")
     if not args.no_serve:
         _serve(settings, args.host, args.port, args.workers, args.access_log)

@@ -8,6 +8,7 @@ import secrets
 from datetime import date
 
 from core import db
+from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, ORG_STAFF, PLATFORM_ADMIN, RESIDENT, SOCIAL_WORKER, SUPERVISOR
 from core.codes import make_id_number, make_uscc
 from core.context import AppContext
 from core.identity import ensure_user
@@ -83,6 +84,9 @@ async def load_registry(ctx: AppContext, code: str) -> None:
         })
 
 
+_CORE_ROLES = {PLATFORM_ADMIN, CITY_ADMIN, DISTRICT_ADMIN, SUPERVISOR, ORG_STAFF, SOCIAL_WORKER, RESIDENT}
+
+
 async def load_users(ctx: AppContext, password: str, fast_hash: bool = False) -> list[str]:
     """One user per role; returns the usernames."""
     names = []
@@ -106,6 +110,10 @@ async def load_users(ctx: AppContext, password: str, fast_hash: bool = False) ->
         await add(f"{code}-worker", f"{d.name}社工", [{"role": "social_worker", "district_code": code}],
                   person["id"] if person else None)
         await add(f"{code}-resident", f"{d.name}居民", [{"role": "resident", "district_code": code}])
+        for role in ctx.contributions.roles.values():  # roles plugins add, e.g. 430702-assessor
+            if role.scope == "district" and role.name not in _CORE_ROLES:
+                await add(f"{code}-{role.name.replace('_', '-')}", f"{d.name}{role.label}",
+                          [{"role": role.name, "district_code": code}])
     return names
 
 

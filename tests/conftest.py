@@ -123,6 +123,16 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def bearer_for(client: TestClient, username: str) -> dict[str, str]:
+    """Bearer headers for any demo user (a new API token, made through a logged-in session)."""
+    login(client, username)
+    token = client.post("/api/me/tokens", json={"name": "tests"}).json()["token"]
+    client.post("/api/auth/logout")
+    client.cookies.clear()
+    client.headers.pop("X-CSRF-Token", None)
+    return bearer(token)
+
+
 @pytest.fixture
 def as_role(client, tokens):
     """as_role('district_admin') → headers for that role's bearer token."""

@@ -30,7 +30,13 @@ def test_demo_twice_on_a_fresh_sqlite_database_duplicates_nothing(tmp_path):
             return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
     after_first = counts()
-    assert after_first["sanshe_user"] == 2 + 5 * 2  # admin, city-admin, five roles per district
+    # admin, city-admin, per district the five core roles plus one user per role a plugin adds
+    with sqlite3.connect(tmp_path / "sanshe.sqlite3") as con:
+        users = {row[0] for row in con.execute("SELECT username FROM sanshe_user")}
+    for code in ("430702", "430703"):
+        assert {f"{code}-{r}" for r in ("admin", "supervisor", "org", "worker", "resident", "assessor",
+                                         "incubation-reviewer", "incubation-mentor")} <= users
+    assert len(users) == after_first["sanshe_user"] and len(users) >= 2 + 8 * 2
     assert after_first["community"] > 20 and after_first["person"] > 80  # registry persons plus demo workers
     second = sanshe("demo", "--no-serve", env=env)
     assert second.returncode == 0, second.stderr

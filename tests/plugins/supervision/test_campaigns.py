@@ -17,7 +17,7 @@ from plugins.supervision import campaigns
 from plugins.supervision.tables import Campaign, Evidence, SampleItem
 from plugins.talent.services import upsert_worker
 from plugins.talent.tables import ServiceLog, SocialWorker
-from tests.conftest import OTHER, OWN, bearer, login, run
+from tests.conftest import OTHER, OWN, bearer_for, login, run
 
 API = f"/api/districts/{OWN}/supervision"
 START, END = date(2019, 1, 1), date(2019, 3, 31)
@@ -237,15 +237,6 @@ def test_evidence_type_and_size_are_checked(client, as_role, prepared):
                       files={"file": ("../../etc/说明", b"%PDF-1.7\nreal enough", "text/plain")})
     assert pdf.status_code == 201 and pdf.json()["filename"] == "说明.pdf"
     assert pdf.json()["content_type"] == "application/pdf"
-
-
-def bearer_for(client, username: str) -> dict[str, str]:
-    login(client, username)
-    token = client.post("/api/me/tokens", json={"name": "supervision tests"}).json()["token"]
-    client.post("/api/auth/logout")
-    client.cookies.clear()
-    client.headers.pop("X-CSRF-Token", None)
-    return bearer(token)
 
 
 def test_other_districts_and_roles_are_refused(client, as_role, prepared):
