@@ -186,3 +186,32 @@ def test_a_supervisor_runs_a_campaign_and_the_worker_answers(server, browser):
 
     sup.reload()
     assert "已补签字，附签到表" in sup.locator("[data-testid=item][data-state=answered]").inner_text()
+
+
+def test_a_district_admin_graduates_a_team_of_the_demo_base(server, browser):
+    admin = _log_in(browser, server, f"{OWN}-admin", phone=True)
+    admin.goto(f"{server}/districts/{OWN}/incubation")
+    admin.click("text=邻里守望互助会")
+    admin.wait_for_selector("[data-testid=incubatee] [data-testid=stage]")
+    assert "入驻培育" in admin.locator("[data-testid=stage]").inner_text()
+
+    def act(selector: str, fill: dict[str, str] | None = None) -> None:
+        form = admin.locator(selector).first
+        for name, value in (fill or {}).items():
+            form.locator(f"[name={name}]").fill(value)
+        with admin.expect_navigation():
+            form.locator("button[type=submit]").click()
+
+    # The mentor's work, done here by the admin (who may): sign off what was submitted,
+    # report and sign off what is left, then graduate.
+    while admin.locator("[data-testid=milestone][data-state=submitted]").count():
+        act("[data-testid=milestone][data-state=submitted] form[data-url$=sign-off]")
+    while admin.locator("[data-testid=milestone][data-state=planned]").count():
+        act("[data-testid=milestone][data-state=planned] form[data-url$=submit]", {"evidence": "理事会决议及附件"})
+        act("[data-testid=milestone][data-state=submitted] form[data-url$=sign-off]")
+    assert admin.locator("[data-testid=milestone][data-state=signed_off]").count() == 6
+    act("[data-testid=graduate-form]")
+    assert "已出壳" in admin.locator("[data-testid=stage]").inner_text()
+    admin.click("[data-testid=organization-link]")
+    admin.wait_for_load_state()
+    assert "邻里守望互助会" in admin.content()
