@@ -100,3 +100,10 @@ async def load_demo(district, ctx):
     from plugins.supervision.demo import load
 
     await load(district, ctx)
+
+
+@hookimpl
+def register_supervision_rules():
+    from plugins.supervision.rules import RULES
+
+    return RULES
