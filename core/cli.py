@@ -102,8 +102,9 @@ def cmd_demo(args) -> None:
     indexed = asyncio.run(prepare())
     codes = list(ctx.districts)
     print(f"Search index updated ({indexed} changes applied).")
-    extra = "".join(f"|-{r.name.replace('_', '-')}" for r in ctx.contributions.roles.values()
-                    if r.scope == "district" and r.name not in ("district_admin", "supervisor"))
+    from core.demo import demo_suffix, plugin_roles
+
+    extra = "".join(f"|-{demo_suffix(r.name)}" for r in plugin_roles(ctx))
     print("Demo data loaded. Users: admin, city-admin, and per district "
           f"<code>-admin|-supervisor|-org|-worker|-resident{extra} for {', '.join(codes)}")
     print(f"Demo password: {password}")

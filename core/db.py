@@ -60,6 +60,12 @@ def is_postgres() -> bool:
     return isinstance(engine(), PostgresEngine)
 
 
+def locked(query, strength: str = "UPDATE"):
+    """SELECT … FOR UPDATE (or SHARE) on PostgreSQL; on SQLite the IMMEDIATE write
+    transaction already serialises writers, so the query is left as it is."""
+    return query.lock_rows(strength) if is_postgres() else query
+
+
 @contextlib.asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
     """A transaction for writes: IMMEDIATE on SQLite so concurrent writers queue

@@ -110,11 +110,19 @@ async def load_users(ctx: AppContext, password: str, fast_hash: bool = False) ->
         await add(f"{code}-worker", f"{d.name}社工", [{"role": "social_worker", "district_code": code}],
                   person["id"] if person else None)
         await add(f"{code}-resident", f"{d.name}居民", [{"role": "resident", "district_code": code}])
-        for role in ctx.contributions.roles.values():  # roles plugins add, e.g. 430702-assessor
-            if role.scope == "district" and role.name not in _CORE_ROLES:
-                await add(f"{code}-{role.name.replace('_', '-')}", f"{d.name}{role.label}",
-                          [{"role": role.name, "district_code": code}])
+        for role in plugin_roles(ctx):
+            await add(f"{code}-{demo_suffix(role.name)}", f"{d.name}{role.label}",
+                      [{"role": role.name, "district_code": code}])
     return names
+
+
+def plugin_roles(ctx: AppContext) -> list:
+    """District roles plugins add (each gets a demo user per district, e.g. 430702-assessor)."""
+    return [r for r in ctx.contributions.roles.values() if r.scope == "district" and r.name not in _CORE_ROLES]
+
+
+def demo_suffix(role: str) -> str:
+    return role.replace("_", "-")
 
 
 async def load_demo(ctx: AppContext, password: str | None, fast_hash: bool = False) -> str:

@@ -31,6 +31,12 @@ class ApiError(HTTPException):
         self.errors = [{"field": f, "message": m} for f, m in (errors or [])]
 
 
+def refused(detail: str) -> ApiError:
+    """A service's 403 after the guard let the request in (e.g. on a route open to every
+    logged-in user, only the applicant may act). The guard's own refusals say "forbidden"."""
+    return ApiError(403, detail, "not_permitted")
+
+
 def not_found(what: str) -> ApiError:
     return ApiError(404, f"{what}不存在", "not_found")
 

@@ -4,10 +4,10 @@ it, and moving it to another stage (checked, audited, in one transaction)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from typing import Any
 
 from core import audit, db
+from core.dates import utc_now
 from core.errors import ApiError, not_found
 from core.codes import mask_phone
 from plugins.incubation import states
@@ -15,10 +15,6 @@ from plugins.incubation.tables import Incubatee
 
 ENTITY = "incubation_incubatee"
 _JSON = ("fields", "members", "eligibility")
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 async def get_row(code: str, incubatee_id: int) -> dict[str, Any]:
@@ -47,7 +43,7 @@ async def move(code: str, incubatee_id: int, target: str, actor: str, values: di
         if expect is not None and row["stage"] != expect:
             states.check({expect: (target,)}, row["stage"], target, "孵化对象")
         states.check(states.STAGES, row["stage"], target, "孵化对象")
-        changed = await Incubatee.update({Incubatee.stage: target, Incubatee.updated_at: now(), **values}).where(
+        changed = await Incubatee.update({Incubatee.stage: target, Incubatee.updated_at: utc_now(), **values}).where(
             (Incubatee.id == incubatee_id) & (Incubatee.stage == row["stage"])).returning(Incubatee.id)
         if not changed:
             raise ApiError(409, "孵化对象已被他人修改，请刷新后重试", "conflict")

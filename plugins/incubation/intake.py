@@ -19,10 +19,11 @@ from typing import Any
 import msgspec
 
 from core import audit, db
+from core.dates import utc_now
 from core.auth import Principal, principal_for_user
 from core.codes import phone_error
 from core.context import AppContext
-from core.errors import ApiError, invalid, not_found
+from core.errors import ApiError, invalid, not_found, refused
 from core.modules import module_settings
 from core.tables import Community, Organization, User
 from plugins.incubation import MODULE, common, states
@@ -212,8 +213,7 @@ def own_organizations(principal: Principal, code: str) -> set[int]:
 
 
 def refuse_non_applicant() -> ApiError:
-    # Not the guard's "forbidden": the route is open to every user, the service decides.
-    return ApiError(403, "只有居民、社会组织工作人员可以申请入驻孵化基地（管理员可以代为申请）", "apply_not_allowed")
+    return refused("只有居民、社会组织工作人员可以申请入驻孵化基地（管理员可以代为申请）")
 
 
 async def _check_application(code: str, data: ApplicationIn) -> tuple[list[tuple[str, str]], dict[str, Any]]:
@@ -287,7 +287,7 @@ async def apply(ctx: AppContext, code: str, principal: Principal, data: Applicat
         raise refuse_non_applicant()
     if data.organization_id is not None and not manager and data.organization_id not in own_organizations(
             principal, code):
-        raise ApiError(403, "只能为本人所在的社会组织申请入驻", "forbidden")
+        raise refused("只能为本人所在的社会组织申请入驻")
     errors, row = await _check_application(code, data)
     if errors:
         raise invalid(errors)
@@ -447,7 +447,7 @@ async def score(code: str, incubatee_id: int, reviewer: str, value: float, comme
             raise ApiError(409, f"孵化对象当前为“{states.LABELS.get(row['stage'], row['stage'])}”，"
                                 "只有初审通过、尚未作出评审决定的申请可以评分", "invalid_transition")
         # Touching the row takes its lock on PostgreSQL, so scores and the decision queue up.
-        locked = await Incubatee.update({Incubatee.updated_at: common.now()}).where(
+        locked = await Incubatee.update({Incubatee.updated_at: utc_now()}).where(
             (Incubatee.id == incubatee_id) & (Incubatee.stage == "screened")).returning(Incubatee.id)
         if not locked:
             raise ApiError(409, "孵化对象已被他人修改，请刷新后重试", "conflict")
@@ -456,7 +456,7 @@ async def score(code: str, incubatee_id: int, reviewer: str, value: float, comme
         value = float(value)
         if existing:
             await PanelScore.update({PanelScore.score: value, PanelScore.comment: comment,
-                                     PanelScore.scored_at: common.now()}).where(PanelScore.id == existing["id"])
+                                     PanelScore.scored_at: utc_now()}).where(PanelScore.id == existing["id"])
             before = {"reviewer": reviewer, "score": existing["score"], "comment": existing["comment"]}
         else:
             await PanelScore.insert(PanelScore(incubatee=incubatee_id, reviewer=reviewer, score=value, comment=comment))

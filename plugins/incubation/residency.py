@@ -6,38 +6,26 @@ same transaction; who may do what is decided here from the Principal and the row
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from typing import Any
 
 from core import audit, db
+from core.dates import add_months, utc_now
 from core.auth import Principal
 from core.codes import phone_error
 from core.context import AppContext
-from core.errors import ApiError, invalid, not_found
+from core.errors import ApiError, invalid, not_found, refused
 from core.modules import module_settings
 from core.registry import services as registry
 from core.tables import Community, Organization, RoleGrant
 from plugins.incubation import MODULE, glossary, states
-from plugins.incubation.common import ENTITY, get_row, move, now, view
+from plugins.incubation.common import ENTITY, get_row, move, view
 from plugins.incubation.tables import Base, Incubatee, Milestone, PanelScore, ProgressReview, Training
 
 MILESTONE_ENTITY = "incubation_milestone"
 TRAINING_ENTITY = "incubation_training"
 REVIEW_ENTITY = "incubation_review"
 MAX_TRAINING_HOURS = 200.0
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _locked(query):
-    """SELECT … FOR UPDATE on PostgreSQL; SQLite's immediate transaction already serialises writers."""
-    return query.lock_rows("UPDATE") if db.is_postgres() else query
 
 
 async def settings_of(ctx: AppContext, code: str) -> dict[str, Any]:
@@ -56,10 +44,6 @@ def may_mentor(principal: Principal, code: str, row: dict[str, Any]) -> bool:
     if principal.can("incubation.manage", code):
         return True
     return bool(row["mentor"]) and principal.username == row["mentor"] and principal.can("incubation.mentor", code)
-
-
-def _forbid(message: str) -> ApiError:
-    return ApiError(403, message, "forbidden")
 
 
 async def mentors(ctx: AppContext, code: str) -> list[dict[str, Any]]:
@@ -102,7 +86,7 @@ async def move_in(ctx: AppContext, code: str, incubatee_id: int, actor: str, men
     async with db.write_transaction():
         row = await get_row(code, incubatee_id)
         states.check(states.STAGES, row["stage"], "incubating", "孵化对象")
-        base = await _locked(Base.select().where(Base.id == row["base"])).first()
+        base = await db.locked(Base.select().where(Base.id == row["base"])).first()
         if base is None or not base["active"]:
             raise ApiError(409, "该孵化基地已停用，不能入驻", "base_inactive")
         residents = await Incubatee.select(Incubatee.space).where(
@@ -149,9 +133,9 @@ async def _move_milestone(code: str, milestone_id: int, principal: Principal, ta
         incubatee = await get_row(code, row["incubatee"])
         if who == "applicant" and not (is_applicant(principal, incubatee)
                                        or principal.can("incubation.manage", code)):
-            raise _forbid("只有申请人本人或孵化基地管理人员可以提交能力建设事项")
+            raise refused("只有申请人本人或孵化基地管理人员可以提交能力建设事项")
         if who == "mentor" and not may_mentor(principal, code, incubatee):
-            raise _forbid("只有该孵化对象的导师或孵化基地管理人员可以确认或退回")
+            raise refused("只有该孵化对象的导师或孵化基地管理人员可以确认或退回")
         if incubatee["stage"] != "incubating":
             raise ApiError(409, f"孵化对象当前为“{states.LABELS[incubatee['stage']]}”，能力建设事项不能再修改",
                            "invalid_transition")
@@ -171,14 +155,14 @@ async def submit(code: str, milestone_id: int, principal: Principal, evidence: s
     if not evidence.strip():
         raise invalid([("evidence", "请说明完成情况（文件名称、编号或链接）")])
     return await _move_milestone(code, milestone_id, principal, "submitted", {
-        Milestone.evidence: evidence.strip()[:4000], Milestone.submitted_at: now(), Milestone.note: ""},
+        Milestone.evidence: evidence.strip()[:4000], Milestone.submitted_at: utc_now(), Milestone.note: ""},
         "submit", "applicant")
 
 
 async def sign_off(code: str, milestone_id: int, principal: Principal, note: str = "") -> dict[str, Any]:
     """submitted → signed_off (the assigned mentor or a manager)."""
     return await _move_milestone(code, milestone_id, principal, "signed_off", {
-        Milestone.signed_off_by: principal.username, Milestone.signed_off_at: now(), Milestone.note: note.strip()},
+        Milestone.signed_off_by: principal.username, Milestone.signed_off_at: utc_now(), Milestone.note: note.strip()},
         "sign_off", "mentor")
 
 
@@ -210,7 +194,7 @@ async def graduation_needs(ctx: AppContext, code: str, row: dict[str, Any]) -> l
 async def _writable(code: str, incubatee_id: int, principal: Principal, stages: tuple[str, ...]) -> dict[str, Any]:
     row = await get_row(code, incubatee_id)
     if not may_mentor(principal, code, row):
-        raise _forbid("只有该孵化对象的导师或孵化基地管理人员可以记录")
+        raise refused("只有该孵化对象的导师或孵化基地管理人员可以记录")
     if row["stage"] not in stages:
         raise ApiError(409, f"孵化对象当前为“{states.LABELS[row['stage']]}”，不能再记录", "invalid_transition")
     return row
@@ -288,7 +272,7 @@ async def extend(ctx: AppContext, code: str, incubatee_id: int, actor: str, reas
             raise ApiError(409, f"已延期{row['extensions']}次，本区县最多延期{settings['max_extensions']}次",
                            "too_many_extensions")
         planned_end = add_months(row["planned_end"], settings["extension_months"])
-        changed = await Incubatee.update({Incubatee.planned_end: planned_end, Incubatee.updated_at: now(),
+        changed = await Incubatee.update({Incubatee.planned_end: planned_end, Incubatee.updated_at: utc_now(),
                                           Incubatee.extensions: row["extensions"] + 1}).where(
             (Incubatee.id == incubatee_id) & (Incubatee.extensions == row["extensions"])
             & (Incubatee.stage == "incubating")).returning(Incubatee.id)
@@ -374,7 +358,7 @@ async def detail(ctx: AppContext, code: str, incubatee_id: int, principal: Princ
     row = await get_row(code, incubatee_id)
     reader = principal.can("incubation.read", code)
     if not (reader or is_applicant(principal, row)):
-        raise _forbid("只有孵化基地工作人员和申请人本人可以查看")
+        raise refused("只有孵化基地工作人员和申请人本人可以查看")
     out = view(row, reveal_phone=principal.can("incubation.manage", code) or is_applicant(principal, row))
     base = await Base.select(Base.name, Base.capacity, Base.address).where(Base.id == row["base"]).first()
     out["base_name"] = base["name"] if base else ""

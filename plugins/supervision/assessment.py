@@ -39,10 +39,11 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from core import audit, db
+from core.dates import add_years, utc_now
 from core.errors import ApiError, invalid, not_found
 from core.tables import Organization
 from plugins.supervision.tables import Assessment, GradeHistory, Indicator, Scheme
@@ -55,10 +56,6 @@ MAX_INDICATORS = 100
 CLOSED_STATUSES = {"deregistered": "已注销", "revoked": "已撤销"}
 SCHEME_ENTITY = "supervision_scheme"
 ASSESSMENT_ENTITY = "supervision_assessment"
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _num(value: float) -> float | int:
@@ -78,14 +75,6 @@ def grade_for(total: float, bands: Iterable[dict[str, Any]]) -> str | None:
 
 def grade_label(grade: str | None) -> str:
     return grade or NO_GRADE
-
-
-def add_years(day: date, years: int) -> date:
-    """The same day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def _finite(*values: float) -> bool:
@@ -255,14 +244,9 @@ def _active(code: str):
     return (Scheme.district_code == code) & (Scheme.active == True)  # noqa: E712
 
 
-def _locked(query, strength: str = "UPDATE"):
-    """SELECT … FOR UPDATE/SHARE on PostgreSQL; SQLite's immediate transaction already serialises writers."""
-    return query.lock_rows(strength) if db.is_postgres() else query
-
-
 async def _scheme_row(code: str, scheme_id: int, lock: str | None = None) -> dict[str, Any]:
     query = Scheme.select().where((Scheme.id == scheme_id) & (Scheme.district_code == code))
-    row = await (_locked(query, lock) if lock else query).first()
+    row = await (db.locked(query, lock) if lock else query).first()
     if not row:
         raise not_found("评估指标体系")
     return row
@@ -281,7 +265,7 @@ async def _assessment_count(scheme_id: int) -> int:
 async def _organization(code: str, org_id: int, lock: bool = False) -> dict[str, Any]:
     query = Organization.select(Organization.id, Organization.name, Organization.grade, Organization.status).where(
         (Organization.id == org_id) & (Organization.district_code == code))
-    row = await (_locked(query) if lock else query).first()
+    row = await (db.locked(query) if lock else query).first()
     if not row:
         raise not_found("社会组织")
     return row
@@ -334,7 +318,7 @@ async def _replace_indicators(scheme_id: int, indicators: list[dict[str, Any]]) 
 
 async def _activate(code: str, actor: str, scheme_id: int) -> None:
     """Make one scheme the district's active one (rows locked in id order, so no deadlock)."""
-    rows = await _locked(Scheme.select(Scheme.id, Scheme.active).where(Scheme.district_code == code).order_by(
+    rows = await db.locked(Scheme.select(Scheme.id, Scheme.active).where(Scheme.district_code == code).order_by(
         Scheme.id))
     if not any(row["id"] == scheme_id for row in rows):
         raise not_found("评估指标体系")
@@ -342,7 +326,7 @@ async def _activate(code: str, actor: str, scheme_id: int) -> None:
     was_active = any(row["id"] == scheme_id and row["active"] for row in rows)
     if was_active and not deactivated:
         return
-    now = _now()
+    now = utc_now()
     await Scheme.update({Scheme.active: False, Scheme.updated_at: now}).where(Scheme.id.is_in(deactivated or [-1]))
     await Scheme.update({Scheme.active: True, Scheme.updated_at: now}).where(Scheme.id == scheme_id)
     await audit.record(actor=actor, action="activate", entity=SCHEME_ENTITY, entity_id=scheme_id,
@@ -387,7 +371,7 @@ async def update_scheme(code: str, actor: str, scheme_id: int, changes: dict[str
         if errors:
             raise invalid(errors, "评估指标体系有误")
         await Scheme.update({Scheme.name: after["name"], Scheme.scale: after["scale"],
-                             Scheme.bands: json.dumps(after["bands"]), Scheme.updated_at: _now()}).where(
+                             Scheme.bands: json.dumps(after["bands"]), Scheme.updated_at: utc_now()}).where(
             Scheme.id == scheme_id)
         if "indicators" in changed:
             await _replace_indicators(scheme_id, after["indicators"])
@@ -430,7 +414,7 @@ async def _write_back(code: str, actor: str, org: dict[str, Any], scheme: dict[s
     assessment_id = (await Assessment.insert(Assessment(
         scheme=scheme["id"], district_code=code, organization_id=org["id"], assessor=actor,
         **{**values, "scores": json.dumps(values["scores"])})).returning(Assessment.id))[0]["id"]
-    await Organization.update({Organization.grade: values["grade"], Organization.updated_at: _now()}).where(
+    await Organization.update({Organization.grade: values["grade"], Organization.updated_at: utc_now()}).where(
         Organization.id == org["id"])
     await GradeHistory.insert(GradeHistory(
         organization_id=org["id"], district_code=code, assessment=assessment_id, previous_grade=org["grade"],

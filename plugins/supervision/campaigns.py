@@ -15,10 +15,11 @@ import random
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from core import audit, db
+from core.dates import utc_now
 from core.auth import Principal
 from core.context import AppContext
 from core.contrib import AuditableRecords
@@ -33,10 +34,6 @@ VERDICTS = ("合格", "存疑", "不合格")
 MAX_PERIOD_DAYS = 3 * 366
 ENTITY = "supervision_campaign"
 ITEM_ENTITY = "supervision_item"
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def sources(ctx: AppContext) -> dict[str, AuditableRecords]:
@@ -175,7 +172,7 @@ async def sample(ctx: AppContext, code: str, campaign_id: int, actor: str) -> di
                             "请调整期间、范围或抽样方式", "empty_sample")
     async with db.write_transaction():
         moved = await Campaign.update({Campaign.state: "sampled", Campaign.population: len(records),
-                                       Campaign.sampled_at: _now()}).where(
+                                       Campaign.sampled_at: utc_now()}).where(
             (Campaign.id == campaign_id) & (Campaign.state == "draft")).returning(Campaign.id)
         if not moved:  # another request sampled it first
             raise ApiError(409, "抽查已被抽样", "invalid_transition")
@@ -258,7 +255,7 @@ async def give_verdict(code: str, item_id: int, actor: str, verdict: str, findin
         raise invalid([("finding", "存疑或不合格时请写明发现的问题")])
     return await _move_item(code, item_id, "open", actor, {
         SampleItem.verdict: verdict, SampleItem.finding: finding.strip(), SampleItem.reviewed_by: actor,
-        SampleItem.reviewed_at: _now()}, "verdict")
+        SampleItem.reviewed_at: utc_now()}, "verdict")
 
 
 def may_answer(principal: Principal, code: str, row: dict[str, Any]) -> bool:
@@ -278,7 +275,7 @@ async def answer(code: str, item_id: int, principal: Principal, response: str) -
         raise not_found("抽查记录")
     return await _move_item(code, item_id, "answered", principal.username, {
         SampleItem.response: response.strip(), SampleItem.responded_by: principal.username,
-        SampleItem.responded_at: _now()}, "answer")
+        SampleItem.responded_at: utc_now()}, "answer")
 
 
 async def close_item(code: str, item_id: int, actor: str, note: str) -> dict[str, Any]:
@@ -286,7 +283,7 @@ async def close_item(code: str, item_id: int, actor: str, note: str) -> dict[str
     if row["verdict"] != "合格" and not note.strip():
         raise invalid([("note", "请写明处理结论")])
     return await _move_item(code, item_id, "closed", actor, {
-        SampleItem.close_note: note.strip(), SampleItem.closed_by: actor, SampleItem.closed_at: _now()}, "close")
+        SampleItem.close_note: note.strip(), SampleItem.closed_by: actor, SampleItem.closed_at: utc_now()}, "close")
 
 
 async def close(code: str, campaign_id: int, actor: str, summary: str) -> dict[str, Any]:
@@ -300,7 +297,7 @@ async def close(code: str, campaign_id: int, actor: str, summary: str) -> dict[s
         if not summary.strip():
             raise invalid([("summary", "请填写抽查结论")])
         await Campaign.update({Campaign.state: "closed", Campaign.summary: summary.strip(), Campaign.closed_by: actor,
-                               Campaign.closed_at: _now()}).where(Campaign.id == campaign_id)
+                               Campaign.closed_at: utc_now()}).where(Campaign.id == campaign_id)
         await audit.record(actor=actor, action="close", entity=ENTITY, entity_id=campaign_id, district_code=code,
                            before={"state": campaign["state"]}, after={"state": "closed", "summary": summary.strip()})
     return await get(code, campaign_id)

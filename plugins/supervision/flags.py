@@ -31,6 +31,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count
 
 from core import audit, db
+from core.dates import utc_now
 from core.context import AppContext
 from core.contrib import SupervisionRule
 from core.errors import ApiError, invalid, not_found
@@ -57,10 +58,6 @@ Progress = Callable[[int, int, str], None]
 
 def china_today() -> date:
     return datetime.now(CHINA_TIME).date()
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
@@ -130,7 +127,7 @@ async def _run_rule(ctx: AppContext, district_code: str, rule: SupervisionRule, 
     """One rule's counts; its error (any exception) is reported instead of raised."""
     try:
         settings = await module_settings(ctx, district_code, rule.module)
-        now = _now()
+        now = utc_now()
         rows = [_row(district_code, rule, found, now) async for found in rule.check(district_code, today, settings)]
         raised, seen = await _store(rows, now)
         return {"title": rule.title, "raised": raised, "seen": seen, "error": ""}
@@ -147,7 +144,7 @@ async def _begin_run(district_code: str, started_at: datetime) -> None:
 async def _finish_run(district_code: str, result: dict, actor: str) -> None:
     error = "\n".join(f"{name}: {message}" for name, message in result["errors"].items())
     async with db.write_transaction():
-        await ScanRun.update({ScanRun.finished_at: _now(), ScanRun.raised: result["raised"],
+        await ScanRun.update({ScanRun.finished_at: utc_now(), ScanRun.raised: result["raised"],
                               ScanRun.seen: result["seen"], ScanRun.error: error}).where(
             ScanRun.district_code == district_code)
         await audit.record(actor=actor, action="scan", entity="supervision_scan", entity_id=district_code,
@@ -162,7 +159,7 @@ async def scan(ctx: AppContext, district_code: str, *, today: date | None = None
     await ensure_scannable(ctx, district_code)
     today = today or china_today()
     rules = await district_rules(ctx, district_code)
-    await _begin_run(district_code, started_at or _now())
+    await _begin_run(district_code, started_at or utc_now())
     per_rule: dict[str, dict] = {}
     for done, rule in enumerate(rules):
         if progress:
@@ -201,7 +198,7 @@ async def handle(ctx: AppContext, district_code: str, flag_id: int, action: str,
         raise invalid([("note", "请填写处理说明")])
     check(FLAG, row["state"], target, "预警")
     before = {k: row[k] for k in ("state", "note", "handled_by", "handled_at")}
-    after = {"state": target, "note": note, "handled_by": actor, "handled_at": _now()}
+    after = {"state": target, "note": note, "handled_by": actor, "handled_at": utc_now()}
     async with db.write_transaction():
         moved = await Flag.update({getattr(Flag, k): v for k, v in after.items()}).where(
             (Flag.id == flag_id) & (Flag.state == row["state"])).returning(Flag.id)
@@ -318,7 +315,7 @@ async def _due_interval(ctx: AppContext, district_code: str) -> int:
 
 async def run_due_scans(ctx: AppContext, now: datetime | None = None) -> list[str]:
     """Scan each district that is due and whose lease this call takes; the codes scanned."""
-    now = now or _now()
+    now = now or utc_now()
     scanned = []
     for code in ctx.districts:
         try:

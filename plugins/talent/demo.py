@@ -23,7 +23,8 @@ from core import audit, db
 from core.codes import make_id_number
 from core.districts import DistrictConfig
 from core.tables import AuditEvent, Community, Organization, Person, User
-from plugins.talent.services import add_years, upsert_worker
+from core.dates import add_years
+from plugins.talent.services import upsert_worker
 from plugins.talent.tables import ContinuingEducation, ServiceLog, SocialWorker, StatusChange
 
 ACTOR = "demo"

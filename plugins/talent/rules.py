@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from core.contrib import AuditableRecords, SupervisionRule
-from plugins.talent.services import add_years
+from core.dates import add_years
 from plugins.talent.tables import ContinuingEducation, ServiceLog, SocialWorker
 
 DUE_DAYS = 90

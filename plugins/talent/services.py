@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from core import audit
+from core.dates import add_years
 from core.codes import id_birth_date, id_gender, id_number_error, mask_id_number, mask_phone, phone_error
 from core.errors import ApiError, invalid, not_found
 from core.tables import Community, Organization, Person
@@ -19,13 +20,6 @@ from plugins.talent.glossary import EDUCATION_LEVELS, POST_TYPES, QUALIFICATIONS
 from plugins.talent.tables import SocialWorker, StatusChange
 
 REGISTRATION_YEARS = 3
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def age_on(birth: date, today: date) -> int:

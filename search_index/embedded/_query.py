@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -49,8 +50,13 @@ def _union(scored: list[tuple[Query, float]]) -> Query:
 def _where_terms(searcher: tantivy.Searcher, toks: list[str]) -> list[tuple[str, int]] | None:
     """For a term answered by `_where` (one token, or a Han trigram): its `_where` terms
     with their document counts, highest mask (score) first; None for other terms."""
-    single = trigrams(toks)[0] if len(toks) == 2 and trigrams(toks) else toks[0] if len(toks) == 1 else None
-    if single is None or (len(single) == 1 and is_han(single)):
+    if len(toks) == 1:
+        single = toks[0]
+    elif len(toks) == 2 and (three := trigrams(toks)):
+        single = three[0]
+    else:
+        return None
+    if len(single) == 1 and is_han(single):
         return None
     found = searcher.terms_with_prefix("_where", f"{single}#")
     return sorted(found, key=lambda item: -_mask(item[0]))
@@ -119,7 +125,7 @@ class Plan:
     query: Query
     ranked: bool
     schema: tantivy.Schema | None = None
-    filters: list[Query] = field(default_factory=list)
+    filters: list[Query] = dataclass_field(default_factory=list)
     where: list[tuple[str, int]] | None = None
 
     def head(self, wanted: int) -> Query | None:

@@ -67,6 +67,14 @@ async def _read_logged(principal: Principal, code: str, campaign_id: int, rows: 
                            district_code=code, after={"persons": persons})
 
 
+async def _campaign_read(principal: Principal, code: str, campaign_id: int) -> tuple[dict, list[dict]]:
+    """A campaign and its sampled records, the read audited (API and page alike)."""
+    campaign = await campaigns.get(code, campaign_id)
+    rows = await campaigns.items(code, campaign_id)
+    await _read_logged(principal, code, campaign_id, rows)
+    return campaign, rows
+
+
 # -- API ----------------------------------------------------------------------------------------
 
 
@@ -90,9 +98,7 @@ async def create_campaign(request: Request, code: str, data: campaigns.NewCampai
 @get(BASE + "/campaigns/{campaign_id:int}", opt=READ, tags=["supervision"],
      summary="A campaign with its sampled records (the read is audited)")
 async def get_campaign(code: str, campaign_id: int, principal: Principal) -> dict:
-    campaign = await campaigns.get(code, campaign_id)
-    rows = await campaigns.items(code, campaign_id)
-    await _read_logged(principal, code, campaign_id, rows)
+    campaign, rows = await _campaign_read(principal, code, campaign_id)
     return {**campaign, "items": rows}
 
 
@@ -187,9 +193,7 @@ async def home_page(request: Request, code: str, principal: Principal) -> Templa
 
 @get(PAGE + "/campaigns/{campaign_id:int}", opt=READ, include_in_schema=False)
 async def campaign_page(request: Request, code: str, campaign_id: int, principal: Principal) -> Template:
-    campaign = await campaigns.get(code, campaign_id)
-    rows = await campaigns.items(code, campaign_id)
-    await _read_logged(principal, code, campaign_id, rows)
+    campaign, rows = await _campaign_read(principal, code, campaign_id)
     source = campaigns.sources(_ctx(request)).get(campaign["source"])
     return _page(request, "supervision/campaign.html", principal, code, campaign=campaign, items=rows,
                  source_title=source.title if source else campaign["source"],

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import Request, get, patch, post
+from litestar import get, patch, post
 
 from core import audit, db
 from core.auth import Principal

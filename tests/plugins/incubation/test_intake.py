@@ -262,7 +262,7 @@ def test_access_by_role_and_district(client, as_role, people):
     # Applying needs incubation.apply (or .manage); org staff apply only for their own organisation.
     before = run(Incubatee.count())
     worker = client.post(f"{API}/applications", headers=as_role("social_worker"), json=_application(base["id"]))
-    assert worker.status_code == 403 and worker.json()["code"] == "apply_not_allowed"
+    assert worker.status_code == 403 and worker.json()["code"] == "not_permitted"
     assert client.get(f"/districts/{OWN}/incubation/apply", headers=as_role("social_worker")).status_code == 403
     foreign = client.post(f"{API}/applications", headers=org_staff,
                           json=_application(base["id"], organization_id=_new_org()))

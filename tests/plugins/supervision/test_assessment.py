@@ -13,7 +13,8 @@ from litestar.testing import TestClient
 
 from core.modules import enabled_modules
 from core.tables import Organization
-from plugins.supervision.assessment import DEMO_BANDS, add_years, grade_for, load_demo_scheme, total_for
+from core.dates import add_years
+from plugins.supervision.assessment import DEMO_BANDS, grade_for, load_demo_scheme, total_for
 from plugins.supervision.tables import Assessment, GradeHistory, Indicator, Scheme
 from tests.conftest import OTHER, OWN, bearer, login, run, table_counts
 

@@ -16,7 +16,7 @@ from core.codes import make_id_number
 from core.tables import Community, Organization, Person
 from plugins.talent.datasets import community_rows, suppress, suppress_within
 from plugins.talent.demo import load_workers
-from plugins.talent.services import add_years
+from core.dates import add_years
 from plugins.talent.stats import age_band, month_ends, status_on, structure, trend
 from plugins.talent.tables import SocialWorker, StatusChange
 from tests.conftest import OTHER, OWN, bearer, run
