@@ -39,7 +39,7 @@ async def insert_services(n: int, seed: int = 42, batch: int = 500, serial_start
     from core.demo import STREETS
     from core.tables import Community, Organization
     from plugins.catalogue.demo import HOURS, TEMPLATES
-    from plugins.catalogue.glossary import TARGET_GROUPS
+    from core.glossary import TARGET_GROUPS
     from plugins.catalogue.tables import Service
 
     rng = random.Random(seed + serial_start)

@@ -101,7 +101,7 @@ def class_recall(rows: list[dict[str, Any]]) -> float:
 async def build_index(ctx, backend) -> dict[str, Any]:
     """Raw backend upsert of all documents (fetched first), then `reindex` from the database."""
     from plugins.catalogue.search import SPEC, documents
-    from search_index.indexer import reindex
+    from core.indexer import reindex
 
     backend.ensure_index(SPEC)
     started = time.perf_counter()
@@ -257,7 +257,7 @@ def run(args, data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
     from core.context import build_context
     from core.settings import load_settings
     from plugins.catalogue.search import SPEC
-    from search_index import get_backend
+    from core.search import get_backend
 
     ctx = build_context(load_settings())
     backend = get_backend(ctx.settings)

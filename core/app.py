@@ -20,12 +20,12 @@ from core import db
 from core.access import authorize
 from core.auth import Principal, resolve_principal
 from core.context import AppContext, build_context
-from core.errors import http_exception_handler, internal_error_handler
+from core.handlers import http_exception_handler, internal_error_handler
 from core.plugins import call_async
 from core.settings import Settings
-from search_index import get_backend
+from core.search import get_backend
 from search_index.base import SearchError
-from search_index.indexer import OutboxWorker, ensure_indexes
+from core.indexer import OutboxWorker, ensure_indexes
 
 WEB_DIR = Path(__file__).parent / "web"
 

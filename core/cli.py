@@ -90,8 +90,8 @@ def cmd_demo(args) -> None:
     password = _demo_password(settings)
 
     async def prepare():
-        from search_index import get_backend
-        from search_index.indexer import drain, ensure_indexes
+        from core.search import get_backend
+        from core.indexer import drain, ensure_indexes
 
         await db.migrate()
         await load_demo(ctx, password, fast_hash=settings.argon2_fast)
@@ -139,8 +139,8 @@ def cmd_reindex(args) -> None:
     """Rebuild every search index from the database, with a progress bar."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from search_index import get_backend
-    from search_index.indexer import reindex, sources
+    from core.search import get_backend
+    from core.indexer import reindex, sources
 
     settings = _settings(need_secret=False)
     ctx = _context(settings)

@@ -10,7 +10,7 @@ import pluggy
 from core import db
 from core.contrib import Contributions
 from core.districts import DistrictConfig, load_districts
-from core.modules import validate_district_modules
+from core.module_settings import validate_district_modules
 from core.plugins import build_plugin_manager, collect
 from core.settings import Settings
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
-from litestar.response import Redirect
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 
 class ApiError(HTTPException):
@@ -98,49 +95,22 @@ def _translate(message: str) -> str:
     return message
 
 
-def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith(("/api/", "/opendata/", "/schema")) and "text/html" in request.headers.get(
-        "accept", ""
-    )
-
-
-def _error_page(request: Request, status: int, detail: str) -> Response[Any]:
-    """A browser asking for a page gets an HTML answer in its language, not JSON."""
-    from litestar.response import Template
-
-    from core.auth import anonymous
-    from core.web.pages import language_of
-    from core.web.i18n import translator
-
-    principal = request.scope.get("sanshe_principal") or anonymous(request.app.state.ctx)
-    language = language_of(request)
-    return Template("error.html", status_code=status, context={
-        "t": translator(language), "lang": language, "user": principal, "status": status, "detail": detail})
-
-
-def http_exception_handler(request: Request, exc: HTTPException) -> Response[Any]:
+def error_body(exc: HTTPException) -> dict[str, Any]:
+    """The API's error body for any HTTP exception: `{detail, code, errors}`."""
     status = exc.status_code
-    if status == 401 and _wants_html(request):
-        return Redirect(path=f"/login?next={request.url.path}")
-    if status in (403, 404) and _wants_html(request):
-        detail = exc.detail if isinstance(exc, ApiError) else _DETAILS[status]
-        return _error_page(request, status, detail)
     if isinstance(exc, ApiError):
-        body = {"detail": exc.detail, "code": exc.code, "errors": exc.errors}
-    elif isinstance(exc, ValidationException):
+        return {"detail": exc.detail, "code": exc.code, "errors": exc.errors}
+    if isinstance(exc, ValidationException):
         errors = _field_errors(exc)
         detail = "请求格式错误" if any("JSON" in e["message"] for e in errors) else "提交的数据有误"
-        body = {"detail": detail, "code": "invalid", "errors": errors}
-    elif status == 400 and exc.detail and ("truncated" in exc.detail or "malformed" in exc.detail):
-        body = {"detail": "请求格式错误：JSON 无法解析", "code": "invalid_json",
+        return {"detail": detail, "code": "invalid", "errors": errors}
+    if status == 400 and exc.detail and ("truncated" in exc.detail or "malformed" in exc.detail):
+        return {"detail": "请求格式错误：JSON 无法解析", "code": "invalid_json",
                 "errors": [{"field": "body", "message": _translate(exc.detail)}]}
-    else:
-        detail = exc.detail if exc.detail and exc.detail not in {"Not Found", "Forbidden"} else ""
-        body = {"detail": detail or _DETAILS.get(status, "请求出错"), "code": _CODES.get(status, "error"), "errors": []}
-    return Response(content=body, status_code=status, media_type=MediaType.JSON, headers=exc.headers)
+    detail = exc.detail if exc.detail and exc.detail not in {"Not Found", "Forbidden"} else ""
+    return {"detail": detail or _DETAILS.get(status, "请求出错"), "code": _CODES.get(status, "error"), "errors": []}
 
 
-def internal_error_handler(request: Request, exc: Exception) -> Response[Any]:
-    request.logger.exception("unhandled error", exc_info=exc)
-    body = {"detail": "服务器内部错误", "code": "internal_error", "errors": []}
-    return Response(content=body, status_code=HTTP_500_INTERNAL_SERVER_ERROR, media_type=MediaType.JSON)
+def page_detail(exc: HTTPException) -> str:
+    """What an HTML error page says for a 403/404."""
+    return exc.detail if isinstance(exc, ApiError) else _DETAILS[exc.status_code]

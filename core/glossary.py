@@ -34,6 +34,37 @@ COMMUNITY_KINDS = {
 }
 
 
+# Shared vocabularies: every module that names a service field or a target group uses these
+# (catalogue, procurement, participation, incubation). Value (Chinese, stored) → English label.
+# Service fields (服务领域); districts may add their own through the catalogue's `extra_fields` setting.
+SERVICE_FIELDS = {
+    "社区养老": "Community elderly care",
+    "残障康复": "Disability rehabilitation",
+    "社区矫正": "Community corrections",
+    "婚姻家庭": "Marriage and family",
+    "青少年心理": "Youth mental health",
+    "救助帮扶": "Social assistance",
+    "就业创业": "Employment and entrepreneurship",
+    "文体教育": "Culture, sport and education",
+}
+
+TARGET_GROUPS = {
+    "老年人": "Older people",
+    "残疾人": "People with disabilities",
+    "儿童": "Children",
+    "青少年": "Young people",
+    "妇女": "Women",
+    "家庭": "Families",
+    "困难群众": "People in hardship",
+    "社区矫正对象": "People under community correction",
+    "失业人员": "Unemployed people",
+    "全体居民": "All residents",
+}
+
+# The priority fields the seed article names for government purchase of services.
+PRIORITY_FIELDS = ("社区养老", "残障康复", "社区矫正", "婚姻家庭", "青少年心理")
+
+
 def label(table: dict[str, tuple[str, str]], value: str | None, language: str = "zh-CN") -> str:
     if value is None or value not in table:
         return value or ""

@@ -8,50 +8,49 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from core.settings import Settings
-
 from .base import Backend, Hit, IndexSpec, SearchError, SearchQuery, SearchResult
 
 __all__ = [
     "Backend", "Hit", "IndexSpec", "SearchError", "SearchQuery", "SearchResult",
-    "backend_status", "get_backend", "index_dir",
+    "backend_status", "open_backend",
 ]
 
 _backends: dict[tuple, Backend] = {}
 _backends_lock = threading.Lock()
 
 
-def index_dir(settings: Settings) -> Path:
-    return settings.data_dir / "search"
-
-
-def get_backend(settings: Settings) -> Backend:
-    """The configured backend, one per index folder (embedded) or server (Meilisearch)
-    in a process, so open indexes and known index specs are shared."""
-    if settings.search_backend == "meilisearch":
-        if not settings.meilisearch_url:
+def open_backend(kind: str = "embedded", *, directory: Path | None = None, url: str | None = None,
+                 key: str | None = None) -> Backend:
+    """The backend of `kind` ("embedded" with its index `directory`, or "meilisearch" at `url`),
+    one per index folder or server in a process, so open indexes and known index specs are shared."""
+    if kind == "meilisearch":
+        if not url:
             raise SearchError("MEILISEARCH_URL is not set but the search backend is 'meilisearch'")
-        key: tuple = ("meilisearch", settings.meilisearch_url, settings.meilisearch_key)
+        cache_key: tuple = ("meilisearch", url, key)
+    elif kind == "embedded":
+        if directory is None:
+            raise SearchError("the embedded search backend needs an index folder")
+        cache_key = ("embedded", Path(directory).resolve())
     else:
-        key = ("embedded", index_dir(settings).resolve())
+        raise SearchError(f"unknown search backend {kind!r} (embedded or meilisearch)")
     with _backends_lock:
-        backend = _backends.get(key)
+        backend = _backends.get(cache_key)
         if backend is None:
-            if key[0] == "meilisearch":
+            if kind == "meilisearch":
                 from .meili import MeilisearchBackend
 
-                backend = MeilisearchBackend(settings.meilisearch_url, settings.meilisearch_key)
+                backend = MeilisearchBackend(url, key)
             else:
                 from .embedded import EmbeddedBackend
 
-                backend = EmbeddedBackend(key[1])
-            _backends[key] = backend
+                backend = EmbeddedBackend(cache_key[1])
+            _backends[cache_key] = backend
         return backend
 
 
-def backend_status(settings: Settings) -> dict:
-    """{'backend': name, 'status': 'ok' | 'error: …'} without raising."""
+def backend_status(kind: str = "embedded", **where) -> dict:
+    """{'backend': kind, 'status': 'ok' | 'error: …'} without raising; `where` as for `open_backend`."""
     try:
-        return get_backend(settings).health()
+        return open_backend(kind, **where).health()
     except Exception as exc:  # noqa: BLE001 - reported, not raised
-        return {"backend": settings.search_backend, "status": f"error: {exc}"}
+        return {"backend": kind, "status": f"error: {exc}"}

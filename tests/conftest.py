@@ -77,8 +77,8 @@ def ctx() -> AppContext:
 
 def index_now(context: AppContext) -> int:
     """Apply the search outbox now (the app's worker would do it within seconds)."""
-    from search_index import get_backend
-    from search_index.indexer import drain, ensure_indexes
+    from core.search import get_backend
+    from core.indexer import drain, ensure_indexes
 
     backend = get_backend(context.settings)
     run(ensure_indexes(context.contributions, backend))

@@ -6,7 +6,7 @@ import msgspec
 from litestar import Request, Response, get
 
 from core import db
-from search_index import backend_status
+from core.search import search_status
 
 
 class Health(msgspec.Struct):
@@ -20,7 +20,7 @@ class Health(msgspec.Struct):
 async def healthz(request: Request) -> Response[Health]:
     ctx = request.app.state.ctx
     database = {"engine": "postgresql" if db.is_postgres() else "sqlite", "status": await db.ping()}
-    search = backend_status(ctx.settings)
+    search = search_status(ctx.settings)
     ok = database["status"] == "ok" and search["status"] == "ok"
     health = Health(status="ok" if ok else "degraded", database=database, search=search,
                     plugins=sorted(name for name, _ in ctx.pm.list_name_plugin()))

@@ -20,7 +20,7 @@ from litestar.response import Stream, Template
 from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError
-from core.opendata import dcat
+import core.opendata.dcat as dcat
 from core.opendata.catalogue import Published, iso, published, published_datasets, row_count, updated
 from core.opendata.formats import FORMATS, WRITERS
 from core.web.pages import render

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 LANGUAGES = ("zh-CN", "en")
 COOKIE = "sanshe_lang"
@@ -68,3 +69,9 @@ def translator(language: str) -> Callable[[str], str]:
         return pair[index] if pair else key
 
     return t
+
+
+def language_of(request: Any) -> str:
+    """The request's language: `?lang=`, else the language cookie, else the configured default."""
+    chosen = request.query_params.get("lang") or request.cookies.get(COOKIE)
+    return chosen if chosen in LANGUAGES else request.app.state.ctx.settings.default_language

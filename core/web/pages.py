@@ -21,13 +21,7 @@ from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError
 from core.modules import enabled_modules
-from core.web.i18n import COOKIE, LANGUAGES, translator
-
-
-def language_of(request: Request) -> str:
-    ctx: AppContext = request.app.state.ctx
-    chosen = request.query_params.get("lang") or request.cookies.get(COOKIE)
-    return chosen if chosen in LANGUAGES else ctx.settings.default_language
+from core.web.i18n import COOKIE, LANGUAGES, language_of, translator
 
 
 def render(request: Request, name: str, principal: Principal, status_code: int = 200, **context: Any) -> Template:

@@ -17,7 +17,8 @@ from core.modules import module_settings
 from core.tables import Community, Organization
 from plugins.catalogue import schemas as s
 from plugins.catalogue import services
-from plugins.catalogue.glossary import FEES, TARGET_GROUPS
+from core.glossary import TARGET_GROUPS
+from plugins.catalogue.glossary import FEES
 from plugins.catalogue.search import catalogue_districts, document, hit_view, search_services
 from plugins.catalogue.services import service_fields
 from plugins.catalogue.tables import Service

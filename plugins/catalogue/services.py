@@ -17,7 +17,8 @@ from core.auth import Principal
 from core.codes import phone_error
 from core.errors import ApiError, invalid, not_found
 from core.tables import Community, Organization
-from plugins.catalogue.glossary import FEES, FIELDS, STATUSES, TARGET_GROUPS
+from core.glossary import SERVICE_FIELDS as FIELDS, TARGET_GROUPS
+from plugins.catalogue.glossary import FEES, STATUSES
 from plugins.catalogue.tables import Service
 
 INDEX = "services"

@@ -14,6 +14,7 @@ from litestar.response import Template
 from core.auth import Principal
 from core.context import AppContext
 from core.modules import module_settings
+from core.glossary import SERVICE_FIELDS
 from core.tables import Community, Organization
 from plugins.incubation import MODULE, intake, states
 from plugins.incubation.glossary import SERVICES
@@ -131,11 +132,7 @@ async def decide(request: Request, code: str, incubatee_id: int, data: DecideIn,
 
 
 def _field_suggestions() -> list[str]:
-    try:  # the catalogue's service fields, when that plugin is installed
-        from plugins.catalogue.glossary import FIELDS
-    except ImportError:  # pragma: no cover - catalogue not installed
-        return []
-    return list(FIELDS)
+    return list(SERVICE_FIELDS)  # the shared vocabulary (core), not another plugin's list
 
 
 async def _communities(code: str) -> list[dict[str, Any]]:

@@ -169,7 +169,7 @@ def test_public_answers_are_reused_for_a_few_seconds(ctx, monkeypatch):
     from dataclasses import replace
 
     from plugins.catalogue import search as search_module
-    from search_index import get_backend
+    from core.search import get_backend
 
     backend = get_backend(ctx.settings)
     cached_ctx = replace(ctx, settings=replace(ctx.settings, search_cache_seconds=5))
@@ -194,7 +194,7 @@ def test_an_expired_answer_is_served_once_more_while_it_refreshes(ctx, monkeypat
     from dataclasses import replace
 
     from plugins.catalogue import search as search_module
-    from search_index import get_backend
+    from core.search import get_backend
 
     now = [1000.0]
     cache = search_module.AnswerCache(clock=lambda: now[0])
@@ -244,7 +244,7 @@ def test_sanshe_reindex_rebuilds_the_index_from_the_database(client, ctx):
     import subprocess
     import sys
 
-    from search_index import get_backend
+    from core.search import get_backend
 
     published = run(Service.count().where(Service.status == "published"))
     get_backend(ctx.settings).clear("services")  # an index lost or damaged behind the app's back

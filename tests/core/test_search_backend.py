@@ -1,4 +1,4 @@
-"""Choosing the backend from the settings, and the health report /healthz uses."""
+"""Choosing the backend from core's settings, and the health report /healthz uses."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
-from search_index import Backend, SearchError, backend_status, get_backend, index_dir
+from core.search import get_backend, index_dir, search_status as backend_status
+from search_index import Backend, SearchError, open_backend
 from search_index.embedded import EmbeddedBackend
 from search_index.meili import MeilisearchBackend
 
@@ -46,3 +47,10 @@ def test_embedded_status_reports_an_unusable_folder(tmp_path):
     (tmp_path / "file").write_text("not a folder")
     status = backend_status(settings(tmp_path / "file"))
     assert status["backend"] == "embedded" and status["status"].startswith("error: ")
+
+
+def test_library_refuses_an_unknown_backend_and_a_missing_folder():
+    with pytest.raises(SearchError, match="unknown search backend"):
+        open_backend("elastic", url="http://127.0.0.1:9")
+    with pytest.raises(SearchError, match="index folder"):
+        open_backend("embedded")

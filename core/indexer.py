@@ -19,7 +19,7 @@ import anyio
 
 from core.contrib import Contributions, SearchDocuments
 from core.tables import SearchOutbox
-from search_index.base import Backend, SearchError
+from search_index import Backend, SearchError
 
 log = logging.getLogger("sanshe.search")
 BATCH = 1000
