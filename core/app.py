@@ -6,17 +6,15 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from litestar import Litestar, Request, Router
+from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from core import db
+from core import db, openapi
 from core.access import authorize
 from core.auth import Principal, resolve_principal
 from core.context import AppContext, build_context
@@ -59,10 +57,12 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
         await db.close_pool()
 
     template_dirs = [WEB_DIR / "templates", *ctx.contributions.template_dirs]
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *ctx.contributions.routes,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"], opt={"public": True}),
+            create_static_files_router(path=openapi.SWAGGER_ASSETS, directories=[openapi.swagger_assets_dir()],
+                                       opt={"public": True}, include_in_schema=False),
         ],
         guards=[authorize],
         dependencies={"principal": Provide(provide_principal)},
@@ -70,16 +70,12 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         template_config=TemplateConfig(directory=template_dirs, engine=JinjaTemplateEngine),
-        openapi_config=OpenAPIConfig(
-            title="Sanshe API",
-            version="0.1.0",
-            description="三社联动信息系统 API. Errors: {detail, code, errors:[{field, message}]}.",
-            render_plugins=[SwaggerRenderPlugin()],
-            openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}),
-        ),
+        openapi_config=openapi.openapi_config(),
         request_max_body_size=ctx.settings.max_body_bytes,
         state=State({"ctx": ctx, "search": backend, "indexer": worker}),
     )
+    openapi.document(app)
+    return app
 
 
 def create_app_from_env() -> Litestar:

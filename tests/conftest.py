@@ -87,7 +87,15 @@ def index_now(context: AppContext) -> int:
 
 @pytest.fixture(scope="session")
 def app(ctx):
-    return create_app(ctx=ctx)
+    """The app, with every answer checked against its OpenAPI document (tests/contract.py);
+    SANSHE_CONTRACT=0 turns the check off while a contract is being changed."""
+    application = create_app(ctx=ctx)
+    mode = os.environ.get("SANSHE_CONTRACT", "1")
+    if mode != "0":
+        from tests.contract import check_contract
+
+        check_contract(application, collect=mode if mode not in ("1", "on") else None)
+    return application
 
 
 @pytest.fixture

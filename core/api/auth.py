@@ -25,6 +25,28 @@ class LoginResult(msgspec.Struct):
     csrf_token: str
 
 
+class Message(msgspec.Struct):
+    detail: str
+
+
+class RoleView(msgspec.Struct):
+    role: str
+    scope: str
+    city_code: str | None
+    district_code: str | None
+    organization_id: int | None
+
+
+class Me(msgspec.Struct):
+    id: int | None
+    username: str
+    display_name: str
+    authenticated: bool
+    via: str | None
+    roles: list[RoleView]
+    csrf_token: str | None
+
+
 class TokenCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
@@ -51,7 +73,8 @@ def session_cookie(request: Request, value: str, max_age: int | None) -> Cookie:
                   secure=request.url.scheme == "https")
 
 
-@post("/api/auth/login", opt={"public": True}, tags=["auth"], summary="Log in; sets the session cookie")
+@post("/api/auth/login", opt={"public": True, "errors": (401, 429)}, tags=["auth"], status_code=200,
+      summary="Log in; sets the session cookie")
 async def login(request: Request, data: LoginRequest) -> Response[LoginResult]:
     ctx = request.app.state.ctx
     user, cookie, csrf = await identity.login(ctx, data.username, data.password)
@@ -67,15 +90,15 @@ async def _fire_logged_in(ctx, user: dict) -> None:
 
 
 @post("/api/auth/logout", opt={"authenticated": True}, tags=["auth"], summary="End the session", status_code=200)
-async def logout(request: Request, principal: Principal) -> Response[dict]:
+async def logout(request: Request, principal: Principal) -> Response[Message]:
     if principal.session_id is not None:
         await identity.logout(principal.session_id, principal.username)
-    return Response({"detail": "已退出登录"}, cookies=[session_cookie(request, "", 0)])
+    return Response(Message(detail="已退出登录"), cookies=[session_cookie(request, "", 0)])
 
 
 @get("/api/me", opt={"authenticated": True}, tags=["auth"], summary="The current user and their roles")
-async def me(principal: Principal) -> dict:
-    return {**principal.public_view(), "csrf_token": principal.csrf_token or None}
+async def me(principal: Principal) -> Me:
+    return msgspec.convert({**principal.public_view(), "csrf_token": principal.csrf_token or None}, Me)
 
 
 @get("/api/me/tokens", opt={"authenticated": True}, tags=["auth"], summary="My API tokens (never the secret)")

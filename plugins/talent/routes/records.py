@@ -32,8 +32,8 @@ class LogIn(msgspec.Struct, forbid_unknown_fields=True):
     summary: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
-class LogCorrection(LogIn, forbid_unknown_fields=True):
-    reason: Annotated[str, msgspec.Meta(min_length=2, max_length=200)] = ""
+class LogCorrection(LogIn, forbid_unknown_fields=True, kw_only=True):
+    reason: Annotated[str, msgspec.Meta(min_length=2, max_length=200)]  # required: a correction says why
 
 
 class EducationIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -134,8 +134,6 @@ async def correct_log(code: str, log_id: int, data: LogCorrection, principal: Pr
     original = await _my_log(code, principal, log_id)
     if original["state"] != "submitted" or original["superseded"]:
         raise ApiError(409, "只能更正已提交且未被更正过的记录", "not_correctable")
-    if not data.reason:
-        raise invalid([("reason", "请填写更正原因")])
     await _check_log(code, data)
     async with db.write_transaction():
         row = (await ServiceLog.insert(ServiceLog(

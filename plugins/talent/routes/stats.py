@@ -47,7 +47,7 @@ async def readable_districts(ctx: AppContext, principal: Principal, city: str | 
             and "talent" in await enabled_modules(ctx, code)]
 
 
-@get("/api/talent/stats", opt={"permission": READ}, tags=["talent"],
+@get("/api/talent/stats", opt={"permission": READ, "errors": (404,)}, tags=["talent"],
      summary="Workforce statistics of every district the caller may read, side by side")
 async def city_statistics(request: Request, principal: Principal, city: str | None = None,
                           on: dt.date | None = None) -> dict:
