@@ -18,7 +18,9 @@ from core import audit
 from core.auth import Principal
 from core.context import AppContext
 from core.modules import module_settings
+from core.views import view, views
 from plugins.supervision import campaigns, evidence, report, states
+from plugins.supervision import schemas as s
 
 BASE = "/api/districts/{code:str}/supervision"
 PAGE = "/districts/{code:str}/supervision"
@@ -86,38 +88,38 @@ async def list_sources(request: Request) -> list[dict[str, str]]:
 
 @get(BASE + "/campaigns", opt=READ, tags=["supervision"], summary="Audit campaigns of the district, newest first")
 async def list_campaigns(code: str, state_filter: Annotated[str | None, QueryParameter(name="state", max_length=16)] = None
-                         ) -> list[dict]:
-    return await campaigns.list_campaigns(code, state_filter)
+                         ) -> list[s.CampaignSummary]:
+    return views(await campaigns.list_campaigns(code, state_filter), s.CampaignSummary)
 
 
 @post(BASE + "/campaigns", opt=MANAGE, tags=["supervision"], summary="Create a campaign (a draft until sampled)")
-async def create_campaign(request: Request, code: str, data: campaigns.NewCampaign, principal: Principal) -> dict:
-    return await campaigns.create(_ctx(request), code, principal.username, data)
+async def create_campaign(request: Request, code: str, data: campaigns.NewCampaign, principal: Principal) -> s.CampaignView:
+    return view(await campaigns.create(_ctx(request), code, principal.username, data), s.CampaignView)
 
 
 @get(BASE + "/campaigns/{campaign_id:int}", opt=READ, tags=["supervision"],
      summary="A campaign with its sampled records (the read is audited)")
-async def get_campaign(code: str, campaign_id: int, principal: Principal) -> dict:
+async def get_campaign(code: str, campaign_id: int, principal: Principal) -> s.CampaignWithRecords:
     campaign, rows = await _campaign_read(principal, code, campaign_id)
-    return {**campaign, "items": rows}
+    return view({**campaign, "items": rows}, s.CampaignWithRecords)
 
 
 @post(BASE + "/campaigns/{campaign_id:int}/sample", opt=MANAGE, tags=["supervision"], status_code=200,
       summary="Draw the sample with the stored seed (draft → sampled)")
-async def sample_campaign(request: Request, code: str, campaign_id: int, principal: Principal) -> dict:
-    return await campaigns.sample(_ctx(request), code, campaign_id, principal.username)
+async def sample_campaign(request: Request, code: str, campaign_id: int, principal: Principal) -> s.CampaignView:
+    return view(await campaigns.sample(_ctx(request), code, campaign_id, principal.username), s.CampaignView)
 
 
 @get(BASE + "/campaigns/{campaign_id:int}/redraw", opt=READ, tags=["supervision"],
      summary="Draw again with the stored seed and compare with the stored sample")
-async def redraw_campaign(request: Request, code: str, campaign_id: int) -> dict:
-    return await campaigns.redraw(_ctx(request), code, campaign_id)
+async def redraw_campaign(request: Request, code: str, campaign_id: int) -> s.Redraw:
+    return view(await campaigns.redraw(_ctx(request), code, campaign_id), s.Redraw)
 
 
 @post(BASE + "/campaigns/{campaign_id:int}/close", opt=MANAGE, tags=["supervision"], status_code=200,
       summary="Close the campaign with a conclusion (every record closed first)")
-async def close_campaign(code: str, campaign_id: int, data: SummaryIn, principal: Principal) -> dict:
-    return await campaigns.close(code, campaign_id, principal.username, data.summary)
+async def close_campaign(code: str, campaign_id: int, data: SummaryIn, principal: Principal) -> s.CampaignView:
+    return view(await campaigns.close(code, campaign_id, principal.username, data.summary), s.CampaignView)
 
 
 @get(BASE + "/campaigns/{campaign_id:int}/report.xlsx", opt=READ, tags=["supervision"],
@@ -132,28 +134,31 @@ async def report_xlsx(request: Request, code: str, campaign_id: int) -> Response
 
 @post(BASE + "/items/{item_id:int}/verdict", opt=MANAGE, tags=["supervision"], status_code=200,
       summary="Give a sampled record its verdict and finding (pending → open)")
-async def give_verdict(code: str, item_id: int, data: VerdictIn, principal: Principal) -> dict:
-    return await campaigns.give_verdict(code, item_id, principal.username, data.verdict, data.finding)
+async def give_verdict(code: str, item_id: int, data: VerdictIn, principal: Principal) -> s.SampledRecord:
+    return view(await campaigns.give_verdict(code, item_id, principal.username, data.verdict, data.finding),
+                s.SampledRecord)
 
 
 @post(BASE + "/items/{item_id:int}/answer", opt=RESPOND, tags=["supervision"], status_code=200,
       summary="Answer a finding about yourself or your organisation's staff (open → answered)")
-async def answer_finding(code: str, item_id: int, data: AnswerIn, principal: Principal) -> dict:
-    return await campaigns.answer(code, item_id, principal, data.response)
+async def answer_finding(code: str, item_id: int, data: AnswerIn, principal: Principal) -> s.SampledRecord:
+    return view(await campaigns.answer(code, item_id, principal, data.response), s.SampledRecord)
 
 
 @post(BASE + "/items/{item_id:int}/close", opt=MANAGE, tags=["supervision"], status_code=200,
       summary="Close a finding with a conclusion (open or answered → closed)")
-async def close_finding(code: str, item_id: int, data: NoteIn, principal: Principal) -> dict:
-    return await campaigns.close_item(code, item_id, principal.username, data.note)
+async def close_finding(code: str, item_id: int, data: NoteIn, principal: Principal) -> s.SampledRecord:
+    return view(await campaigns.close_item(code, item_id, principal.username, data.note), s.SampledRecord)
 
 
 @post(BASE + "/items/{item_id:int}/evidence", opt=ANY_USER, tags=["supervision"],
       summary="Attach evidence to a finding (the supervisor, or whoever may answer it)")
 async def add_evidence(request: Request, code: str, item_id: int, principal: Principal,
-                       data: Annotated[EvidenceUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> dict:
+                       data: Annotated[EvidenceUpload, Body(media_type=RequestEncodingType.MULTI_PART)]
+                       ) -> s.EvidenceAdded:
     content = await data.file.read()
-    return await evidence.add(_ctx(request), code, item_id, principal, data.file.filename, content)
+    return view(await evidence.add(_ctx(request), code, item_id, principal, data.file.filename, content),
+                s.EvidenceAdded)
 
 
 @get(BASE + "/evidence/{evidence_id:int}", opt=ANY_USER, tags=["supervision"],
@@ -166,8 +171,8 @@ async def get_evidence(request: Request, code: str, evidence_id: int, principal:
 
 @get(BASE + "/findings", opt=RESPOND, tags=["supervision"],
      summary="Findings about you (a worker) or your organisation's staff")
-async def my_findings(code: str, principal: Principal) -> list[dict]:
-    return await campaigns.findings_for(principal, code)
+async def my_findings(code: str, principal: Principal) -> list[s.SampledRecord]:
+    return views(await campaigns.findings_for(principal, code), s.SampledRecord)
 
 
 # -- pages --------------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from litestar.response import Template
 from core.auth import Principal
 from core.context import AppContext
 from core.web.pages import language_of, render
+from core.views import view
 from plugins.supervision import flags
+from plugins.supervision import schemas as s
 from plugins.supervision.states import FLAG, LABELS
 
 BASE = "/api/districts/{code:str}/supervision"
@@ -42,40 +44,41 @@ def _ctx(request: Request) -> AppContext:
 @get(BASE + "/flags", opt=READ, tags=["supervision"], summary="Flags raised by the rules, newest first")
 async def list_flags(request: Request, code: str, flag_state: StateParam = None, rule: str | None = None,
                      organization: int | None = None, severity: Severity | None = None, page: PageNo = 1,
-                     per_page: PerPage = 20) -> dict:
+                     per_page: PerPage = 20) -> s.FlagPage:
     """Filter by state, rule name, organisation id and severity; {total, page, per_page, items}."""
     filters = flags.FlagFilter(flag_state, rule, organization, severity)
-    return await flags.list_flags(_ctx(request), code, filters, page, per_page)
+    return view(await flags.list_flags(_ctx(request), code, filters, page, per_page), s.FlagPage)
 
 
 @get(BASE + "/flags/dashboard", opt=READ, tags=["supervision"],
      summary="Open flags counted by rule, by organisation and by age")
-async def flag_dashboard(request: Request, code: str, on: dt.date | None = None) -> dict:
+async def flag_dashboard(request: Request, code: str, on: dt.date | None = None) -> s.FlagDashboard:
     """Ages are counted in days up to `on` (default today, China time): <7, 7–30, 31–90, >90."""
-    return await flags.dashboard(_ctx(request), code, on)
+    return view(await flags.dashboard(_ctx(request), code, on), s.FlagDashboard)
 
 
-async def _handle(request: Request, code: str, flag_id: int, action: str, data: NoteIn, principal: Principal) -> dict:
-    return await flags.handle(_ctx(request), code, flag_id, action, data.note, principal.username)
+async def _handle(request: Request, code: str, flag_id: int, action: str, data: NoteIn,
+                  principal: Principal) -> s.FlagView:
+    return view(await flags.handle(_ctx(request), code, flag_id, action, data.note, principal.username), s.FlagView)
 
 
 @post(BASE + "/flags/{flag_id:int}/resolve", opt=MANAGE, tags=["supervision"], status_code=200,
       summary="Resolve an open flag, with a note on what was done")
-async def resolve_flag(request: Request, code: str, flag_id: int, data: NoteIn, principal: Principal) -> dict:
+async def resolve_flag(request: Request, code: str, flag_id: int, data: NoteIn, principal: Principal) -> s.FlagView:
     return await _handle(request, code, flag_id, "resolve", data, principal)
 
 
 @post(BASE + "/flags/{flag_id:int}/dismiss", opt=MANAGE, tags=["supervision"], status_code=200,
       summary="Dismiss an open flag (not a real problem), with a note saying why")
-async def dismiss_flag(request: Request, code: str, flag_id: int, data: NoteIn, principal: Principal) -> dict:
+async def dismiss_flag(request: Request, code: str, flag_id: int, data: NoteIn, principal: Principal) -> s.FlagView:
     return await _handle(request, code, flag_id, "dismiss", data, principal)
 
 
 @post(BASE + "/scan", opt=MANAGE, tags=["supervision"], status_code=200,
       summary="Run the district's supervision rules now")
-async def scan_now(request: Request, code: str, principal: Principal) -> dict:
+async def scan_now(request: Request, code: str, principal: Principal) -> s.ScanResult:
     """{district_code, today, raised, seen, rules: {name: {title, raised, seen, error}}, errors}."""
-    return await flags.scan(_ctx(request), code, actor=principal.username)
+    return view(await flags.scan(_ctx(request), code, actor=principal.username), s.ScanResult)
 
 
 # --- the page ------------------------------------------------------------------------------
