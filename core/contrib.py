@@ -115,6 +115,28 @@ class Dataset:
 
 
 @dataclass(frozen=True)
+class DataService:
+    """An open-data API, listed in the DCAT catalogue (`dcat:DataService`) where its module is enabled.
+
+    `path` is the endpoint below the site root (e.g. `/opendata/hsds/`); `endpoint_description`
+    its machine-readable description (an OpenAPI document), a path below the site root or an
+    absolute URL; `conforms_to` the IRI of the standard it implements (empty when none);
+    `serves` the names of open Datasets whose data it also serves.
+    """
+
+    module: str
+    name: str
+    title: str
+    description: str
+    path: str
+    endpoint_description: str
+    conforms_to: str = ""
+    serves: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    licence: str = "CC-BY-4.0"
+
+
+@dataclass(frozen=True)
 class SearchDocuments:
     """A source of search documents for one index.
 
@@ -187,6 +209,7 @@ class Contributions:
     nav_items: list[NavItem] = field(default_factory=list)
     widgets: list[DashboardWidget] = field(default_factory=list)
     datasets: dict[str, Dataset] = field(default_factory=dict)
+    data_services: dict[str, DataService] = field(default_factory=dict)
     search_documents: list[SearchDocuments] = field(default_factory=list)
     supervision_rules: list[SupervisionRule] = field(default_factory=list)
     auditable_records: list[AuditableRecords] = field(default_factory=list)

@@ -58,6 +58,12 @@ def register_datasets():
 
 
 @hookspec
+def register_data_services():
+    """Return DataServices: open-data APIs (endpoint, OpenAPI description, standard) the DCAT
+    catalogue lists as `dcat:DataService` where the module is enabled."""
+
+
+@hookspec
 def register_search_documents():
     """Return SearchDocuments sources: index name, fields and a document iterator."""
 

@@ -79,6 +79,10 @@ def collect(pm: pluggy.PluginManager) -> Contributions:
     c.widgets = _flatten(hook.register_dashboard_widgets())
     for dataset in _flatten(hook.register_datasets()):
         c.datasets[dataset.name] = dataset
+    for service in _flatten(hook.register_data_services()):
+        if service.name in c.data_services:
+            raise SettingsError(f"data service {service.name!r} is registered by two plugins")
+        c.data_services[service.name] = service
     c.search_documents = _flatten(hook.register_search_documents())
     c.supervision_rules = _flatten(hook.register_supervision_rules())
     c.auditable_records = _flatten(hook.register_auditable_records())

@@ -124,7 +124,9 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_core_has_no_import_cycles():
     core = {n for n in MODULES if n == "core" or n.startswith("core.")}
-    graph = defaultdict(set, {n: {t for t in IMPORTS[n] if t in core and t != n} for n in core})
+    # A module's own ancestor packages are imported before it whatever it says: not a cycle.
+    graph = defaultdict(set, {n: {t for t in IMPORTS[n] if t in core and t != n and not n.startswith(f"{t}.")}
+                              for n in core})
     assert _cycles(graph) == []
 
 

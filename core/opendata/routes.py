@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 import msgspec
-from litestar import Request, Response, get
+from litestar import Request, get
 from litestar.params import Parameter
 from litestar.response import Stream, Template
 
@@ -101,12 +101,12 @@ async def list_datasets(request: Request) -> list[DatasetOut]:
     return await catalogue_entries(request)
 
 
-@get("/opendata/catalog.jsonld", opt=PUBLIC, tags=["opendata"], summary="Catalogue as DCAT v2 JSON-LD",
+@get("/opendata/catalog.jsonld", opt=PUBLIC, tags=["opendata"], summary="Catalogue as DCAT-AP 3.0.1 JSON-LD",
      media_type="application/ld+json")
-async def dcat_catalog(request: Request) -> Response[dict[str, Any]]:
+async def dcat_catalog(request: Request) -> dcat.DcatCatalog:
+    ctx: AppContext = request.app.state.ctx
     entries = [msgspec.structs.asdict(e) for e in await catalogue_entries(request)]
-    body = dcat.catalog(request.app.state.ctx, base_url(request), entries)
-    return Response(content=body, media_type="application/ld+json")
+    return dcat.catalog(ctx, base_url(request), entries, await dcat.published_services(ctx))
 
 
 def _attachment(name: str, extension: str) -> str:

@@ -69,6 +69,22 @@ def register_datasets():
     return DATASETS
 
 
+# HSDS 3.0's versioned documentation: the 3.0 line, not `latest`, which moves with new versions.
+HSDS_3_0 = "https://docs.openreferral.org/en/v3.0/"
+
+
+@hookimpl
+def register_data_services():
+    from core.contrib import DataService
+
+    return [DataService(
+        MODULE, "hsds", "社区服务目录接口（Open Referral HSDS 3.0）",
+        "按 Open Referral 人类服务数据规范（HSDS）3.0 提供社区服务项目、承接组织和服务分类的只读接口。",
+        path="/opendata/hsds/", endpoint_description="/schema/openapi.json", conforms_to=HSDS_3_0,
+        serves=("services",), keywords=("HSDS", "社区服务"),
+    )]
+
+
 @hookimpl
 def register_template_dirs():
     return [Path(__file__).parent / "templates"]

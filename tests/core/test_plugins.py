@@ -249,3 +249,19 @@ def test_third_party_plugins_load_through_the_entry_point_group(tmp_path):
     result = sanshe("plugins", PYTHONPATH=f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
     assert result.returncode == 0, result.stderr
     assert "thirdparty" in result.stdout and "第三方" in result.stdout
+
+
+def test_hook_register_data_services(ctx, example_enabled, client):
+    assert ctx.contributions.data_services["example-notes-api"].module == "example"
+    catalog = client.get("/opendata/catalog.jsonld").json()
+    service = next(s for s in catalog["dcat:service"] if s["dct:identifier"] == "example-notes-api")
+    assert service["@type"] == "dcat:DataService" and service["dct:title"] == "示例便签接口"
+    assert service["dcat:endpointURL"] == catalog["@id"].replace("/opendata/catalog.jsonld",
+                                                                 "/api/opendata/datasets/example-notes")
+    assert service["dcat:servesDataset"] == [
+        d["@id"] for d in catalog["dcat:dataset"] if d["dct:identifier"] == "example-notes"]
+    publisher = next(node for node in catalog["@included"] if node["@id"] == service["dct:publisher"])
+    assert publisher["foaf:name"] == "常德市武陵区民政局"  # the module is enabled in OWN only
+    client.put(f"/api/districts/{OWN}/modules/example", json={"enabled": False}, headers=example_enabled)
+    listed = client.get("/opendata/catalog.jsonld").json()["dcat:service"]
+    assert "example-notes-api" not in [s["dct:identifier"] for s in listed]

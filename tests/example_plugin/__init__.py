@@ -1,7 +1,8 @@
 """A small plugin that proves the plugin contract without touching core: it adds
 a module (`example`), a table with its migration, routes, a permission and a
-role, a dataset, navigation, a widget, a search source and a supervision rule,
-and records every lifecycle call and event it receives (tests read `CALLS`)."""
+role, a dataset and a data service, navigation, a widget, a search source and a
+supervision rule, and records every lifecycle call and event it receives (tests
+read `CALLS`)."""
 
 from __future__ import annotations
 
@@ -89,6 +90,15 @@ def register_datasets():
                  DatasetColumn("text", "内容")),
         rows=_dataset_rows,
     )]
+
+
+@hookimpl
+def register_data_services():
+    from core.contrib import DataService
+
+    return [DataService("example", "example-notes-api", "示例便签接口", "逐条下载示例便签的公开列",
+                        path="/api/opendata/datasets/example-notes", endpoint_description="/schema/openapi.json",
+                        serves=("example-notes",))]
 
 
 @hookimpl
