@@ -7,6 +7,8 @@
   422), every write by a user (→ 409: writes are conditional — a state machine's move, a unique
   code, a record others still refer to — so any of them can meet a conflicting state), plus what
   only the handler knows, named in `opt["errors"]` (e.g. `(401, 429)` for the throttled login).
+- A file download names its media types in `opt["downloads"]`; each is documented as a binary
+  body (JSON as an array of records).
 - Security schemes: the session cookie (+ the CSRF header on writes) and bearer API tokens.
 - Swagger UI is served from the `swagger-ui-bundle` package (no CDN: it works on an intranet),
   with its start script in a file, not inline.
@@ -22,7 +24,7 @@ from litestar.constants import RESERVED_KWARGS, SKIP_VALIDATION_NAMES
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import OpenAPIRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
+from litestar.openapi.spec import Components, OpenAPIMediaType, OpenAPIResponse, Schema, SecurityScheme
 from litestar.routes import HTTPRoute
 
 SWAGGER_ASSETS = "/static/swagger-ui"
@@ -91,6 +93,7 @@ def document(app: Litestar) -> None:
                   for status in WHY}
     # The schema router's own fallback (`/schema/{path}`, Litestar's 404 page) is not an API.
     app.plugins.get("OpenAPIPlugin").included_routes.pop("/schema/{path:str}", None)
+    downloads: dict[tuple[str, ...], tuple[str, ...]] = {}
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
             continue
@@ -101,6 +104,28 @@ def document(app: Litestar) -> None:
             handler.responses = {**{s: error_spec[s] for s in sorted(statuses)}, **(handler.responses or {})}
             if not handler.opt.get("public"):
                 handler.security = WRITE_SECURITY if set(handler.http_methods) & WRITES else READ_SECURITY
+            if handler.opt.get("downloads"):
+                downloads[(route.path_format, *handler.http_methods)] = handler.opt["downloads"]
+    if downloads:
+        _document_downloads(app, downloads)
+
+
+def _document_downloads(app: Litestar, downloads: dict[tuple[str, ...], tuple[str, ...]]) -> None:
+    """Replace a download's success content by its media types (the document is built here,
+    once, and kept: Litestar caches it)."""
+    paths = app.openapi_schema.paths or {}
+    for (path, *methods), media_types in downloads.items():
+        for method in methods:
+            operation = getattr(paths[path], method.lower())
+            answer = operation.responses["200"]
+            assert isinstance(answer, OpenAPIResponse)
+            answer.content = {kind: OpenAPIMediaType(schema=_file_schema(kind)) for kind in media_types}
+
+
+def _file_schema(media_type: str) -> Schema:
+    if media_type.startswith("application/json"):
+        return Schema(type="array", items=Schema(type="object"), description="the records, one object each")
+    return Schema(type="string", format="binary")
 
 
 class OfflineSwagger(OpenAPIRenderPlugin):

@@ -122,7 +122,11 @@ def _stream(item: Published, fmt: str) -> Stream:
     )
 
 
-@get("/opendata/{filename:str}", opt=PUBLIC, tags=["opendata"], summary="Download a dataset: <name>.csv|json|xlsx")
+DOWNLOADS = tuple(f.media_type for f in FORMATS.values())
+
+
+@get("/opendata/{filename:str}", opt={**PUBLIC, "downloads": DOWNLOADS}, tags=["opendata"],
+     summary="Download a dataset: <name>.csv|json|xlsx")
 async def download_file(request: Request, filename: str) -> Stream:
     name, dot, extension = filename.rpartition(".")
     if not dot:
@@ -133,7 +137,8 @@ async def download_file(request: Request, filename: str) -> Stream:
     return _stream(item, extension)
 
 
-@get("/api/opendata/datasets/{name:str}", opt=PUBLIC, tags=["opendata"], summary="Download a dataset (streamed)")
+@get("/api/opendata/datasets/{name:str}", opt={**PUBLIC, "downloads": DOWNLOADS}, tags=["opendata"],
+     summary="Download a dataset (streamed)")
 async def download(
     request: Request,
     name: str,

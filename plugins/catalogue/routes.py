@@ -13,11 +13,11 @@ from litestar.response import Template
 from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError
+from core.glossary import TARGET_GROUPS
 from core.modules import module_settings
 from core.tables import Community, Organization
 from plugins.catalogue import schemas as s
 from plugins.catalogue import services
-from core.glossary import TARGET_GROUPS
 from plugins.catalogue.glossary import FEES
 from plugins.catalogue.search import catalogue_districts, document, hit_view, search_services
 from plugins.catalogue.services import service_fields
@@ -82,11 +82,19 @@ async def delete_service(request: Request, code: str, service_id: int, principal
     _kick(request)
 
 
+class Vocabulary(msgspec.Struct):
+    """The words a service is described with in the district (the shared vocabulary + its own fields)."""
+
+    fields: list[str]
+    target_groups: list[str]
+    fees: list[str]
+
+
 @get("/api/districts/{code:str}/catalogue/fields", opt={**MANAGE, "public": True}, tags=["catalogue"],
      summary="Service fields and target groups used in the district")
-async def list_fields(request: Request, code: str) -> dict:
+async def list_fields(request: Request, code: str) -> Vocabulary:
     settings = await module_settings(_ctx(request), code, "catalogue")
-    return {"fields": service_fields(settings), "target_groups": list(TARGET_GROUPS), "fees": list(FEES)}
+    return Vocabulary(fields=service_fields(settings), target_groups=list(TARGET_GROUPS), fees=list(FEES))
 
 
 @get("/api/search/services", opt={"public": True}, tags=["search"],
