@@ -1,4 +1,5 @@
 """Social-worker talent database (社工人才库): worker profiles and qualifications,
+their registration (登记 rules and the national system's application states),
 posts and pay, service logs and continuing education, the graduate reserve pool,
 社工+志愿者 teams, roster import/export, structure statistics, and the rules
 supervisors run over worker records."""

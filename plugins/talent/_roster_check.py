@@ -1,6 +1,7 @@
 """Checking roster rows. Each cell is normalised (numbers, dates, spaces) and
 checked with the worker API's own rules (`services.check_person`,
-`services.check_profile`); organisations and communities are looked up once per
+`services.check_profile`, and the registration rules of `registration.check_dates`
+against what is stored); organisations and communities are looked up once per
 file, persons in batches. Every problem becomes a `RowError` naming the row and
 the column header, so a clerk can find the cell.
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 from core.codes import uscc_error
 from core.tables import Community, Organization, Person
-from plugins.talent import services
+from plugins.talent import registration, services
 from plugins.talent._roster_read import HEADERS, REQUIRED, RowError, Sheet
 from plugins.talent.tables import SocialWorker
 
@@ -24,9 +25,12 @@ FIELD_COLUMNS = {
     "name": "姓名", "id_number": "身份证号", "phone": "手机号", "education": "学历", "major": "所学专业",
     "qualification": "职业资格等级", "certificate_no": "证书编号", "certificate_year": "取证年份",
     "employer_org_id": "工作单位统一社会信用代码", "employer_community_code": "所在社区代码",
-    "post_type": "岗位类型", "start_date": "入职日期",
+    "post_type": "岗位类型", "start_date": "入职日期", "first_registered_on": "首次登记日期",
+    "registered_on": "最近登记日期",
 }
-MAX_LENGTHS = {"姓名": 50, "所学专业": 50, "证书编号": 40}  # the columns' Varchar sizes
+DATE_COLUMNS = {"入职日期": "start_date", "首次登记日期": "first_registered_on", "最近登记日期": "registered_on"}
+BAD_DATE = "日期无效：应为真实日期，格式 YYYY-MM-DD 或 YYYY/M/D（或 Excel 日期单元格）"
+MAX_LENGTHS = {"姓名": 50, "所学专业": 50, "证书编号": 40, "逾期登记原因": 200}  # the columns' Varchar sizes
 _DATE = re.compile(r"^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[ T]0{1,2}:00(?::00)?)?$")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 NUMERIC_ID = "身份证号被表格软件当成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写"
@@ -49,6 +53,8 @@ class Existing:
     person_district: str
     worker_district: str | None = None
     employer_org_id: int | None = None
+    registration: dict[str, Any] = field(default_factory=dict)
+    """The stored registration dates (first_registered_on, registered_on)."""
 
 
 @dataclass
@@ -57,6 +63,9 @@ class RosterRow:
     person: dict[str, Any]
     profile: dict[str, Any]
     exists: bool = False
+    override_reason: str = ""
+    overridden: list[str] = field(default_factory=list)
+    """Registration rules the row's 逾期登记原因 lifted (audited with the import)."""
 
 
 @dataclass
@@ -83,10 +92,12 @@ async def load_existing(id_numbers: Iterable[str]) -> dict[str, Existing]:
             found[p["id_number"]] = Existing(p["district_code"])
         if by_id:
             for w in await SocialWorker.select(SocialWorker.person_id, SocialWorker.district_code,
-                                               SocialWorker.employer_org_id).where(
+                                               SocialWorker.employer_org_id, SocialWorker.first_registered_on,
+                                               SocialWorker.registered_on).where(
                     SocialWorker.person_id.is_in(list(by_id))):
                 entry = found[by_id[w["person_id"]]]
                 entry.worker_district, entry.employer_org_id = w["district_code"], w["employer_org_id"]
+                entry.registration = {k: w[k] for k in registration.FIELDS}
     return found
 
 
@@ -137,7 +148,7 @@ def _employer(uscc: str, refs: References, problems: dict[str, str]) -> int | No
 
 def check_row(number: int, cells: dict[str, Any], refs: References) -> tuple[RosterRow | None, list[RowError]]:
     """Normalise and check one row; return the upsert values or the row's errors (one per column)."""
-    values = {name: text(cells[name]) for name in HEADERS}
+    values = {name: text(cells.get(name)) for name in HEADERS}
     problems: dict[str, str] = {}
     for name in REQUIRED:
         if not values[name]:
@@ -162,10 +173,11 @@ def check_row(number: int, cells: dict[str, Any], refs: References) -> tuple[Ros
         problems.setdefault("取证年份", "取证年份应为四位数字年份，如 2019")
     elif values["取证年份"]:
         profile["certificate_year"] = year
-    if values["入职日期"]:
-        profile["start_date"] = parse_date(cells["入职日期"])
-        if profile["start_date"] is None:
-            problems.setdefault("入职日期", "日期无效：应为真实日期，格式 YYYY-MM-DD 或 YYYY/M/D（或 Excel 日期单元格）")
+    for column, key in DATE_COLUMNS.items():
+        if values[column]:  # an empty registration cell keeps the stored date (an import never deregisters)
+            profile[key] = parse_date(cells[column])
+            if profile[key] is None:
+                problems.setdefault(column, BAD_DATE)
     profile["employer_org_id"] = _employer(values["工作单位统一社会信用代码"].upper(), refs, problems)
     if profile["employer_community_code"] and profile["employer_community_code"] not in refs.communities:
         problems.setdefault("所在社区代码", "社区代码不在本区县的街道社区登记中")
@@ -175,7 +187,7 @@ def check_row(number: int, cells: dict[str, Any], refs: References) -> tuple[Ros
         problems.setdefault(FIELD_COLUMNS[field_name], message)
     if problems:
         return None, [RowError(number, name, values[name], problems[name]) for name in HEADERS if name in problems]
-    return RosterRow(number, person, profile), []
+    return RosterRow(number, person, profile, override_reason=values["逾期登记原因"]), []
 
 
 def check_sheet(sheet: Sheet, refs: References) -> Checked:
@@ -198,9 +210,12 @@ def check_sheet(sheet: Sheet, refs: References) -> Checked:
 
 
 def check_existing(code: str, checked: Checked, existing: dict[str, Existing], refs: References) -> None:
-    """Rows against the database: another district's person or worker is never changed from here."""
+    """Rows against the database: another district's person or worker is never changed from here,
+    and registration dates follow the registration rules given what is stored."""
     for row in checked.rows:
         found = existing.get(row.person["id_number"])
+        ours = found is not None and found.person_district == code and (found.worker_district or code) == code
+        _check_registration(row, found.registration if ours and found.worker_district else None, checked)
         if found is None:
             continue
         if found.person_district != code or (found.worker_district or code) != code:
@@ -214,3 +229,12 @@ def check_existing(code: str, checked: Checked, existing: dict[str, Existing], r
         if row.profile["employer_org_id"] is None and found.employer_org_id in refs.orgs_without_uscc:
             del row.profile["employer_org_id"]
     checked.errors.sort(key=lambda e: (e.row or 0, HEADERS.index(e.column) if e.column in HEADERS else -1))
+
+
+def _check_registration(row: RosterRow, stored: dict[str, Any] | None, checked: Checked) -> None:
+    verdict = registration.check_dates(stored, row.profile, row.override_reason)
+    for field_name, message in verdict.errors:
+        column = FIELD_COLUMNS[field_name]
+        value = row.profile.get(field_name)
+        checked.errors.append(RowError(row.row, column, text(value), message))
+    row.overridden = verdict.overridden

@@ -18,7 +18,10 @@ from core.errors import ApiError
 
 # The roster's columns, in template order (the Chinese headers are what spreadsheets carry).
 HEADERS = ("姓名", "身份证号", "手机号", "学历", "所学专业", "职业资格等级", "证书编号", "取证年份",
-           "工作单位统一社会信用代码", "所在社区代码", "岗位类型", "入职日期")
+           "工作单位统一社会信用代码", "所在社区代码", "岗位类型", "入职日期", "首次登记日期", "最近登记日期",
+           "逾期登记原因")
+# The registration columns came later: a file without them still imports (and keeps the dates stored).
+OPTIONAL_HEADERS = ("首次登记日期", "最近登记日期", "逾期登记原因")
 REQUIRED = ("姓名", "身份证号", "学历", "岗位类型")
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200  # header cells read; wider sheets are cut here (their extra columns are ignored anyway)
@@ -153,14 +156,14 @@ def _map_header(header: list[Any]) -> Sheet:
             errors.append(RowError(1, name, name, f"表头“{name}”出现了两次，请只保留一列"))
         else:
             columns[name] = i
-    missing = [name for name in HEADERS if name not in columns]
+    missing = [name for name in HEADERS if name not in columns and name not in OPTIONAL_HEADERS]
     errors += [RowError(1, name, "", f"缺少表头“{name}”") for name in missing]
     if not columns:
         raise RosterInvalid(errors, detail="第1行不是花名册的表头（如 姓名、身份证号），请使用导入模板")
     if errors:
         parts = ([f"缺少 {'、'.join(missing)}"] if missing else []) + [e.message for e in errors if e.value]
-        raise RosterInvalid(errors, detail=f"表头不符合导入模板（须包含模板的全部 {len(HEADERS)} 列）："
-                                           + "；".join(parts))
+        needed = len(HEADERS) - len(OPTIONAL_HEADERS)
+        raise RosterInvalid(errors, detail=f"表头不符合导入模板（须包含模板的前 {needed} 列）：" + "；".join(parts))
     return Sheet(columns, ignored)
 
 

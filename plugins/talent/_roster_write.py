@@ -1,4 +1,4 @@
-"""Writing roster workbooks: the district's roster as the 12 import columns
+"""Writing roster workbooks: the district's roster as the import columns
 (streamed from an openpyxl write-only workbook in a temporary file), and the
 blank import template with a sheet of allowed values.
 """
@@ -31,13 +31,14 @@ CHOICES_TITLE = "可选值"
 CHOICES = {"学历": EDUCATION_LEVELS, "职业资格等级": QUALIFICATIONS, "岗位类型": POST_TYPES}
 TEXT_COLUMNS = ("身份证号", "手机号", "证书编号", "工作单位统一社会信用代码", "所在社区代码")
 WIDTHS = {"姓名": 10, "身份证号": 22, "手机号": 14, "工作单位统一社会信用代码": 24, "所在社区代码": 15,
-          "岗位类型": 16, "入职日期": 12, "职业资格等级": 14}
+          "岗位类型": 16, "入职日期": 12, "职业资格等级": 14, "首次登记日期": 13, "最近登记日期": 13, "逾期登记原因": 24}
 CHUNK = 64 * 1024
 PERSON_BATCH = 500
 
 
 async def roster_rows(code: str, reveal: bool) -> list[list[Any]]:
-    """The district's workers as the 12 import columns, ID number and phone masked unless `reveal`."""
+    """The district's workers as the import columns (逾期登记原因 left empty: the reasons are in the
+    audit log), ID number and phone masked unless `reveal`."""
     workers = await SocialWorker.select().where(SocialWorker.district_code == code).order_by(SocialWorker.id)
     people: dict[int, dict[str, Any]] = {}
     person_ids = [w["person_id"] for w in workers]
@@ -54,7 +55,8 @@ async def roster_rows(code: str, reveal: bool) -> list[list[Any]]:
                                                                          mask_phone(p["phone"]))
         rows.append([p["name"], id_number, phone or "", w["education"], w["major"], w["qualification"],
                      w["certificate_no"], w["certificate_year"], uscc.get(w["employer_org_id"]) or "",
-                     w["employer_community_code"] or "", w["post_type"], w["start_date"]])
+                     w["employer_community_code"] or "", w["post_type"], w["start_date"],
+                     w["first_registered_on"], w["registered_on"], ""])
     return rows
 
 

@@ -6,11 +6,14 @@ almost all 社区专职工作者, hardly anyone with a social-work degree.
 Per district: the active roster, a few who left during the year (their departure
 in the status history, so the 12-month trend moves) and a small reserve; a few
 机构社工 at the demo organisations; registrations expired or expiring within 90
-days; recent service logs for every active worker except the cases the supervision
-rules should find (one idle for 60+ days, one >12-hour day, one duplicated log); a
-few continuing-education records. The district's `<code>-worker` demo user gets a
-worker profile. Loaded once per district (recognised by its audit event), through
-`upsert_worker` in one transaction, records in bulk; generated from a fixed seed.
+days, each with an exam year and first registration that keep the registration
+rules (checked as the demo loads); recent service logs for every active worker
+except the cases the supervision rules should find (one idle for 60+ days, one
+>12-hour day, one duplicated log); a few continuing-education records and the
+social-work degrees of the workers who hold one. The district's `<code>-worker`
+demo user gets a worker profile. Loaded once per district (recognised by its audit
+event), through `upsert_worker` in one transaction, records in bulk; generated
+from a fixed seed.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from core.codes import make_id_number
 from core.districts import DistrictConfig
 from core.tables import AuditEvent, Community, Organization, Person, User
 from core.dates import add_years
+from plugins.talent import registration
+from plugins.talent.education import DEGREE, DEGREE_HOURS
 from plugins.talent.services import upsert_worker
-from plugins.talent.tables import ContinuingEducation, ServiceLog, SocialWorker, StatusChange
+from plugins.talent.tables import ContinuingEducation, RegistrationApplication, ServiceLog, SocialWorker, StatusChange
 
 ACTOR = "demo"
 SIZES = {"430702": 603, "430703": 741}  # active workers; other districts: population / 1000
@@ -70,10 +75,19 @@ def _birth(age: int, today: date, rng: random.Random) -> date:
     return add_years(today, -age) - timedelta(days=rng.randint(5, 355))
 
 
+def registration_history(latest: date, rng: random.Random) -> tuple[int, date]:
+    """(exam year, first registration) that make `latest` an on-time history: registered within a
+    year of passing, then re-registered every three years (the rules of registration.py)."""
+    renewals = rng.randint(0, max(0, (latest.year - 2009) // 3))
+    first = add_years(latest, -3 * renewals)
+    return max(first.year - rng.randint(0, 1), 2008), first
+
+
 def plan_roster(code: str, today: date, communities: list[dict], agencies: dict[str, int],
                 taken: set[str], size: int, certified: int) -> list[dict[str, Any]]:
     """One dict per demo worker of the district (person, profile and demo extras); no database access."""
     rng = random.Random(int(code))
+    history = random.Random(int(code) + 2)
     villages = [c["code"] for c in communities if int(c["code"][9:]) >= 200]
     towns = [c["code"] for c in communities if c["code"] not in villages] or villages
     people = []
@@ -114,6 +128,9 @@ def plan_roster(code: str, today: date, communities: list[dict], agencies: dict[
             w["registered_on"] = add_years(today, -3) - timedelta(days=30 + 90 * (i - 5))
         elif i < certified - 6:  # the last few never registered
             w["registered_on"] = today - timedelta(days=rng.randint(30, 1000))
+        if "registered_on" in w:  # its own generator, so the rest of the roster stays as it was
+            year, w["first_registered_on"] = registration_history(w["registered_on"], history)
+            w.update(certificate_year=year, certificate_no=f"{year}{code}{i + 1:05d}")
     hires = [w for w in active if not w["older"]][:round(size * 0.05)]
     for w in active + left + reserve:
         age = (today - w["born"]).days // 365
@@ -142,8 +159,15 @@ def _profile(w: dict[str, Any]) -> dict[str, Any]:
                "qualification": w.get("qualification", "无"), "certificate_no": w.get("certificate_no", ""),
                "certificate_year": w.get("certificate_year")}
     if "registered_on" in w:
-        profile["registered_on"] = w["registered_on"]
+        profile.update(first_registered_on=w["first_registered_on"], registered_on=w["registered_on"])
     return profile
+
+
+def _keeps_the_rules(w: dict[str, Any], profile: dict[str, Any], today: date) -> None:
+    """The demo is data a district could have entered: refuse to load a registration the API would refuse."""
+    verdict = registration.check_dates(None, profile, today=today)
+    if verdict.errors or verdict.overridden:
+        raise ValueError(f"demo worker {w['id_number']} breaks the registration rules: {verdict}")
 
 
 def plan_logs(code: str, workers: list[dict[str, Any]], today: date, flagged: bool = True) -> list[ServiceLog]:
@@ -209,7 +233,9 @@ async def _load_roster(district: DistrictConfig, today: date) -> None:
     for w in roster:
         person = {"name": w["name"], "id_number": w["id_number"], "phone": w["phone"],
                   "community_code": w["community"] or org_community.get(w.get("employer_org_id"))}
-        w["id"], _ = await upsert_worker(code, ACTOR, person, _profile(w), audit_each=False)
+        profile = _profile(w)
+        _keeps_the_rules(w, profile, today)
+        w["id"], _ = await upsert_worker(code, ACTOR, person, profile, audit_each=False)
         w["community"] = person["community_code"]
         if "left_on" in w:
             changes.append(StatusChange(worker=w["id"], district_code=code, from_status="在岗", to_status="离岗",
@@ -220,12 +246,33 @@ async def _load_roster(district: DistrictConfig, today: date) -> None:
                                    provider=provider, title=title, hours=hours, state="submitted")
                for i, w in enumerate([w for w in active if w.get("registered_on")][:12])
                for provider, title, hours in [COURSES[i % len(COURSES)]]]
-    for batch in (changes, logs, courses):
+    courses += [ContinuingEducation(worker=w["id"], district_code=code, kind=DEGREE, hours=DEGREE_HOURS,
+                                    day=w["start_date"] - timedelta(days=60), provider="湖南师范大学",
+                                    title="社会工作专业本科", state="submitted")
+                for w in active if w.get("social_work_major")]
+    applications = renewal_applications(code, active, today)
+    for batch in (changes, logs, courses, applications):
         for start in range(0, len(batch), 400):
             await type(batch[start]).insert(*batch[start:start + 400])
     await audit.record(actor=ACTOR, action="load_demo", entity="social_worker", entity_id=f"{len(roster)} workers",
                        district_code=code, after={"workers": len(roster), "active": len(active),
-                                                  "service_logs": len(logs), "continuing_education": len(courses)})
+                                                  "service_logs": len(logs), "continuing_education": len(courses),
+                                                  "registration_applications": len(applications)})
+
+
+def renewal_applications(code: str, workers: list[dict[str, Any]], today: date) -> list[RegistrationApplication]:
+    """Re-registration applications, one per national-system state, from workers whose renewal window is open."""
+    out = []
+    due = [w for w in workers if w.get("registered_on") and registration.registration_state(
+        w["registered_on"], today)[0] == "即将到期"]
+    for w, state in zip(due, ("pending", "first_passed", "final_passed", "not_applied", "first_failed")):
+        applied_on = today - timedelta(days=5)
+        if registration.check_application(w, "再登记", applied_on, today=today).errors:
+            continue
+        out.append(RegistrationApplication(worker=w["id"], district_code=code, kind="再登记", state=state,
+                                           applied_on=applied_on,
+                                           note="继续教育证明不全，请补充后重新提交" if state == "first_failed" else ""))
+    return out
 
 
 async def _link_demo_user(code: str, today: date) -> None:
@@ -237,11 +284,13 @@ async def _link_demo_user(code: str, today: date) -> None:
     person = await Person.select().where(Person.id == user["person_id"]).first()
     if person is None or person["district_code"] != code:
         return
+    latest = today - timedelta(days=400)
+    year, first = registration_history(latest, random.Random(int(code)))
     worker_id, _ = await upsert_worker(code, ACTOR, {"name": person["name"], "id_number": person["id_number"],
                                                      "phone": person["phone"]}, {
         "post_type": "社区专职工作者", "education": "中专", "employer_community_code": person["community_code"],
         "position_title": "社区专职工作者", "start_date": date(2012, 3, 1), "qualification": "助理社会工作师",
-        "certificate_no": f"2016{code}00000", "certificate_year": 2016,
-        "registered_on": today - timedelta(days=400)})
+        "certificate_no": f"{year}{code}00000", "certificate_year": year,
+        "first_registered_on": first, "registered_on": latest})
     worker = {"id": worker_id, "community": person["community_code"], "start_date": date(2012, 3, 1)}
     await ServiceLog.insert(*plan_logs(code, [worker], today, flagged=False))

@@ -31,7 +31,27 @@ QUALIFICATIONS = {
     "高级社会工作师": "Senior social worker",
 }
 
-REGISTRATION_STATES = {"未登记": "Not registered", "已登记": "Registered", "已过期": "Expired"}
+# A registration's state is computed from its date whenever it is read (registration.py).
+REGISTRATION_STATES = {"未登记": "Not registered", "有效": "Valid", "即将到期": "Expiring (renewal open)",
+                       "已过期": "Expired"}
+
+REGISTRATION_KINDS = {"首次登记": "First registration", "再登记": "Re-registration"}
+
+# The national registration system's states of an application (states.py holds the moves).
+NATIONAL_STATES = {
+    "not_applied": ("未申请", "Not applied"),
+    "pending": ("待审核", "Awaiting review"),
+    "first_passed": ("初审通过", "Passed first review"),
+    "first_failed": ("初审未通过", "Failed first review"),
+    "final_passed": ("终审通过", "Passed final review"),
+    "final_failed": ("终审未通过", "Failed final review"),
+    "registered": ("首次登记已完成", "Registration completed"),
+    "issued": ("已出证", "Certificate issued"),
+}
+
+# Continuing education: training hours as attended; a completed social-work degree counts
+# once as 90 hours (民发〔2009〕123号).
+CE_KINDS = {"培训": "Training", "学历教育": "Social-work degree"}
 
 LOG_KINDS = {"个案": "Casework", "小组": "Group work", "社区活动": "Community activity", "走访": "Home visit",
              "其他": "Other"}

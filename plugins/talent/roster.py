@@ -3,9 +3,10 @@
 An import reads an XLSX or CSV file (`_roster_read`), checks every row with the
 worker API's rules (`_roster_check`) and, only when the whole file is valid,
 upserts every worker by ID number in one write transaction with one audit
-event; any invalid row rejects the file with every error listed. An export
-writes the district's roster in the same 12 columns (`_roster_write`), so an
-unmasked export imports again unchanged.
+event (naming any late registration a row's 逾期登记原因 let in); any invalid
+row rejects the file with every error listed. An export writes the district's
+roster in the same columns (`_roster_write`), so an unmasked export imports
+again unchanged.
 """
 
 from __future__ import annotations
@@ -61,9 +62,12 @@ async def import_roster(code: str, actor: str, content: bytes, filename: str | N
             on_progress=lambda done: report("写入", done, len(checked.rows)))
         created = sum(r.created for r in results)
         summary.update(created=created, updated=len(checked.rows) - created)
+        overrides = [{"row": row.row, "worker_id": result.worker_id, "rules": row.overridden,
+                      "reason": row.override_reason} for row, result in zip(checked.rows, results) if row.overridden]
         await audit.record(actor=actor, action="import", entity="social_worker", entity_id=f"{len(checked.rows)} rows",
                            district_code=code, after={"created": created, "updated": summary["updated"],
-                                                      "file": _file_label(filename)})
+                                                      "file": _file_label(filename),
+                                                      **({"registration_overrides": overrides} if overrides else {})})
     report("写入", len(checked.rows), len(checked.rows))
     return summary
 

@@ -11,14 +11,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from core.contrib import AuditableRecords, SupervisionRule
-from core.dates import add_years
+from plugins.talent import education
 from plugins.talent.tables import ContinuingEducation, ServiceLog, SocialWorker
 
 DUE_DAYS = 90
 IDLE_DAYS = 60
 MAX_DAY_HOURS = 12
-CE_SETTING = {"助理社会工作师": "ce_hours_assistant", "社会工作师": "ce_hours_social_worker",
-              "高级社会工作师": "ce_hours_senior"}
 _LIVE = (ServiceLog.superseded == False)  # noqa: E712 - a corrected log counts through its correction
 
 
@@ -46,23 +44,20 @@ async def registration_due(district_code: str, today: date, settings: dict):
 
 
 async def education_short(district_code: str, today: date, settings: dict):
-    """Continuing-education hours short for the current 3-year registration period."""
+    """Continuing-education hours short for the current 3-year registration period (a completed
+    social-work degree counts once as 90 hours, see education.py)."""
     workers = await _workers(district_code, SocialWorker.qualification != "无", SocialWorker.status == "在岗",
                              SocialWorker.registered_on.is_not_null())
-    hours: dict[int, float] = defaultdict(float)
-    for row in await ContinuingEducation.select(ContinuingEducation.worker, ContinuingEducation.day,
+    records: dict[int, list[dict]] = defaultdict(list)
+    for row in await ContinuingEducation.select(ContinuingEducation.id, ContinuingEducation.worker,
+                                                ContinuingEducation.kind, ContinuingEducation.day,
                                                 ContinuingEducation.hours).where(
             ContinuingEducation.district_code == district_code):
-        hours[(row["worker"], row["day"])] += row["hours"]
+        records[row["worker"]].append(row)
     for w in workers:
-        start = w["registered_on"]
-        while add_years(start, 3) <= today:  # the period that contains today
-            start = add_years(start, 3)
-        end = add_years(start, 3)
-        required = settings.get(CE_SETTING.get(w["qualification"], ""), 0)
-        done = sum(h for (worker, day), h in hours.items() if worker == w["id"] and start <= day < end)
-        elapsed = (today - start).days / max((end - start).days, 1)
-        if required and done < required and elapsed >= 0.5:  # flag once half the period has passed
+        hours = education.summary(w, records[w["id"]], settings, today)
+        if hours and hours["short"] and hours["elapsed"] >= 0.5:  # flag once half the period has passed
+            start, end, done, required = hours["period_start"], hours["period_end"], hours["hours"], hours["required"]
             yield _flag(f"talent.ce:{w['id']}:{start}", "social_worker", w["id"], w, "medium",
                         f"本登记周期（{start}至{end}）继续教育{done:g}学时，要求{required}学时，尚差{required - done:g}学时")
 

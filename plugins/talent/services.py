@@ -1,5 +1,7 @@
 """Worker profiles: validation, upsert by resident ID (the natural key), status
-history, qualification registration dates, and the masked view.
+history, qualification registration dates (checked by `check_registration` with
+the rules of registration.py; a late one let in by a reason is audited), and the
+masked view with the registration state computed on read.
 
 `upsert_worker` is shared by the API and the roster import so both apply the
 same rules; callers hold the write transaction.
@@ -12,26 +14,16 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from core import audit
-from core.dates import add_years
 from core.codes import id_birth_date, id_gender, id_number_error, mask_id_number, mask_phone, phone_error
 from core.errors import ApiError, invalid, not_found
 from core.tables import Community, Organization, Person
+from plugins.talent import education, registration, states
 from plugins.talent.glossary import EDUCATION_LEVELS, POST_TYPES, QUALIFICATIONS, WORKER_STATUSES
-from plugins.talent.tables import SocialWorker, StatusChange
-
-REGISTRATION_YEARS = 3
+from plugins.talent.tables import ContinuingEducation, RegistrationApplication, SocialWorker, StatusChange
 
 
 def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-def registration_state(registered_on: date | None, today: date) -> tuple[str, date | None]:
-    """(state, expiry): registration is valid 3 years from the registration date."""
-    if registered_on is None:
-        return "未登记", None
-    expires = add_years(registered_on, REGISTRATION_YEARS)
-    return ("已登记" if expires >= today else "已过期"), expires
 
 
 def check_profile(values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -91,6 +83,31 @@ def check_person(person: dict[str, Any]) -> list[tuple[str, str]]:
     return errors
 
 
+async def stored_worker(id_number: str) -> dict[str, Any] | None:
+    """The worker profile of the person with this ID number, if any (any district)."""
+    person = await Person.select(Person.id).where(Person.id_number == id_number.strip().upper()).first()
+    if person is None:
+        return None
+    return await SocialWorker.select().where(SocialWorker.person_id == person["id"]).first()
+
+
+def check_registration(stored: dict[str, Any] | None, values: dict[str, Any], override_reason: str = "") -> list[str]:
+    """Refuse (422) registration dates that break a rule (see registration.py); return the rules
+    an override reason lifted, for `audit_override` once the worker is written."""
+    verdict = registration.check_dates(stored, values, override_reason)
+    if verdict.errors:
+        raise invalid(verdict.errors, "登记信息不符合社会工作者登记规定")
+    return verdict.overridden
+
+
+async def audit_override(code: str, actor: str, worker_id: int, rules: list[str], reason: str,
+                         dates: dict[str, Any]) -> None:
+    """An audit event naming the rules a reason lifted: who let a late registration in, and why."""
+    if rules:
+        await audit.record(actor=actor, action="registration_override", entity="social_worker", entity_id=worker_id,
+                           district_code=code, after={"rules": rules, "reason": reason.strip(), **dates})
+
+
 async def get_worker(code: str, worker_id: int) -> dict[str, Any]:
     row = await SocialWorker.select().where((SocialWorker.id == worker_id) & (SocialWorker.district_code == code)).first()
     if row is None:
@@ -100,23 +117,39 @@ async def get_worker(code: str, worker_id: int) -> dict[str, Any]:
 
 async def worker_view(rows: list[dict[str, Any]], subsidies: dict[str, int] | None = None,
                       today: date | None = None) -> list[dict[str, Any]]:
-    """Profiles with the person's masked identity, age and the qualification subsidy."""
+    """Profiles with the person's masked identity, age, the qualification subsidy, the registration
+    state on `today` and the latest registration application's national state (未申请 without one)."""
     today = today or date.today()
     people = {p["id"]: p for p in await Person.select().where(
         Person.id.is_in(sorted({r["person_id"] for r in rows}) or [0]))}
     orgs = {o["id"]: o["name"] for o in await Organization.select(Organization.id, Organization.name).where(
         Organization.id.is_in(sorted({r["employer_org_id"] for r in rows if r["employer_org_id"]}) or [0]))}
+    latest = {a["worker"]: a for a in await RegistrationApplication.select(
+        RegistrationApplication.id, RegistrationApplication.worker, RegistrationApplication.state).where(
+        RegistrationApplication.worker.is_in([r["id"] for r in rows] or [0])).order_by(RegistrationApplication.id)}
     out = []
     for row in rows:
         person = people[row["person_id"]]
+        state, expires = registration.registration_state(row["registered_on"], today)
+        national = latest.get(row["id"], {}).get("state", "not_applied")
         out.append({
             **{k: v for k, v in row.items() if k not in ("created_at",)},
             "name": person["name"], "gender": person["gender"], "age": age_on(person["birth_date"], today),
             "id_number": mask_id_number(person["id_number"]), "phone": mask_phone(person["phone"]) or "",
             "employer": orgs.get(row["employer_org_id"], ""),
             "subsidy": (subsidies or {}).get(row["qualification"], 0),
+            "registration_state": state, "registration_expires": expires,
+            "national_state": national, "national_state_label": states.label(national),
         })
     return out
+
+
+async def education_summary(row: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any] | None:
+    """The worker's continuing-education hours in the current registration period (education.py)."""
+    records = await ContinuingEducation.select(
+        ContinuingEducation.id, ContinuingEducation.kind, ContinuingEducation.day, ContinuingEducation.hours).where(
+        ContinuingEducation.worker == row["id"])
+    return education.summary(row, records, settings, date.today())
 
 
 def subsidies_from(settings: dict[str, Any]) -> dict[str, int]:
@@ -175,10 +208,12 @@ async def upsert_workers(code: str, actor: str, rows: list[tuple[dict[str, Any],
         new_workers, history, chunk_results = [], [], []
         for (_, profile), person_id in zip(chunk, person_ids):
             profile = dict(profile)
-            if "registered_on" in profile:
-                profile["registration_state"], profile["registration_expires"] = registration_state(
-                    profile["registered_on"], today)
             worker = workers.get(person_id)
+            given = {k: profile.pop(k) for k in registration.FIELDS if k in profile}
+            if any(given.values()):  # dates not given (or None) keep the stored ones
+                first, latest = registration.resolve(worker, given)
+                profile.update(first_registered_on=first, registered_on=latest,
+                               registration_expires=registration.expiry(latest) if latest else None)
             if worker is None:
                 new_workers.append(SocialWorker(district_code=code, person_id=person_id, **profile))
                 chunk_results.append(Upserted(0, True, profile, {}))

@@ -24,7 +24,9 @@ class SocialWorker(Table, tablename="talent_worker"):
     qualification = Varchar(length=16, default="无")
     certificate_no = Varchar(length=40, default="")
     certificate_year = Integer(null=True, default=None)
-    registration_state = Varchar(length=8, default="未登记")
+    # The registration state (valid / expiring / expired) depends on the day it is read, so
+    # it is computed then (registration.py), never stored; the expiry follows from the date.
+    first_registered_on = Date(null=True, default=None)
     registered_on = Date(null=True, default=None)
     registration_expires = Date(null=True, default=None)
     salary_grade = Varchar(length=20, default="")
@@ -53,14 +55,34 @@ class ServiceLog(Table, tablename="talent_service_log"):
 
 
 class ContinuingEducation(Table, tablename="talent_continuing_education"):
+    """Continuing education: training (培训) as attended, or a completed social-work degree
+    (学历教育: one per worker, 90 hours, dated the day it was completed)."""
+
     worker = ForeignKey(references=SocialWorker, index=True)
     district_code = Varchar(length=6, index=True)
+    kind = Varchar(length=8, default="培训")
     day = Date()
     provider = Varchar(length=100)
     title = Varchar(length=200, default="")
     hours = Float()
     state = Varchar(length=12, default="draft")
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RegistrationApplication(Table, tablename="talent_registration_application"):
+    """A registration application as the national registration system tracks it (states.py);
+    completing it sets the worker's registration dates."""
+
+    worker = ForeignKey(references=SocialWorker, index=True)
+    district_code = Varchar(length=6, index=True)
+    kind = Varchar(length=8)
+    state = Varchar(length=16, default="not_applied", index=True)
+    applied_on = Date()
+    override_reason = Varchar(length=200, default="")
+    note = Varchar(length=200, default="")
+    registered_on = Date(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
 
 
 class StatusChange(Table, tablename="talent_status_change"):

@@ -1,5 +1,6 @@
 """All talent routes; each file holds one area. Access is declared in each handler's opt."""
 
-from plugins.talent.routes import records, reserve, roster, stats, volunteers, workers
+from plugins.talent.routes import records, registrations, reserve, roster, stats, volunteers, workers
 
-ROUTES = [*workers.ROUTES, *records.ROUTES, *reserve.ROUTES, *volunteers.ROUTES, *roster.ROUTES, *stats.ROUTES]
+ROUTES = [*workers.ROUTES, *registrations.ROUTES, *records.ROUTES, *reserve.ROUTES, *volunteers.ROUTES,
+          *roster.ROUTES, *stats.ROUTES]

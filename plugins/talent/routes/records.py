@@ -8,17 +8,20 @@ import datetime as dt
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import get, patch, post
+from litestar import Request, get, patch, post
 
 from core import audit, db
 from core.auth import Principal
 from core.errors import ApiError, invalid
 from core.tables import Community
-from plugins.talent.routes._common import BASE, MODULE
+from plugins.talent import education, services
+from plugins.talent.routes._common import BASE, MODULE, settings_for
+from plugins.talent.schemas import EducationRecord, MyProfile, shaped
 from plugins.talent.tables import ContinuingEducation, ServiceLog, SocialWorker
 
 OWN = {**MODULE, "permission": "talent.record.own"}
 READ = {**MODULE, "permission": "talent.record.read"}
+OWN_SUBMITTED = {**OWN, "errors": (409,)}  # a submitted record is read-only
 Kind = Literal["个案", "小组", "社区活动", "走访", "其他"]
 Hours = Annotated[float, msgspec.Meta(gt=0, le=24)]
 
@@ -37,10 +40,12 @@ class LogCorrection(LogIn, forbid_unknown_fields=True, kw_only=True):
 
 
 class EducationIn(msgspec.Struct, forbid_unknown_fields=True):
-    day: dt.date
+    day: Annotated[dt.date, msgspec.Meta(description="the training day, or the day the degree was completed")]
     provider: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    hours: Annotated[float, msgspec.Meta(gt=0, le=200)]
+    hours: Annotated[float, msgspec.Meta(gt=0, le=200)] | None = None
     title: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    kind: Annotated[Literal["培训", "学历教育"], msgspec.Meta(
+        description="培训 (hours as attended) or 学历教育: a completed social-work degree, 90 hours, once")] = "培训"
 
 
 async def own_worker(code: str, principal: Principal) -> dict:
@@ -68,8 +73,12 @@ def _log_values(data: LogIn) -> dict:
 
 
 @get(BASE + "/me", opt=OWN, tags=["talent"], summary="My worker profile")
-async def my_profile(code: str, principal: Principal) -> dict:
-    return await own_worker(code, principal)
+async def my_profile(request: Request, code: str, principal: Principal) -> MyProfile:
+    """With the registration state, the national application state and this period's CE hours."""
+    row = await own_worker(code, principal)
+    view = (await services.worker_view([row]))[0]
+    hours = await services.education_summary(row, await settings_for(request, code))
+    return shaped({**view, "continuing_education": hours}, MyProfile)
 
 
 @get(BASE + "/me/logs", opt=OWN, tags=["talent"], summary="My service logs (corrections included)")
@@ -98,7 +107,7 @@ async def _my_log(code: str, principal: Principal, log_id: int) -> dict:
     return row
 
 
-@patch(BASE + "/me/logs/{log_id:int}", opt=OWN, tags=["talent"], summary="Edit my draft log")
+@patch(BASE + "/me/logs/{log_id:int}", opt=OWN_SUBMITTED, tags=["talent"], summary="Edit my draft log")
 async def edit_log(code: str, log_id: int, data: LogIn, principal: Principal) -> dict:
     row = await _my_log(code, principal, log_id)
     if row["state"] != "draft":
@@ -113,7 +122,7 @@ async def edit_log(code: str, log_id: int, data: LogIn, principal: Principal) ->
     return await _my_log(code, principal, log_id)
 
 
-@post(BASE + "/me/logs/{log_id:int}/submit", opt=OWN, tags=["talent"], summary="Submit my draft (then read-only)",
+@post(BASE + "/me/logs/{log_id:int}/submit", opt=OWN_SUBMITTED, tags=["talent"], summary="Submit my draft (then read-only)",
       status_code=200)
 async def submit_log(code: str, log_id: int, principal: Principal) -> dict:
     row = await _my_log(code, principal, log_id)
@@ -128,7 +137,7 @@ async def submit_log(code: str, log_id: int, principal: Principal) -> dict:
     return await _my_log(code, principal, log_id)
 
 
-@post(BASE + "/me/logs/{log_id:int}/correction", opt=OWN, tags=["talent"],
+@post(BASE + "/me/logs/{log_id:int}/correction", opt=OWN_SUBMITTED, tags=["talent"],
       summary="Correct a submitted log: a new record that keeps the original")
 async def correct_log(code: str, log_id: int, data: LogCorrection, principal: Principal) -> dict:
     original = await _my_log(code, principal, log_id)
@@ -155,18 +164,17 @@ async def my_education(code: str, principal: Principal) -> list[dict]:
 
 
 @post(BASE + "/me/education", opt=OWN, tags=["talent"], summary="Record continuing education")
-async def add_education(code: str, data: EducationIn, principal: Principal) -> dict:
+async def add_education(code: str, data: EducationIn, principal: Principal) -> EducationRecord:
     worker = await own_worker(code, principal)
-    if data.day > dt.date.today():
-        raise invalid([("day", "培训日期不能晚于今天")])
     values = {k: getattr(data, k) for k in EducationIn.__struct_fields__}
     async with db.write_transaction():
+        values["hours"] = await education.checked_record(worker["id"], data.kind, data.day, data.hours)
         row = (await ContinuingEducation.insert(ContinuingEducation(
             worker=worker["id"], district_code=code, state="submitted", **values))
             .returning(*ContinuingEducation.all_columns()))[0]
         await audit.record(actor=principal.username, action="create", entity="continuing_education",
                            entity_id=row["id"], district_code=code, after=values)
-    return row
+    return shaped(row, EducationRecord)
 
 
 @get(BASE + "/workers/{worker_id:int}/logs", opt=READ, tags=["talent"], summary="A worker's service logs")

@@ -94,7 +94,7 @@ async def _candidate(code: str, candidate_id: int) -> dict:
     return row
 
 
-@patch(BASE + "/candidates/{candidate_id:int}", opt=MANAGE, tags=["talent"], summary="Move a candidate on")
+@patch(BASE + "/candidates/{candidate_id:int}", opt={**MANAGE, "errors": (409,)}, tags=["talent"], summary="Move a candidate on")
 async def move_candidate(code: str, candidate_id: int, data: CandidateMove, principal: Principal) -> dict:
     row = await _candidate(code, candidate_id)
     if data.status not in TRANSITIONS.get(row["status"], set()):
@@ -108,7 +108,8 @@ async def move_candidate(code: str, candidate_id: int, data: CandidateMove, prin
     return await _candidate(code, candidate_id)
 
 
-@post(BASE + "/candidates/{candidate_id:int}/place", opt={**MODULE, "permission": "talent.worker.write"},
+@post(BASE + "/candidates/{candidate_id:int}/place",
+      opt={**MODULE, "permission": "talent.worker.write", "errors": (409,)},
       tags=["talent"], summary="Hire a candidate: creates their worker profile")
 async def place_candidate(code: str, candidate_id: int, data: Placement, principal: Principal) -> dict:
     row = await _candidate(code, candidate_id)

@@ -16,7 +16,8 @@ from core.errors import ApiError
 from core.modules import enabled_modules
 from core.web.pages import language_of, render
 from plugins.talent import services
-from plugins.talent.glossary import AGE_BANDS, EDUCATION_LEVELS, POST_TYPES, QUALIFICATIONS, WORKER_STATUSES
+from plugins.talent.glossary import (AGE_BANDS, EDUCATION_LEVELS, NATIONAL_STATES, POST_TYPES, QUALIFICATIONS,
+                                     REGISTRATION_STATES, WORKER_STATUSES)
 from plugins.talent.routes._common import BASE, MODULE, PageNo
 from plugins.talent.stats import combined_stats, district_stats
 from plugins.talent.tables import SocialWorker
@@ -64,7 +65,8 @@ def _labels(lang: str) -> dict[str, str]:
     """Display label of every stored value the page shows (the value itself in Chinese)."""
     if lang != "en":
         return {}
-    return {**EDUCATION_LEVELS, **QUALIFICATIONS, **POST_TYPES, **WORKER_STATUSES, **GENDERS_EN, "未注明": "Not stated"}
+    return {**EDUCATION_LEVELS, **QUALIFICATIONS, **POST_TYPES, **WORKER_STATUSES, **GENDERS_EN, "未注明": "Not stated",
+            **REGISTRATION_STATES, **dict(NATIONAL_STATES.values())}
 
 
 def trend_chart(points: list[dict[str, Any]], lang: str, width: int = 560, height: int = 220) -> dict[str, Any]:

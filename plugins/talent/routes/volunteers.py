@@ -1,6 +1,7 @@
 """社工+志愿者: volunteer teams led by a social worker, their members from the
-registry, and activities with volunteer hours per member. A social worker
-manages only the teams they lead; district admins manage all."""
+registry, and activities with volunteer hours per member (checked by
+volunteering.py). A social worker manages only the teams they lead; district
+admins manage all."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from core import audit, db
 from core.auth import Principal
 from core.errors import ApiError, invalid
 from core.tables import Community, Person
+from plugins.talent import volunteering
 from plugins.talent.routes._common import BASE, MODULE
 from plugins.talent.tables import SocialWorker, VolunteerActivity, VolunteerHours, VolunteerMember, VolunteerTeam
 
@@ -36,6 +38,15 @@ class MemberIn(msgspec.Struct, forbid_unknown_fields=True):
 class MemberHours(msgspec.Struct, forbid_unknown_fields=True):
     person_id: int
     hours: Annotated[float, msgspec.Meta(gt=0, le=24)]
+
+
+class Activity(msgspec.Struct):
+    id: int
+    team: int
+    day: dt.date
+    title: str
+    community_code: str | None
+    hours: list[MemberHours]
 
 
 class ActivityIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -85,7 +96,7 @@ async def add_team(code: str, data: TeamIn, principal: Principal) -> dict:
     return row
 
 
-@post(BASE + "/teams/{team_id:int}/members", opt=MANAGE, tags=["talent"], summary="Add a registry person")
+@post(BASE + "/teams/{team_id:int}/members", opt={**MANAGE, "errors": (409,)}, tags=["talent"], summary="Add a registry person")
 async def add_member(code: str, team_id: int, data: MemberIn, principal: Principal) -> dict:
     team = await _team(code, team_id)
     await _may_lead(code, principal, team["leader"])
@@ -104,20 +115,13 @@ async def add_member(code: str, team_id: int, data: MemberIn, principal: Princip
 
 
 @post(BASE + "/teams/{team_id:int}/activities", opt=MANAGE, tags=["talent"],
-      summary="Record an activity with each member's volunteer hours")
-async def add_activity(code: str, team_id: int, data: ActivityIn, principal: Principal) -> dict:
+      summary="Record an activity with each member's volunteer hours (at most 24 h a person a day)")
+async def add_activity(code: str, team_id: int, data: ActivityIn, principal: Principal) -> Activity:
     team = await _team(code, team_id)
     await _may_lead(code, principal, team["leader"])
-    members = {m["person_id"] for m in await VolunteerMember.select(VolunteerMember.person_id).where(
-        VolunteerMember.team == team_id)}
-    errors = [(f"hours[{i}].person_id", "不是本队伍成员") for i, h in enumerate(data.hours) if h.person_id not in members]
-    if data.day > dt.date.today():
-        errors.append(("day", "活动日期不能晚于今天"))
-    if len({h.person_id for h in data.hours}) != len(data.hours):
-        errors.append(("hours", "同一志愿者不能重复登记"))
-    if errors:
-        raise invalid(errors)
     async with db.write_transaction():
+        await volunteering.check_activity(code, team_id, data.day, data.community_code,
+                                          [(h.person_id, h.hours) for h in data.hours])
         activity = (await VolunteerActivity.insert(VolunteerActivity(
             team=team_id, day=data.day, title=data.title, community_code=data.community_code or team["community_code"]))
             .returning(*VolunteerActivity.all_columns()))[0]
@@ -126,7 +130,8 @@ async def add_activity(code: str, team_id: int, data: ActivityIn, principal: Pri
                                           for h in data.hours])
         await audit.record(actor=principal.username, action="add_activity", entity="volunteer_team", entity_id=team_id,
                            district_code=code, after={"title": data.title, "hours": sum(h.hours for h in data.hours)})
-    return {**activity, "hours": [msgspec.structs.asdict(h) for h in data.hours]}
+    return Activity(id=activity["id"], team=activity["team"], day=activity["day"], title=activity["title"],
+                    community_code=activity["community_code"], hours=data.hours)
 
 
 @get(BASE + "/teams/{team_id:int}", opt=READ, tags=["talent"], summary="A team with members and hours")

@@ -43,8 +43,9 @@ def test_volunteer_team_hours(client, tokens):
     assert team.status_code == 201, team.text
     team_id = team.json()["id"]
     people = [p["id"] for p in run(Person.select(Person.id).where(Person.district_code == OWN).limit(2))]
+    joined = (date.today() - timedelta(days=30)).isoformat()  # hours are recorded from the day a member joined
     for person_id in people:
-        assert client.post(f"{BASE}/teams/{team_id}/members", json={"person_id": person_id},
+        assert client.post(f"{BASE}/teams/{team_id}/members", json={"person_id": person_id, "joined_on": joined},
                            headers=admin).status_code == 201
     assert client.post(f"{BASE}/teams/{team_id}/members", json={"person_id": people[0]},
                        headers=admin).status_code == 409

@@ -138,7 +138,8 @@ def prepared(client, tokens) -> Iterator[dict]:
               certificate_no="T-STATS-2", certificate_year=2022,
               registered_on=(add_years(ON, -3) + timedelta(days=30)).isoformat()),  # due 30 days after ON
         _body(3, add_years(ON, -55), True, education="初中及以下", employer_community_code=community,
-              qualification="社会工作师", certificate_no="T-STATS-3", certificate_year=2015,
+              qualification="社会工作师", certificate_no="T-STATS-3", certificate_year=add_years(ON, -9).year,
+              first_registered_on=(add_years(ON, -9) - timedelta(days=10)).isoformat(),  # re-registered twice
               registered_on=(add_years(ON, -3) - timedelta(days=10)).isoformat()),  # expired 10 days before ON
         _body(4, add_years(ON, -35), False, status="离岗", employer_community_code=community),
         _body(5, add_years(ON, -45), True, education="高中", status="储备", employer_community_code=community),
