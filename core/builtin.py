@@ -1,5 +1,6 @@
 """Core's own contributions, registered as an essential plugin: the base roles,
-the registry/audit/district permissions, core's tables and core's routes.
+the registry/audit/district permissions, core's tables, core's routes and the
+supervision rules over the registry (which run where supervision is enabled).
 
 Plugins add permissions (optionally granted to these roles) and roles of their own.
 """
@@ -57,3 +58,10 @@ def register_routes():
     from core.routes import ROUTES
 
     return ROUTES
+
+
+@hookimpl
+def register_supervision_rules():
+    from core.registry.rules import RULES
+
+    return RULES

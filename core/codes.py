@@ -20,6 +20,7 @@ ORG_CODE_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
 _USCC_SHAPE = re.compile(rf"^[{USCC_ALPHABET}]{{18}}$")
+_USCC_AREA = re.compile(r"^\d{6}$")
 _COMMUNITY_SHAPE = re.compile(r"^\d{12}$")
 _PHONE_SHAPE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
@@ -64,17 +65,54 @@ def uscc_check_char(first17: str) -> str:
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def uscc_error(value: str) -> str | None:
-    """Check an 18-character unified social credit code and both its check characters."""
+def uscc_shape_error(value: str) -> str | None:
+    """Is the code well formed: 18 characters of the GB 32100 alphabet, positions 3–8 a
+    6-digit GB/T 2260 area code? (Says nothing about the check characters.)"""
     value = value.strip().upper()
     if not _USCC_SHAPE.match(value):
         return "统一社会信用代码应为18位，由数字和大写字母（不含I、O、Z、S、V）组成"
+    if not _USCC_AREA.match(value[2:8]):
+        return "统一社会信用代码第3–8位应为6位数字的行政区划代码"
+    return None
+
+
+def uscc_check_error(value: str) -> str | None:
+    """The two check characters of a well-formed code: position 18 (GB 32100) and the
+    embedded organisation code's own, position 17 (GB 11714)."""
+    value = value.strip().upper()
     if uscc_check_char(value[:17]) != value[17]:
         return "统一社会信用代码校验位错误"
     org = value[8:17]
     if any(c not in ORG_CODE_ALPHABET for c in org[:8]) or org_code_check_char(org[:8]) != org[8]:
         return "统一社会信用代码中的组织机构代码校验位错误"
     return None
+
+
+def uscc_error(value: str) -> str | None:
+    """Check an 18-character unified social credit code: its shape and both check characters."""
+    return uscc_shape_error(value) or uscc_check_error(value)
+
+
+# Positions 1–2 of a code the civil-affairs bureau issued: 5 (民政) and the category
+# (1 社会团体, 2 社会服务机构/民办非企业单位, 3 基金会, 9 其他). A filed community organisation
+# is not a legal person and usually has no code; when it has one it can only be a 59 code.
+USCC_PREFIXES = {
+    "social_group": ("51", "社会团体"),
+    "social_service_institution": ("52", "社会服务机构（民办非企业单位）"),
+    "foundation": ("53", "基金会"),
+    "community_filed": ("59", "备案社区社会组织（民政“其他”类）"),
+}
+
+
+def uscc_prefix_error(value: str, legal_type: str) -> str | None:
+    """Do positions 1–2 fit the organisation's legal type (see USCC_PREFIXES)?"""
+    expected = USCC_PREFIXES.get(legal_type)
+    value = value.strip().upper()
+    if expected is None or value[:2] == expected[0]:
+        return None
+    prefix, label = expected
+    return (f"{label}的统一社会信用代码应以“{prefix}”开头（第1位5为民政部门登记，第2位{prefix[1]}为{label}），"
+            f"“{value[:2]}”开头的代码不符")
 
 
 def community_code_error(value: str, district_code: str) -> str | None:

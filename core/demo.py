@@ -1,11 +1,13 @@
-"""Demo data for the shipped districts: streets and communities, organisations,
-persons and one user per role. Written through the services (so audited) and
-safe to run again: existing rows are kept, nothing is duplicated."""
+"""Demo data for the shipped districts: streets and communities, organisations (credit
+codes with the prefix of their legal type: 51 社会团体, 52 社会服务机构, 53 基金会; filed
+community organisations without one), their last two annual inspections and one entry on
+the abnormal-activity list, persons and one user per role. Written through the services
+(so audited) and safe to run again: existing rows are kept, nothing is duplicated."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from core import db
 from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, ORG_STAFF, PLATFORM_ADMIN, RESIDENT, SOCIAL_WORKER, SUPERVISOR
@@ -13,8 +15,8 @@ from core.codes import make_id_number, make_uscc
 from core.context import AppContext
 from core.identity import ensure_user
 from core.plugins import call_async
-from core.registry import services
-from core.tables import Community, Organization, Person
+from core.registry import credit, inspections, services
+from core.tables import AnnualInspection, Community, CreditListing, Organization, Person
 
 ACTOR = "demo"
 
@@ -41,6 +43,15 @@ ORGANIZATIONS = [
     (None, "社区舞蹈队", "community_filed", "filed", None),
     (None, "邻里互助会", "community_filed", "filed", None),
 ]
+
+# Annual inspections of the registered organisations (name suffix → the year before last, last
+# year); the one that missed last year's inspection is on the abnormal-activity list for it.
+INSPECTIONS = {"阳光社会工作服务中心": ("qualified", "qualified"),
+               "夕阳红居家养老服务中心": ("qualified", "basically_qualified"),
+               "志愿者协会": ("qualified", "not_inspected"),
+               "心馨青少年心理服务中心": ("basically_qualified", "qualified"),
+               "慈善基金会": ("qualified", "qualified")}
+ABNORMAL = "志愿者协会"
 
 SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["芳", "伟", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "桂兰", "建华", "志强"]
@@ -71,6 +82,7 @@ async def load_registry(ctx: AppContext, code: str) -> None:
             "address": f"{district.city_name}{district.name}人民路{serial * 11}号",
             "contact_name": SURNAMES[serial] + GIVEN[serial], "contact_phone": f"138{int(code) % 10000:04d}{serial:04d}",
         })
+    await _load_standing(code, f"{district.city_name}{district.name}")
     communities = await Community.select(Community.code).where(
         (Community.district_code == code) & (Community.kind == "community")).order_by(Community.code)
     for i in range(40):
@@ -82,6 +94,25 @@ async def load_registry(ctx: AppContext, code: str) -> None:
             "phone": f"139{int(code) % 10000:04d}{i:04d}",
             "community_code": communities[i % len(communities)]["code"] if communities else None,
         })
+
+
+async def _load_standing(code: str, prefix: str) -> None:
+    """Inspection results and the abnormal-list entry of the demo organisations (named
+    `prefix` + suffix), for those that have none yet."""
+    last = date.today().year - 1
+    names = {f"{prefix}{suffix}": suffix for suffix in INSPECTIONS}
+    orgs = await Organization.select(Organization.id, Organization.name).where(
+        (Organization.district_code == code) & Organization.name.is_in(list(names)))
+    for org in orgs:
+        suffix = names[org["name"]]
+        if await AnnualInspection.exists().where(AnnualInspection.organization == org["id"]):
+            continue
+        for year, result in zip((last - 1, last), INSPECTIONS[suffix]):
+            note = "未按规定报送年度工作报告" if result == "not_inspected" else ""
+            await inspections.record(code, ACTOR, org["id"], year, result, note)
+        if suffix == ABNORMAL and not await CreditListing.exists().where(CreditListing.organization == org["id"]):
+            await credit.add(code, ACTOR, org["id"], "abnormal", date.today() - timedelta(days=60),
+                             f"未按规定参加{last}年度检查（民政部令第60号）")
 
 
 _CORE_ROLES = {PLATFORM_ADMIN, CITY_ADMIN, DISTRICT_ADMIN, SUPERVISOR, ORG_STAFF, SOCIAL_WORKER, RESIDENT}

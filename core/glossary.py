@@ -28,6 +28,33 @@ CREDIT_STATUSES = {
     "serious": ("列入严重违法失信名单", "On the serious-violation list"),
 }
 
+# The two credit lists of 民政部令第60号; an organisation's credit_status follows its open entries.
+CREDIT_LISTS = {
+    "abnormal": ("活动异常名录", "Abnormal-activity list"),
+    "serious": ("严重违法失信名单", "Serious-violation list"),
+}
+
+# Results of the annual inspection (年检) or annual report (年报) of a registered organisation.
+INSPECTION_RESULTS = {
+    "qualified": ("合格", "Passed"),
+    "basically_qualified": ("基本合格", "Basically passed"),
+    "unqualified": ("不合格", "Failed"),
+    "not_inspected": ("未参检", "Not inspected"),
+}
+
+# Incubation: what kind of team is incubated (stated at application) and how it is housed
+# (decided at move-in; a virtual resident takes no desk).
+INCUBATEE_TYPES = {
+    "sprout": ("萌芽型", "Sprouting"),
+    "startup": ("初创型", "Start-up"),
+    "hub": ("枢纽型", "Hub"),
+}
+
+RESIDENCY_KINDS = {
+    "on_site": ("实体入驻", "On site"),
+    "virtual": ("虚拟入驻", "Virtual"),
+}
+
 COMMUNITY_KINDS = {
     "street": ("街道/乡镇", "Street / township"),
     "community": ("社区/村", "Community / village"),

@@ -11,6 +11,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     Integer,
+    OnDelete,
     Text,
     Timestamptz,
     Varchar,
@@ -53,6 +54,7 @@ class Organization(Table, tablename="organization"):
     district_code = Varchar(length=6, index=True)
     uscc = Varchar(length=18, unique=True, null=True, default=None)
     uscc_exception = Boolean(default=False)
+    uscc_exception_reason = Text(default="")  # why a code failing its check character is accepted
     name = Varchar(length=200)
     legal_type = Varchar(length=32)
     status = Varchar(length=32)
@@ -62,9 +64,38 @@ class Organization(Table, tablename="organization"):
     address = Varchar(length=200, default="")
     contact_name = Varchar(length=50, default="")
     contact_phone = Varchar(length=20, default="")
-    credit_status = Varchar(length=16, default="normal")
+    credit_status = Varchar(length=16, default="normal")  # follows the open CreditListing rows
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class AnnualInspection(Table, tablename="annual_inspection"):
+    """The result of an organisation's annual inspection or report for one year (one row per
+    organisation and year: a unique index on both, added in the migration)."""
+
+    organization = ForeignKey(references=Organization, on_delete=OnDelete.restrict, index=True)
+    district_code = Varchar(length=6, index=True)
+    year = Integer()
+    result = Varchar(length=32)  # core.glossary.INSPECTION_RESULTS
+    note = Text(default="")
+    recorded_by = Varchar(length=64)
+    recorded_at = Timestamptz(default=TimestamptzNow())
+
+
+class CreditListing(Table, tablename="credit_listing"):
+    """An entry of an organisation on a credit list (民政部令第60号). Never deleted: removing
+    the organisation from the list sets `removed_on`, so the history stays."""
+
+    organization = ForeignKey(references=Organization, on_delete=OnDelete.restrict, index=True)
+    district_code = Varchar(length=6, index=True)
+    credit_list = Varchar(length=16)  # core.glossary.CREDIT_LISTS: abnormal | serious
+    listed_on = Date()
+    reason = Text()
+    listed_by = Varchar(length=64)
+    removed_on = Date(null=True, default=None)
+    removal_reason = Text(default="")
+    removed_by = Varchar(length=64, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class Person(Table, tablename="person"):

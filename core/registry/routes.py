@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, delete, get, patch, post, put
 from litestar.params import Parameter
 
 from core.auth import Principal
-from core.glossary import COMMUNITY_KINDS, LEGAL_TYPES, ORG_STATUSES, label
+from core.glossary import COMMUNITY_KINDS, CREDIT_STATUSES, LEGAL_TYPES, ORG_STATUSES, label
+from core.registry import credit, inspections, services
 from core.registry import schemas as s
-from core.registry import services
 from core.codes import mask_phone
 
 PageNo = Annotated[int, Parameter(ge=1, description="page number, from 1")]
@@ -29,6 +29,7 @@ def _organization(row: dict) -> s.Organization:
     fields = {f: row[f] for f in s.Organization.__struct_fields__ if f in row}
     fields.update(legal_type_label=label(LEGAL_TYPES, row["legal_type"]),
                   status_label=label(ORG_STATUSES, row["status"]),
+                  credit_status_label=label(CREDIT_STATUSES, row["credit_status"]),
                   contact_phone=mask_phone(row["contact_phone"]) or "")
     return s.Organization(**fields)
 
@@ -74,9 +75,12 @@ class OrganizationController(Controller):
     async def list(self, code: str, page: PageNo = 1, per_page: PerPage = 20, q: Q = None,
                    legal_type: Annotated[str | None, Parameter()] = None,
                    status: Annotated[str | None, Parameter()] = None,
-                   grade: Annotated[str | None, Parameter()] = None) -> s.OrganizationPage:
+                   grade: Annotated[str | None, Parameter()] = None,
+                   uscc_exception: Annotated[bool | None, Parameter(
+                       description="true: only codes accepted as a pilot-code exception")] = None,
+                   ) -> s.OrganizationPage:
         found = await services.list_organizations(code, legal_type=legal_type, status=status, grade=grade, q=q,
-                                                  page=page, per_page=per_page)
+                                                  uscc_exception=uscc_exception, page=page, per_page=per_page)
         return s.OrganizationPage(total=found.total, page=page, per_page=per_page,
                                   items=[_organization(r) for r in found.rows])
 
@@ -96,6 +100,48 @@ class OrganizationController(Controller):
     @delete("/{org_id:int}", opt={"permission": "registry.organization.write"}, summary="Delete an organisation")
     async def remove(self, code: str, org_id: int, principal: Principal) -> None:
         await services.delete_organization(code, principal.username, org_id)
+
+
+class CreditListingController(Controller):
+    """An organisation's credit-list entries (published lists, so readable by everyone)."""
+
+    path = "/api/districts/{code:str}/organizations/{org_id:int}/credit-listings"
+    tags = ["registry"]
+
+    @get("/", opt={"public": True}, summary="Credit-list entries of an organisation, open and removed, newest first")
+    async def list(self, code: str, org_id: int) -> list[s.CreditListing]:
+        return [s.CreditListing(**row) for row in await credit.listings(code, org_id)]
+
+    @post("/", opt={"permission": "registry.organization.write"},
+          summary="Put an organisation on a credit list; its credit status follows")
+    async def add(self, code: str, org_id: int, data: s.CreditListingCreate, principal: Principal) -> s.CreditListing:
+        return s.CreditListing(**await credit.add(code, principal.username, org_id, data.credit_list, data.listed_on,
+                                                  data.reason))
+
+    @post("/{listing_id:int}/remove", opt={"permission": "registry.organization.write"}, status_code=200,
+          summary="Remove an organisation from a list (the entry is kept with the removal day and reason)")
+    async def remove(self, code: str, org_id: int, listing_id: int, data: s.CreditListingRemove,
+                     principal: Principal) -> s.CreditListing:
+        return s.CreditListing(**await credit.remove(code, principal.username, org_id, listing_id, data.removed_on,
+                                                     data.reason))
+
+
+class InspectionController(Controller):
+    """An organisation's annual inspection results (announced publicly, so readable by everyone)."""
+
+    path = "/api/districts/{code:str}/organizations/{org_id:int}/inspections"
+    tags = ["registry"]
+
+    @get("/", opt={"public": True}, summary="Annual inspection results of an organisation, newest year first")
+    async def list(self, code: str, org_id: int) -> list[s.AnnualInspection]:
+        return [s.AnnualInspection(**row) for row in await inspections.inspections(code, org_id)]
+
+    @put("/{year:int}", opt={"permission": "registry.organization.write"},
+         summary="Record (or correct) the annual inspection result of a year")
+    async def record(self, code: str, org_id: int, year: int, data: s.InspectionRecord,
+                     principal: Principal) -> s.AnnualInspection:
+        return s.AnnualInspection(**await inspections.record(code, principal.username, org_id, year, data.result,
+                                                             data.note))
 
 
 class PersonController(Controller):
@@ -135,4 +181,5 @@ class PersonController(Controller):
         await services.delete_person(code, principal.username, person_id)
 
 
-ROUTES = [CommunityController, OrganizationController, PersonController]
+ROUTES = [CommunityController, OrganizationController, CreditListingController, InspectionController,
+          PersonController]

@@ -21,10 +21,10 @@ from core.codes import (
     mask_id_number,
     mask_phone,
     phone_error,
-    uscc_error,
 )
 from core.errors import ApiError, invalid, not_found
-from core.tables import Community, Organization, Person
+from core.registry.organization_rules import CODE_FIELDS, normalise_code_fields, organization_errors
+from core.tables import AnnualInspection, Community, CreditListing, Organization, Person
 
 
 @dataclass
@@ -129,32 +129,32 @@ def _plain(row: dict) -> dict:
 # --- organisations --------------------------------------------------------------------
 
 
-def _check_organization(data: dict, legal_type: str) -> list[tuple[str, str]]:
-    errors = []
-    uscc = data.get("uscc")
-    if uscc:
-        error = uscc_error(uscc)
-        if error and not data.get("uscc_exception"):
-            errors.append(("uscc", error + "（早期试点代码请勾选“代码例外”并说明）"))
-    elif legal_type != "community_filed":
-        errors.append(("uscc", "已登记的社会组织必须填写统一社会信用代码"))
-    status = data.get("status")
-    if status == "filed" and legal_type != "community_filed":
-        errors.append(("status", "只有备案社区社会组织的状态可以是“已备案”"))
-    if legal_type == "community_filed" and status == "registered":
-        errors.append(("status", "备案社区社会组织的状态应为“已备案”"))
-    if data.get("contact_phone") and phone_error(data["contact_phone"]):
-        errors.append(("contact_phone", phone_error(data["contact_phone"])))
-    return errors
+async def _uscc_must_be_free(uscc: str | None, org_id: int | None = None) -> None:
+    if not uscc:
+        return
+    taken = Organization.uscc == uscc
+    if org_id is not None:
+        taken &= Organization.id != org_id
+    if await Organization.exists().where(taken):
+        raise ApiError(409, "该统一社会信用代码已登记", "duplicate", [("uscc", "代码已存在")])
+
+
+async def _audit_exception(district_code: str, actor: str, org_id: int, values: dict) -> None:
+    """A code accepted against its check character is audited on its own, so it can be found."""
+    await audit.record(actor=actor, action="uscc_exception", entity="organization", entity_id=org_id,
+                       district_code=district_code,
+                       after={"uscc": values["uscc"], "reason": values["uscc_exception_reason"]})
 
 
 async def list_organizations(district_code: str, *, legal_type=None, status=None, grade=None, q=None,
-                             page=1, per_page=20) -> Listing:
+                             uscc_exception=None, page=1, per_page=20) -> Listing:
     where = [Organization.district_code == district_code]
     for column, value in ((Organization.legal_type, legal_type), (Organization.status, status),
                           (Organization.grade, grade)):
         if value:
             where.append(column == value)
+    if uscc_exception is not None:
+        where.append(Organization.uscc_exception == uscc_exception)
     if q:
         where.append(Organization.name.like(f"%{q}%"))
     return await paginate(Organization, where, page, per_page, Organization.id)
@@ -165,40 +165,61 @@ async def get_organization(district_code: str, org_id: int) -> dict:
 
 
 async def create_organization(district_code: str, actor: str, data: dict) -> dict:
-    if data.get("uscc"):
-        data["uscc"] = data["uscc"].strip().upper()
-    errors = _check_organization(data, data["legal_type"])
+    data = dict(data)
+    normalise_code_fields(data)
+    errors = organization_errors(data)
     if errors:
         raise invalid(errors)
     async with db.write_transaction():
         await _community_must_exist(district_code, data.get("community_code"), "community_code")
-        if data.get("uscc") and await Organization.exists().where(Organization.uscc == data["uscc"]):
-            raise ApiError(409, "该统一社会信用代码已登记", "duplicate", [("uscc", "代码已存在")])
+        await _uscc_must_be_free(data.get("uscc"))
         org_id = (await Organization.insert(Organization(district_code=district_code, **data))
                   .returning(Organization.id))[0]["id"]
         await audit.record(actor=actor, action="create", entity="organization", entity_id=org_id,
                            district_code=district_code, after=_public_org(data))
+        if data.get("uscc_exception"):
+            await _audit_exception(district_code, actor, org_id, data)
     return await get_organization(district_code, org_id)
 
 
 async def update_organization(district_code: str, actor: str, org_id: int, changes: dict) -> dict:
+    """Apply `changes`; a change of the code, the exception or the legal type re-checks the code.
+    A new code drops an earlier exception unless the same change claims it again: an
+    exception belongs to the one code it was granted for."""
+    changes = dict(changes)
+    normalise_code_fields(changes)
     async with db.write_transaction():
         before = await get_organization(district_code, org_id)
-        errors = _check_organization({**before, **changes}, before["legal_type"])
+        code_changed = "uscc" in changes and changes["uscc"] != before["uscc"]
+        if code_changed and "uscc_exception" not in changes and before["uscc_exception"]:
+            changes.update(uscc_exception=False, uscc_exception_reason="")
+        changed = {k: v for k, v in changes.items() if before.get(k) != v}
+        merged = {**before, **changes}
+        errors = organization_errors(merged, check_code=any(k in changed for k in CODE_FIELDS))
         if errors:
             raise invalid(errors)
         await _community_must_exist(district_code, changes.get("community_code"), "community_code")
+        if code_changed:
+            await _uscc_must_be_free(changes["uscc"], org_id)
         values = {getattr(Organization, k): v for k, v in changes.items()}
         await Organization.update(values).where(Organization.id == org_id)
         await audit.record(actor=actor, action="update", entity="organization", entity_id=org_id,
                            district_code=district_code, before=_public_org({k: before[k] for k in changes}),
                            after=_public_org(changes))
+        if merged["uscc_exception"] and {"uscc", "uscc_exception", "uscc_exception_reason"} & changed.keys():
+            await _audit_exception(district_code, actor, org_id, merged)
     return await get_organization(district_code, org_id)
 
 
 async def delete_organization(district_code: str, actor: str, org_id: int) -> None:
+    """Delete an organisation entered by mistake; one with inspection results or credit-list
+    history is kept (those records are never deleted out from under it): deregister it instead."""
     async with db.write_transaction():
         before = await get_organization(district_code, org_id)
+        if (await CreditListing.exists().where(CreditListing.organization == org_id)
+                or await AnnualInspection.exists().where(AnnualInspection.organization == org_id)):
+            raise ApiError(409, f"{before['name']}有年检记录或信用名单记录，不能删除；如已注销请修改登记状态",
+                           "in_use")
         await Organization.delete().where(Organization.id == org_id)
         await audit.record(actor=actor, action="delete", entity="organization", entity_id=org_id,
                            district_code=district_code, before=_public_org(_plain(before)))

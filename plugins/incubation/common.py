@@ -10,11 +10,18 @@ from core import audit, db
 from core.dates import utc_now
 from core.errors import ApiError, not_found
 from core.codes import mask_phone
+from core.glossary import INCUBATEE_TYPES, RESIDENCY_KINDS, label
 from plugins.incubation import states
 from plugins.incubation.tables import Incubatee
 
 ENTITY = "incubation_incubatee"
 _JSON = ("fields", "members", "eligibility")
+
+
+def takes_a_place(row: dict[str, Any]) -> bool:
+    """A virtual resident (虚拟入驻) takes no desk or room, so it does not fill the base;
+    rows from before residency was recorded ("") were all on site."""
+    return row["residency"] != "virtual"
 
 
 async def get_row(code: str, incubatee_id: int) -> dict[str, Any]:
@@ -29,6 +36,8 @@ def view(row: dict[str, Any], *, reveal_phone: bool = False) -> dict[str, Any]:
     unless the reader may see it (staff of the district, the applicant)."""
     out = {**row, **{k: json.loads(row[k] or "[]") for k in _JSON}}
     out["stage_label"] = states.LABELS.get(row["stage"], row["stage"])
+    out["incubatee_type_label"] = label(INCUBATEE_TYPES, row["incubatee_type"])
+    out["residency_label"] = label(RESIDENCY_KINDS, row["residency"])
     if not reveal_phone:
         out["contact_phone"] = mask_phone(row["contact_phone"]) if row["contact_phone"] else ""
     return out

@@ -2,6 +2,8 @@
 applications from founding teams or existing organisations — 申请 → 初审 (eligibility
 screening, with reasons) → 评审 (a reviewer panel scores) → accepted or rejected.
 
+The applicant states the kind of team (萌芽型, 初创型 or 枢纽型, core.glossary.INCUBATEE_TYPES):
+it is what the team says of itself when it applies, shown to screening and the panel.
 Eligibility comes from the district's module settings and the shared registry: enough
 members; not on the 活动异常名录 or 严重违法失信名单; not already incubating or graduated;
 no earlier open application of the same applicant at the base. A team made only of
@@ -24,6 +26,7 @@ from core.auth import Principal, principal_for_user
 from core.codes import phone_error
 from core.context import AppContext
 from core.errors import ApiError, invalid, not_found, refused
+from core.glossary import INCUBATEE_TYPES
 from core.modules import module_settings
 from core.tables import Community, Organization, User
 from plugins.incubation import MODULE, common, states
@@ -84,10 +87,10 @@ def _services_error(services: list[str]) -> str | None:
 
 
 async def occupancy(code: str) -> Counter:
-    """Incubatees in stage "incubating" per base id."""
-    rows = await Incubatee.select(Incubatee.base).where(
+    """Incubatees in stage "incubating" on site (not virtual) per base id."""
+    rows = await Incubatee.select(Incubatee.base, Incubatee.residency).where(
         (Incubatee.district_code == code) & (Incubatee.stage == "incubating"))
-    return Counter(r["base"] for r in rows)
+    return Counter(r["base"] for r in rows if common.takes_a_place(r))
 
 
 def _base_view(row: dict[str, Any], occupied: int) -> dict[str, Any]:
@@ -192,6 +195,7 @@ class ApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
     base_id: int | None = None
     name: str = ""  # the team's or organisation's name
     organization_id: int | None = None  # an existing organisation of the district (org staff: only their own)
+    incubatee_type: str = ""  # sprout 萌芽型 | startup 初创型 | hub 枢纽型
     fields: list[str] = []  # service fields, e.g. 社区养老
     members: list[MemberIn] = []
     intended_services: list[str] = []  # keys of glossary.SERVICES the team wants from the base
@@ -232,6 +236,8 @@ async def _check_application(code: str, data: ApplicationIn) -> tuple[list[tuple
             errors.append(("base_id", "本区县没有这个孵化基地"))
         elif not base["active"]:
             errors.append(("base_id", f"“{base['name']}”已停止接收申请"))
+    if data.incubatee_type not in INCUBATEE_TYPES:
+        errors.append(("incubatee_type", f"请选择孵化类型：{'、'.join(v[0] for v in INCUBATEE_TYPES.values())}"))
     fields = list(dict.fromkeys(_clean(f) for f in data.fields))
     if not fields or "" in fields:
         errors.append(("fields", "请至少选择或填写一个服务领域（不能为空）"))
@@ -274,6 +280,7 @@ async def _check_application(code: str, data: ApplicationIn) -> tuple[list[tuple
             (Organization.id == data.organization_id) & (Organization.district_code == code)):
         errors.append(("organization_id", "本区县没有这个社会组织"))
     row = {"district_code": code, "base": data.base_id, "name": name, "organization_id": data.organization_id,
+           "incubatee_type": data.incubatee_type,
            "fields": json.dumps(fields, ensure_ascii=False), "members": json.dumps(members, ensure_ascii=False),
            "intended_services": "；".join(SERVICES[s] for s in intended if s in SERVICES),
            "community_code": community, "plan": plan, "contact_name": contact_name, "contact_phone": phone}

@@ -1,8 +1,13 @@
-"""Residency at an incubation base: move-in (mentor, space, planned period, the milestone
-plan), capacity milestones with evidence and the mentor's sign-off, training attendance,
-progress reviews, extension (延期), graduation (出壳) into the shared registry, and exit
-(退驻). Every change is checked against states.py and written to the audit log in the
-same transaction; who may do what is decided here from the Principal and the row."""
+"""Residency at an incubation base: move-in (mentor, on site or virtual, space, planned
+period, the milestone plan), capacity milestones with evidence and the mentor's sign-off,
+training attendance, progress reviews, extension (延期), graduation (出壳) into the shared
+registry, and exit (退驻). Every change is checked against states.py and written to the
+audit log in the same transaction; who may do what is decided here from the Principal and
+the row. Graduation and what it needs are in graduation.py.
+
+The way of residency (入驻方式) is decided at move-in, when the base signs the team in: 实体入驻
+takes a desk or room and counts against the base's capacity; 虚拟入驻 gets the services
+without a place, so it has no space and fills no capacity."""
 
 from __future__ import annotations
 
@@ -12,14 +17,13 @@ from typing import Any
 from core import audit, db
 from core.dates import add_months, utc_now
 from core.auth import Principal
-from core.codes import phone_error
 from core.context import AppContext
 from core.errors import ApiError, invalid, not_found, refused
+from core.glossary import RESIDENCY_KINDS
 from core.modules import module_settings
-from core.registry import services as registry
-from core.tables import Community, Organization, RoleGrant
-from plugins.incubation import MODULE, glossary, states
-from plugins.incubation.common import ENTITY, get_row, move, view
+from core.tables import RoleGrant
+from plugins.incubation import MODULE, glossary, graduation, states
+from plugins.incubation.common import ENTITY, get_row, move, takes_a_place, view
 from plugins.incubation.tables import Base, Incubatee, Milestone, PanelScore, ProgressReview, Training
 
 MILESTONE_ENTITY = "incubation_milestone"
@@ -69,16 +73,20 @@ async def mentors(ctx: AppContext, code: str) -> list[dict[str, Any]]:
 
 
 async def move_in(ctx: AppContext, code: str, incubatee_id: int, actor: str, mentor: str, space: str,
-                  moved_in_on: date | None) -> dict[str, Any]:
-    """accepted → incubating with a mentor and a space, unless the base is full; creates the
-    milestone plan (one per kind, due dates spread over the period)."""
+                  moved_in_on: date | None, residency: str) -> dict[str, Any]:
+    """accepted → incubating with a mentor, on site (a space, unless the base is full) or
+    virtual (no space); creates the milestone plan (one per kind, due dates spread over the period)."""
     settings = await settings_of(ctx, code)
     mentor, space = mentor.strip(), space.strip()
     errors = []
     if mentor not in {m["username"] for m in await mentors(ctx, code)}:
         errors.append(("mentor", f"用户“{mentor}”不是本区县的孵化导师" if mentor else "请指定导师"))
+    if residency not in RESIDENCY_KINDS:
+        errors.append(("residency", f"请选择入驻方式：{'或'.join(v[0] for v in RESIDENCY_KINDS.values())}"))
     if len(space) > 100:
         errors.append(("space", "场地（工位）不能超过100个字"))
+    elif residency == "virtual" and space:
+        errors.append(("space", "虚拟入驻不占用场地，场地（工位）请留空"))
     if errors:
         raise invalid(errors)
     day = moved_in_on or date.today()
@@ -89,16 +97,16 @@ async def move_in(ctx: AppContext, code: str, incubatee_id: int, actor: str, men
         base = await db.locked(Base.select().where(Base.id == row["base"])).first()
         if base is None or not base["active"]:
             raise ApiError(409, "该孵化基地已停用，不能入驻", "base_inactive")
-        residents = await Incubatee.select(Incubatee.space).where(
-            (Incubatee.base == base["id"]) & (Incubatee.stage == "incubating"))
-        if len(residents) >= base["capacity"]:
-            raise ApiError(409, f"{base['name']}已满：容量{base['capacity']}个，在孵{len(residents)}个，暂不能入驻",
-                           "base_full")
+        residents = [r for r in await Incubatee.select(Incubatee.space, Incubatee.residency).where(
+            (Incubatee.base == base["id"]) & (Incubatee.stage == "incubating")) if takes_a_place(r)]
+        if residency != "virtual" and len(residents) >= base["capacity"]:
+            raise ApiError(409, f"{base['name']}已满：容量{base['capacity']}个，实体入驻{len(residents)}个，暂不能实体入驻"
+                                "（可选择虚拟入驻）", "base_full")
         if space and space in {r["space"] for r in residents}:
             raise ApiError(409, f"场地“{space}”已有其他孵化对象使用", "space_taken", [("space", "已被占用")])
         await move(code, incubatee_id, "incubating", actor, {
-            Incubatee.mentor: mentor, Incubatee.space: space, Incubatee.moved_in_on: day,
-            Incubatee.planned_end: planned_end}, "move_in")
+            Incubatee.mentor: mentor, Incubatee.residency: residency, Incubatee.space: space,
+            Incubatee.moved_in_on: day, Incubatee.planned_end: planned_end}, "move_in")
         plan = []
         for i, (kind, (title, _)) in enumerate(glossary.MILESTONES.items()):
             due = add_months(day, round(settings["period_months"] * (i + 1) / len(glossary.MILESTONES)))
@@ -179,15 +187,6 @@ async def milestones_of(incubatee_id: int) -> list[dict[str, Any]]:
     return [milestone_view(r) for r in rows]
 
 
-async def graduation_needs(ctx: AppContext, code: str, row: dict[str, Any]) -> list[dict[str, str]]:
-    """The required milestone kinds not yet signed off (empty: graduation may proceed)."""
-    required = (await settings_of(ctx, code))["required_milestones"]
-    done = {m["kind"] for m in await Milestone.select(Milestone.kind).where(
-        (Milestone.incubatee == row["id"]) & (Milestone.state == "signed_off"))}
-    return [{"kind": kind, "title": glossary.MILESTONES.get(kind, (kind,))[0]}
-            for kind in required if kind not in done]
-
-
 # -- training and progress reviews -------------------------------------------------------------------
 
 
@@ -255,7 +254,7 @@ async def reviews_of(incubatee_id: int) -> list[dict[str, Any]]:
         ProgressReview.day, ProgressReview.id)
 
 
-# -- extension, graduation, exit ---------------------------------------------------------------------
+# -- extension, exit (graduation: graduation.py) ---------------------------------------------------------------------
 
 
 async def extend(ctx: AppContext, code: str, incubatee_id: int, actor: str, reason: str) -> dict[str, Any]:
@@ -282,51 +281,6 @@ async def extend(ctx: AppContext, code: str, incubatee_id: int, actor: str, reas
                            before={"planned_end": row["planned_end"], "extensions": row["extensions"]},
                            after={"planned_end": planned_end, "extensions": row["extensions"] + 1,
                                   "reason": reason.strip()})
-    return await get_row(code, incubatee_id)
-
-
-async def _registry_values(code: str, row: dict[str, Any]) -> dict[str, Any]:
-    """What graduation writes to the registry from the incubatee (community only when registered)."""
-    values: dict[str, Any] = {"name": row["name"]}
-    if row["community_code"] and await Community.exists().where(
-            (Community.code == row["community_code"]) & (Community.district_code == code)):
-        values["community_code"] = row["community_code"]
-    return values
-
-
-async def graduate(ctx: AppContext, code: str, incubatee_id: int, actor: str,
-                   graduated_on: date | None = None) -> dict[str, Any]:
-    """出壳: incubating → graduated when every required milestone is signed off; the organisation
-    is created in the registry (备案社区社会组织) or the existing one updated, in the same transaction."""
-    day = graduated_on or date.today()
-    async with db.write_transaction():
-        row = await get_row(code, incubatee_id)
-        states.check(states.STAGES, row["stage"], "graduated", "孵化对象")
-        missing = await graduation_needs(ctx, code, row)
-        if missing:
-            titles = "、".join(m["title"] for m in missing)
-            raise ApiError(409, f"还有{len(missing)}项能力建设事项未经导师确认，不能出壳：{titles}", "milestones_missing",
-                           [("milestones", m["title"]) for m in missing])
-        if row["moved_in_on"] and day < row["moved_in_on"]:
-            raise invalid([("graduated_on", f"出壳日期不能早于入驻日期{row['moved_in_on']}")])
-        if day > date.today():
-            raise invalid([("graduated_on", "出壳日期不能晚于今天")])
-        values = await _registry_values(code, row)
-        existing = row["organization_id"] and await Organization.select(
-            Organization.id, Organization.legal_type, Organization.status).where(
-            (Organization.id == row["organization_id"]) & (Organization.district_code == code)).first()
-        if existing:
-            if existing["legal_type"] == "community_filed" and existing["status"] != "filed":
-                values["status"] = "filed"
-            org = await registry.update_organization(code, actor, existing["id"], values)
-        else:
-            contact = {"contact_name": row["contact_name"][:50]}
-            if row["contact_phone"] and not phone_error(row["contact_phone"]):
-                contact["contact_phone"] = row["contact_phone"]
-            org = await registry.create_organization(code, actor, {
-                **values, **contact, "legal_type": "community_filed", "status": "filed", "registered_on": day})
-        await move(code, incubatee_id, "graduated", actor,
-                   {Incubatee.graduated_on: day, Incubatee.organization_id: org["id"]}, "graduate")
     return await get_row(code, incubatee_id)
 
 
@@ -374,5 +328,5 @@ async def detail(ctx: AppContext, code: str, incubatee_id: int, principal: Princ
     out["overdue_days"] = ((today - row["planned_end"]).days if row["stage"] == "incubating" and row["planned_end"]
                            and row["planned_end"] < today else 0)
     out["graduation_needs"] = [] if row["stage"] in ("graduated", "exited", "rejected") else \
-        await graduation_needs(ctx, code, row)
+        await graduation.graduation_needs(ctx, code, row)
     return out

@@ -1,6 +1,7 @@
 """The incubation dashboard of a district: incubatees in each stage, graduations and the
 time they took (days from move-in to graduation), milestone completion overall and per
-kind, occupancy of each base, and incubations past their planned period."""
+kind, occupancy of each base (places taken by on-site residents; virtual ones beside them),
+and incubations past their planned period."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from plugins.incubation import glossary, states
+from plugins.incubation.common import takes_a_place
 from plugins.incubation.tables import Base, Incubatee, Milestone
 
 
@@ -47,15 +49,19 @@ def milestone_completion(rows: list[dict[str, Any]]) -> dict[str, Any]:
 async def district_stats(code: str, today: date | None = None) -> dict[str, Any]:
     today = today or date.today()
     rows = await Incubatee.select(Incubatee.id, Incubatee.base, Incubatee.stage, Incubatee.moved_in_on,
-                                  Incubatee.planned_end, Incubatee.graduated_on).where(Incubatee.district_code == code)
+                                  Incubatee.planned_end, Incubatee.graduated_on, Incubatee.residency).where(
+        Incubatee.district_code == code)
     by_stage = dict.fromkeys(states.STAGES, 0)
     for r in rows:
         by_stage[r["stage"]] = by_stage.get(r["stage"], 0) + 1
-    incubating = Counter(r["base"] for r in rows if r["stage"] == "incubating")
+    # Places are taken by on-site residents; virtual ones are counted beside them.
+    incubating = Counter(r["base"] for r in rows if r["stage"] == "incubating" and takes_a_place(r))
+    virtual = Counter(r["base"] for r in rows if r["stage"] == "incubating" and not takes_a_place(r))
     bases = await Base.select(Base.id, Base.name, Base.capacity, Base.active).where(
         Base.district_code == code).order_by(Base.id)
     occupancy = [{"id": b["id"], "name": b["name"], "active": b["active"], "capacity": b["capacity"],
-                  "incubating": incubating[b["id"]], "free": max(b["capacity"] - incubating[b["id"]], 0),
+                  "incubating": incubating[b["id"]], "virtual": virtual[b["id"]],
+                  "free": max(b["capacity"] - incubating[b["id"]], 0),
                   "share": _share(incubating[b["id"]], b["capacity"])} for b in bases]
     milestones = await Milestone.select(Milestone.kind, Milestone.state).where(Milestone.district_code == code)
     return {

@@ -31,6 +31,7 @@ class Incubatee(Table, tablename="incubation_incubatee"):
     base = ForeignKey(references=Base, index=True)
     name = Varchar(length=200)
     organization_id = Integer(null=True, default=None, index=True)  # an existing organisation, or the graduate
+    incubatee_type = Varchar(length=16, default="")  # sprout | startup | hub (core.glossary), stated at application
     fields = Text(default="[]")  # JSON list of service fields
     members = Text(default="[]")  # JSON list of {"name", "role", "retired": bool}
     intended_services = Text(default="")
@@ -44,7 +45,8 @@ class Incubatee(Table, tablename="incubation_incubatee"):
     decision_reason = Text(default="")
     review_score = Float(null=True, default=None)
     mentor = Varchar(length=64, default="")  # username of the assigned mentor
-    space = Varchar(length=100, default="")  # desk or room
+    residency = Varchar(length=16, default="")  # on_site | virtual (core.glossary), decided at move-in
+    space = Varchar(length=100, default="")  # desk or room (none for a virtual resident)
     moved_in_on = Date(null=True, default=None)
     planned_end = Date(null=True, default=None)
     extensions = Integer(default=0)

@@ -28,6 +28,9 @@ def register_modules():
                            SettingSpec("default_sample_percent", int, 10, "抽查默认比例（%）", minimum=1, maximum=100),
                            SettingSpec("evidence_max_mb", int, 10, "单个佐证材料大小上限（MB）", minimum=1, maximum=50),
                            SettingSpec("grade_valid_years", int, 5, "评估等级有效期（年）", minimum=1, maximum=10),
+                           SettingSpec("min_registered_years", int, 2,
+                                       "参加评估须登记满几年（民政部令第39号：取得登记证书满两个年度；0 表示不限）",
+                                       minimum=0, maximum=10),
                        ))]
 
 

@@ -22,7 +22,11 @@ Rules (民政部令第39号; cut-offs are set by each district):
   gets that band), else none (未达等级). Without `scheme_id` the active scheme is used; an
   explicit one may be inactive (to record an assessment made under the previous system).
   The assessment date may not lie in the future nor before the organisation's latest
-  assessment, and deregistered or revoked organisations are not assessed.
+  assessment.
+- Only registered organisations are assessed (民政部令第39号): status registered — not a
+  filed community organisation, not deregistered or revoked — not on a credit list, and
+  registered at least the module's `min_registered_years` full years (default 2) on the
+  assessment date (eligibility.py). A refusal is a 422 on `organization_id` naming the rule.
 - Writing back happens in one write transaction: the assessment, the organisation's
   registry grade (same district only; another district's organisation is 404), a
   GradeHistory row (previous grade, new grade, valid until assessed_on + the module's
@@ -46,6 +50,7 @@ from core import audit, db
 from core.dates import add_years, utc_now
 from core.errors import ApiError, invalid, not_found
 from core.tables import Organization
+from plugins.supervision.eligibility import DEFAULT_MIN_REGISTERED_YEARS, eligibility_error
 from plugins.supervision.tables import Assessment, GradeHistory, Indicator, Scheme
 
 GRADES = ("1A", "2A", "3A", "4A", "5A")
@@ -53,7 +58,6 @@ NO_GRADE = "未达等级"
 DEFAULT_SCALE = 1000
 DEFAULT_VALID_YEARS = 5
 MAX_INDICATORS = 100
-CLOSED_STATUSES = {"deregistered": "已注销", "revoked": "已撤销"}
 SCHEME_ENTITY = "supervision_scheme"
 ASSESSMENT_ENTITY = "supervision_assessment"
 
@@ -263,7 +267,8 @@ async def _assessment_count(scheme_id: int) -> int:
 
 
 async def _organization(code: str, org_id: int, lock: bool = False) -> dict[str, Any]:
-    query = Organization.select(Organization.id, Organization.name, Organization.grade, Organization.status).where(
+    query = Organization.select(Organization.id, Organization.name, Organization.grade, Organization.status,
+                                Organization.registered_on, Organization.credit_status).where(
         (Organization.id == org_id) & (Organization.district_code == code))
     row = await (db.locked(query) if lock else query).first()
     if not row:
@@ -399,9 +404,9 @@ async def _scoring_scheme(code: str, scheme_id: int | None) -> dict[str, Any]:
     return await _scheme_row(code, scheme_id, lock="SHARE")
 
 
-async def _check_organization(org: dict[str, Any], assessed_on: date) -> None:
-    if org["status"] in CLOSED_STATUSES:
-        raise invalid([("organization_id", f"“{org['name']}”{CLOSED_STATUSES[org['status']]}，不能评估")])
+async def _check_organization(org: dict[str, Any], assessed_on: date, min_years: int) -> None:
+    if error := eligibility_error(org, assessed_on, min_years):
+        raise invalid([("organization_id", error)])
     latest = await Assessment.select(Assessment.assessed_on).where(Assessment.organization_id == org["id"]).order_by(
         Assessment.assessed_on, ascending=False).first()
     if latest and assessed_on < latest["assessed_on"]:
@@ -429,7 +434,8 @@ async def _write_back(code: str, actor: str, org: dict[str, Any], scheme: dict[s
 
 async def score_organization(code: str, actor: str, *, organization_id: int, scores: dict[str, float],
                              valid_years: int, scheme_id: int | None = None, assessed_on: date | None = None,
-                             note: str = "") -> dict[str, Any]:
+                             note: str = "", min_registered_years: int = DEFAULT_MIN_REGISTERED_YEARS
+                             ) -> dict[str, Any]:
     """Score an organisation and write the grade back, all in one transaction (see the module docstring)."""
     today = date.today()
     assessed_on = assessed_on or today
@@ -438,7 +444,7 @@ async def score_organization(code: str, actor: str, *, organization_id: int, sco
     async with db.write_transaction():
         org = await _organization(code, organization_id, lock=True)
         scheme = await _scoring_scheme(code, scheme_id)
-        await _check_organization(org, assessed_on)
+        await _check_organization(org, assessed_on, min_registered_years)
         indicators = await _indicators(scheme["id"])
         by_id, errors = check_scores(indicators, scores)
         if errors:

@@ -15,7 +15,10 @@ from core.codes import (
     mask_id_number,
     mask_phone,
     phone_error,
+    uscc_check_error,
     uscc_error,
+    uscc_prefix_error,
+    uscc_shape_error,
 )
 
 # Published GB 11643 example (the standard's own sample number).
@@ -61,6 +64,36 @@ def test_credit_code_check_characters():
     assert "校验位" in uscc_error(wrong_last)
     # Letters outside the alphabet (I, O, S, V, Z) are refused.
     assert "18位" in uscc_error("5I" + code[2:])
+
+
+def test_shape_and_check_characters_are_told_apart():
+    """The pilot-code exception needs to know a malformed code from one failing only its check."""
+    code = make_uscc("2", "430702", 4242)
+    assert uscc_shape_error(code) is None and uscc_check_error(code) is None
+    assert "18位" in uscc_shape_error("ABC")
+    assert "行政区划" in uscc_shape_error(code[:2] + "43A702" + code[8:])  # area code must be 6 digits
+    wrong_last = code[:17] + ("0" if code[17] != "0" else "1")
+    assert uscc_shape_error(wrong_last) is None and "校验位" in uscc_check_error(wrong_last)
+    assert uscc_error(wrong_last) == uscc_check_error(wrong_last)
+    assert uscc_error("ABC") == uscc_shape_error("ABC")
+
+
+@pytest.mark.parametrize("legal_type, category, fits", [
+    ("social_group", "1", True), ("social_service_institution", "2", True), ("foundation", "3", True),
+    ("community_filed", "9", True), ("foundation", "2", False), ("social_group", "3", False),
+    ("community_filed", "2", False),
+])
+def test_positions_1_and_2_fit_the_legal_type(legal_type, category, fits):
+    error = uscc_prefix_error(make_uscc(category, "430702", 77), legal_type)
+    assert (error is None) == fits
+    if not fits:
+        assert f"5{category}" in error
+
+
+def test_a_business_code_does_not_fit_a_foundation():
+    company = "91" + make_uscc("3", "430702", 88)[2:]  # 9 = 工商 (market regulation), 1 = company
+    error = uscc_prefix_error(company, "foundation")
+    assert "53" in error and "基金会" in error and "“91”" in error
 
 
 def test_community_codes_belong_to_the_district():

@@ -210,6 +210,12 @@ def test_a_district_admin_graduates_a_team_of_the_demo_base(server, browser):
         act("[data-testid=milestone][data-state=planned] form[data-url$=submit]", {"evidence": "理事会决议及附件"})
         act("[data-testid=milestone][data-state=submitted] form[data-url$=sign-off]")
     assert admin.locator("[data-testid=milestone][data-state=signed_off]").count() == 6
+    # Graduation needs the 期满 (final) review on record first.
+    review = admin.locator("[data-testid=review-form]")
+    review.locator("select[name=kind]").select_option("期满")
+    review.locator("select[name=rating]").select_option("良好")
+    act("[data-testid=review-form]", {"summary": "章程、制度齐备，服务稳定，同意出壳"})
+    assert "期满" in admin.locator("[data-testid=reviews]").inner_text()
     act("[data-testid=graduate-form]")
     assert "已出壳" in admin.locator("[data-testid=stage]").inner_text()
     admin.click("[data-testid=organization-link]")

@@ -14,9 +14,11 @@ from litestar.response import Template
 from core.auth import Principal
 from core.context import AppContext
 from core.modules import module_settings
-from core.glossary import SERVICE_FIELDS
+from core.glossary import INCUBATEE_TYPES, SERVICE_FIELDS
 from core.tables import Community, Organization
+from core.views import view, views
 from plugins.incubation import MODULE, intake, states
+from plugins.incubation import schemas as s
 from plugins.incubation.glossary import SERVICES
 
 BASE = "/api/districts/{code:str}/incubation"
@@ -58,19 +60,20 @@ def _manager(principal: Principal, code: str) -> bool:
 
 
 @get(BASE + "/bases", opt=READ, tags=TAGS, summary="Incubation bases of the district with capacity and occupancy")
-async def list_bases(code: str) -> list[dict]:
-    return await intake.list_bases(code)
+async def list_bases(code: str) -> list[s.IncubationBase]:
+    return views(await intake.list_bases(code), s.IncubationBase)
 
 
 @post(BASE + "/bases", opt=MANAGE, tags=TAGS, summary="Add an incubation base")
-async def create_base(code: str, data: intake.BaseIn, principal: Principal) -> dict:
-    return await intake.create_base(code, principal.username, data)
+async def create_base(code: str, data: intake.BaseIn, principal: Principal) -> s.IncubationBase:
+    return view(await intake.create_base(code, principal.username, data), s.IncubationBase)
 
 
 @patch(BASE + "/bases/{base_id:int}", opt=MANAGE, tags=TAGS,
        summary="Change a base (capacity never below the number incubating there)")
-async def update_base(code: str, base_id: int, data: intake.BasePatch, principal: Principal) -> dict:
-    return await intake.update_base(code, base_id, principal.username, data)
+async def update_base(code: str, base_id: int, data: intake.BasePatch, principal: Principal
+                      ) -> s.IncubationBase:
+    return view(await intake.update_base(code, base_id, principal.username, data), s.IncubationBase)
 
 
 # -- API: applications ----------------------------------------------------------------------------
@@ -79,8 +82,9 @@ async def update_base(code: str, base_id: int, data: intake.BasePatch, principal
 @post(BASE + "/applications", opt=ANY_USER, tags=TAGS,
       summary="Apply to a base (residents: a founding team; organisation staff: their organisation; "
               "managers: on someone's behalf)")
-async def apply(request: Request, code: str, data: intake.ApplicationIn, principal: Principal) -> dict:
-    return await intake.apply(_ctx(request), code, principal, data)
+async def apply(request: Request, code: str, data: intake.ApplicationIn, principal: Principal
+                ) -> s.IncubateeApplied:
+    return view(await intake.apply(_ctx(request), code, principal, data), s.IncubateeApplied)
 
 
 @get(BASE + "/applications", opt=READ, tags=TAGS, summary="The district's incubatees, newest first")
@@ -88,44 +92,50 @@ async def list_applications(
     code: str, principal: Principal,
     stage: Annotated[str | None, QueryParameter(name="stage", max_length=16)] = None,
     base_id: Annotated[int | None, QueryParameter(name="base")] = None,
-) -> list[dict]:
-    return await intake.list_incubatees(code, principal, stage, base_id)
+) -> list[s.IncubateeListed]:
+    return views(await intake.list_incubatees(code, principal, stage, base_id), s.IncubateeListed)
 
 
 @get(BASE + "/applications/mine", opt=APPLY, tags=TAGS,
      summary="Applications you made, and those of organisations you are staff of")
-async def my_applications(code: str, principal: Principal) -> list[dict]:
-    return await intake.mine(code, principal)
+async def my_applications(code: str, principal: Principal) -> list[s.IncubateeListed]:
+    return views(await intake.mine(code, principal), s.IncubateeListed)
 
 
 @post(BASE + "/incubatees/{incubatee_id:int}/screen", opt=MANAGE, tags=TAGS, status_code=200,
       summary="初审: pass (applied → screened, every entry condition met) or reject with a reason")
-async def screen(request: Request, code: str, incubatee_id: int, data: ScreenIn, principal: Principal) -> dict:
-    return await intake.screen(_ctx(request), code, incubatee_id, principal.username, data.passed, data.reason)
+async def screen(request: Request, code: str, incubatee_id: int, data: ScreenIn, principal: Principal
+                 ) -> s.IncubateeView:
+    return view(await intake.screen(_ctx(request), code, incubatee_id, principal.username, data.passed,
+                                    data.reason), s.IncubateeView)
 
 
 @get(BASE + "/incubatees/{incubatee_id:int}/eligibility", opt=READ, tags=TAGS,
      summary="The entry conditions checked now, with reasons (and those stored at screening)")
-async def eligibility(request: Request, code: str, incubatee_id: int) -> dict:
-    return await intake.check_eligibility(_ctx(request), code, incubatee_id)
+async def eligibility(request: Request, code: str, incubatee_id: int) -> s.IncubationEligibility:
+    return view(await intake.check_eligibility(_ctx(request), code, incubatee_id), s.IncubationEligibility)
 
 
 @post(BASE + "/incubatees/{incubatee_id:int}/scores", opt=REVIEW, tags=TAGS, status_code=200,
       summary="评审: your score (0–100) of a screened application; scoring again replaces it")
-async def add_score(code: str, incubatee_id: int, data: ScoreIn, principal: Principal) -> dict:
-    return await intake.score(code, incubatee_id, principal.username, data.score, data.comment)
+async def add_score(code: str, incubatee_id: int, data: ScoreIn, principal: Principal
+                    ) -> s.IncubationScoreGiven:
+    return view(await intake.score(code, incubatee_id, principal.username, data.score, data.comment),
+                s.IncubationScoreGiven)
 
 
 @get(BASE + "/incubatees/{incubatee_id:int}/scores", opt=READ, tags=TAGS,
      summary="The review panel's scores, their mean and the district's thresholds")
-async def list_scores(request: Request, code: str, incubatee_id: int) -> dict:
-    return await intake.list_scores(_ctx(request), code, incubatee_id)
+async def list_scores(request: Request, code: str, incubatee_id: int) -> s.IncubationScores:
+    return view(await intake.list_scores(_ctx(request), code, incubatee_id), s.IncubationScores)
 
 
 @post(BASE + "/incubatees/{incubatee_id:int}/decide", opt=MANAGE, tags=TAGS, status_code=200,
       summary="Accept (enough scores, mean at the threshold) or reject with a reason")
-async def decide(request: Request, code: str, incubatee_id: int, data: DecideIn, principal: Principal) -> dict:
-    return await intake.decide(_ctx(request), code, incubatee_id, principal.username, data.accept, data.reason)
+async def decide(request: Request, code: str, incubatee_id: int, data: DecideIn, principal: Principal
+                 ) -> s.IncubateeView:
+    return view(await intake.decide(_ctx(request), code, incubatee_id, principal.username, data.accept,
+                                    data.reason), s.IncubateeView)
 
 
 # -- pages ----------------------------------------------------------------------------------------
@@ -176,6 +186,7 @@ async def apply_page(request: Request, code: str, principal: Principal) -> Templ
     return _page(request, "incubation/apply.html", principal, code,
                  bases=await intake.list_bases(code, active_only=True), mine=await intake.mine(code, principal), organizations=organizations,
                  communities=await _communities(code), field_suggestions=_field_suggestions(),
+                 incubatee_types=INCUBATEE_TYPES,
                  settings=await module_settings(_ctx(request), code, MODULE), can_manage=_manager(principal, code))
 
 

@@ -87,8 +87,12 @@ def _changes(data: SchemeUpdate) -> dict[str, Any]:
             if getattr(data, field) is not None}
 
 
+async def _settings(request: Request, code: str) -> dict[str, Any]:
+    return await module_settings(request.app.state.ctx, code, MODULE)
+
+
 async def _valid_years(request: Request, code: str) -> int:
-    return (await module_settings(request.app.state.ctx, code, MODULE))["grade_valid_years"]
+    return (await _settings(request, code))["grade_valid_years"]
 
 
 # -- schemes -------------------------------------------------------------------------------------
@@ -128,12 +132,14 @@ async def activate_scheme(code: str, scheme_id: int, principal: Principal) -> di
 
 
 @post(BASE + "/assessments", opt=SCORE, tags=TAGS,
-      summary="Score an organisation; the grade is written back to the registry with its history")
+      summary="Score a registered organisation (registered long enough, on no credit list); the grade is "
+              "written back to the registry with its history")
 async def create_assessment(request: Request, code: str, data: AssessmentIn, principal: Principal) -> dict[str, Any]:
+    settings = await _settings(request, code)
     return await service.score_organization(
         code, principal.username, organization_id=data.organization_id, scores=data.scores,
         scheme_id=data.scheme_id, assessed_on=data.assessed_on, note=data.note,
-        valid_years=await _valid_years(request, code))
+        valid_years=settings["grade_valid_years"], min_registered_years=settings["min_registered_years"])
 
 
 @get(BASE + "/organizations/{org_id:int}/assessments", opt=READ, tags=TAGS,

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import date
 
 import pytest
 
 from core.identity import create_api_token, ensure_user
+from core.registry import credit
 from core.tables import AuditEvent, Organization
 from plugins.incubation.tables import Base, Incubatee, PanelScore
 from tests.conftest import OTHER, OWN, PASSWORD, bearer, run, table_counts
@@ -34,10 +36,15 @@ def _reviewer(n: int) -> dict[str, str]:
     return _headers_for(f"{OWN}-reviewer-{n}", [{"role": "incubation_reviewer", "district_code": OWN}])
 
 
-def _new_org(credit_status: str = "normal") -> int:
+def _new_org(credit_list: str | None = None) -> int:
+    """A filed community organisation, put on `credit_list` through the registry (its credit
+    status follows the entry, as eligibility reads it)."""
     org = Organization(district_code=OWN, name=f"测试社区社会组织{next(_serial)}", legal_type="community_filed",
-                       status="filed", credit_status=credit_status)
-    return run(Organization.insert(org).returning(Organization.id))[0]["id"]
+                       status="filed")
+    org_id = run(Organization.insert(org).returning(Organization.id))[0]["id"]
+    if credit_list:
+        run(credit.add(OWN, "test", org_id, credit_list, date(2025, 1, 10), "年度报告未按时报送"))
+    return org_id
 
 
 def _base(client, admin, **overrides) -> dict:
@@ -53,7 +60,7 @@ def _members(n: int, retired: bool = False) -> list[dict]:
 
 
 def _application(base: int, **overrides) -> dict:
-    return {"base_id": base, "name": f"夕阳红互助队{next(_serial)}", "fields": ["社区养老"],
+    return {"base_id": base, "name": f"夕阳红互助队{next(_serial)}", "incubatee_type": "sprout", "fields": ["社区养老"],
             "members": _members(3), "intended_services": ["space"], "community_code": f"{OWN}001001",
             "plan": "每周两次上门陪伴独居老人，一年内完成备案", "contact_phone": PHONE, **overrides}
 
@@ -85,6 +92,7 @@ def test_a_resident_applies_is_screened_scored_by_the_panel_and_accepted(client,
     created = _apply(client, resident, base["id"], members=[*_members(2), {"name": "王秀英", "role": "成员",
                                                                             "retired": True}])
     assert created["stage"] == "applied" and created["applicant"] == f"{OWN}-resident"
+    assert (created["incubatee_type"], created["incubatee_type_label"]) == ("sprout", "萌芽型")  # stated at application
     assert created["contact_phone"] == PHONE  # the applicant sees their own phone
     assert created["members"][2] == {"name": "王秀英", "role": "成员", "retired": True}
     assert all(c["ok"] for c in created["checks"] if c["blocking"])
@@ -296,6 +304,8 @@ BAD_APPLICATIONS = [
     ({"intended_services": ["seed_funding"]}, "intended_services"),  # the base does not offer it
     ({"intended_services": ["gym"]}, "intended_services"),
     ({"organization_id": 999999}, "organization_id"),
+    ({"incubatee_type": ""}, "incubatee_type"),
+    ({"incubatee_type": "成熟型"}, "incubatee_type"),
 ]
 
 
@@ -352,6 +362,7 @@ def test_pages(client, as_role):
     assert reader.status_code == 200 and 'data-testid="new-base"' not in reader.text
     page = client.get(f"/districts/{OWN}/incubation/apply", headers=resident)
     assert page.status_code == 200 and "页面测试互助队" in page.text and "退休" in page.text
+    assert 'name="incubatee_type"' in page.text and "枢纽型" in page.text and "萌芽型" in page.text
     english = client.get(f"/districts/{OWN}/incubation/apply?lang=en", headers=resident)
     assert "My applications" in english.text
     denied = client.get(f"/districts/{OWN}/incubation/apply", headers={**as_role("social_worker"),

@@ -17,7 +17,7 @@ from core.tables import AuditEvent, Community, Organization, User
 from plugins.incubation import glossary, rules
 from plugins.incubation.residency import add_months
 from plugins.incubation.stats import graduation_times, milestone_completion
-from plugins.incubation.tables import Base, Incubatee, Milestone, PanelScore
+from plugins.incubation.tables import Base, Incubatee, Milestone, PanelScore, ProgressReview
 from tests.conftest import OTHER, OWN, PASSWORD, bearer, run
 
 API = f"/api/districts/{OWN}/incubation"
@@ -63,7 +63,7 @@ def new_incubatee(base_id: int, name: str, stage: str = "accepted", applicant: s
 
 def move_in(client, headers, incubatee_id: int, mentor: str = f"{OWN}-mentor-a", **body):
     return client.post(f"{API}/incubatees/{incubatee_id}/move-in", headers=headers,
-                       json={"mentor": mentor, **body})
+                       json={"mentor": mentor, "residency": "on_site", **body})
 
 
 def moved_in(client, headers, incubatee_id: int, **body) -> dict:
@@ -81,6 +81,12 @@ def sign_all_directly(incubatee_id: int, kinds=KINDS) -> None:
     run(Milestone.update({Milestone.state: "signed_off", Milestone.evidence: "已完成",
                           Milestone.submitted_at: datetime.now(timezone.utc), Milestone.signed_off_by: "test"}).where(
         (Milestone.incubatee == incubatee_id) & Milestone.kind.is_in(list(kinds))))
+
+
+def final_review(incubatee_id: int) -> None:
+    """The 期满 review graduation needs, written directly (the API's own path is tested in the lifecycle)."""
+    run(ProgressReview.insert(ProgressReview(incubatee=incubatee_id, district_code=OWN, kind="期满", day=TODAY,
+                                             reviewer="test", rating="良好", summary="期满评估通过")))
 
 
 def stage_of(incubatee_id: int) -> str:
@@ -112,7 +118,7 @@ def test_lifecycle_from_move_in_to_graduation(client, as_role, people):
 
     detail = client.get(f"{API}/incubatees/{iid}", headers=admin).json()
     assert detail["base_name"] == "全流程孵化基地" and detail["contact_phone"] == PHONE
-    assert [n["kind"] for n in detail["graduation_needs"]] == KINDS
+    assert [n["kind"] for n in detail["graduation_needs"]] == [*KINDS, "final_review"]
     assert [s["reviewer"] for s in detail["panel_scores"]] == ["评审甲"]
     assert detail["days_incubated"] == 400
 
@@ -140,6 +146,11 @@ def test_lifecycle_from_move_in_to_graduation(client, as_role, people):
     assert review.status_code == 201, review.text
     assert [t["title"] for t in client.get(f"{API}/incubatees/{iid}/trainings", headers=admin).json()] == ["财务制度培训"]
     assert [r["rating"] for r in client.get(f"{API}/incubatees/{iid}/reviews", headers=admin).json()] == ["良好"]
+    needs = client.get(f"{API}/incubatees/{iid}", headers=admin).json()["graduation_needs"]
+    assert [n["kind"] for n in needs] == ["final_review"]  # a 中期 review is not the 期满 one
+    final = client.post(f"{API}/incubatees/{iid}/reviews", headers=mentor,
+                        json={"kind": "期满", "day": str(TODAY), "rating": "良好", "summary": "能力建设完成，同意出壳"})
+    assert final.status_code == 201, final.text
     assert client.get(f"{API}/incubatees/{iid}", headers=admin).json()["graduation_needs"] == []
 
     orgs_before = run(Organization.count())
@@ -176,6 +187,7 @@ def test_graduation_updates_an_existing_organisation_instead_of_duplicating(clie
     iid = new_incubatee(new_base(), "阳光广场舞协会", organization_id=existing["id"])
     moved_in(client, admin, iid)
     sign_all_directly(iid)
+    final_review(iid)
     before = run(Organization.count())
     body = client.post(f"{API}/incubatees/{iid}/graduate", headers=admin, json={}).json()
     assert body["stage"] == "graduated" and body["organization_id"] == existing["id"]
@@ -201,7 +213,7 @@ def test_graduation_refused_while_milestones_are_missing(client, as_role, people
     assert [e["message"] for e in refused.json()["errors"]] == ["完成登记或备案", "首次提供服务", "吸纳非退休成员"]
     assert stage_of(iid) == "incubating" and run(Organization.count()) == before
     needs = client.get(f"{API}/incubatees/{iid}", headers=admin).json()["graduation_needs"]
-    assert [n["kind"] for n in needs] == ["registration", "first_service", "members"]
+    assert [n["kind"] for n in needs] == ["registration", "first_service", "members", "final_review"]
 
 
 def test_required_milestones_follow_the_district_setting(client, as_role, people):
@@ -209,6 +221,7 @@ def test_required_milestones_follow_the_district_setting(client, as_role, people
     iid = new_incubatee(new_base(), "手工编织小组")
     moved_in(client, admin, iid)
     sign_all_directly(iid, ["charter", "registration"])
+    final_review(iid)
     assert client.post(f"{API}/incubatees/{iid}/graduate", headers=admin, json={}).status_code == 409
     change = client.put(f"/api/districts/{OWN}/modules/incubation", headers=platform,
                         json={"enabled": True, "settings": {"required_milestones": ["charter", "registration"]}})
@@ -296,8 +309,10 @@ def test_illegal_transitions_are_refused(client, as_role, people):
     assert again.status_code == 409 and again.json()["code"] == "too_many_extensions"
 
     sign_all_directly(iid)
+    final_review(iid)
     assert client.post(f"{API}/incubatees/{iid}/graduate", headers=admin, json={}).status_code == 200
-    for path, body in (("exit", {"reason": "退出"}), ("graduate", {}), ("move-in", {"mentor": f"{OWN}-mentor-a"})):
+    for path, body in (("exit", {"reason": "退出"}), ("graduate", {}),
+                       ("move-in", {"mentor": f"{OWN}-mentor-a", "residency": "on_site"})):
         response = client.post(f"{API}/incubatees/{iid}/{path}", headers=admin, json=body)
         assert response.status_code == 409 and response.json()["code"] == "invalid_transition", path
     assert stage_of(iid) == "graduated"
@@ -423,6 +438,7 @@ def test_the_open_dataset_holds_no_personal_data(client, as_role, people):
     iid = new_incubatee(new_base(), "隐私检查互助社", contact_phone="13900001234")
     moved_in(client, admin, iid)
     sign_all_directly(iid)
+    final_review(iid)
     assert client.post(f"{API}/incubatees/{iid}/graduate", headers=admin, json={}).status_code == 200
     catalogue = {d["name"]: d for d in client.get("/opendata/datasets.json").json()}["incubation-graduates"]
     assert catalogue["title"] == "孵化出壳的社会组织" and catalogue["districts"] == [OWN]
@@ -445,7 +461,8 @@ def test_overdue_rule_flags_exactly_the_overdue_incubation(ctx, client, as_role,
     moved_in(client, admin, on_time, moved_in_on=str(TODAY - timedelta(days=30)))
     moved_in(client, admin, finished, moved_in_on=str(TODAY - timedelta(days=600)))
     sign_all_directly(finished)
-    client.post(f"{API}/incubatees/{finished}/graduate", headers=admin, json={})
+    final_review(finished)
+    assert client.post(f"{API}/incubatees/{finished}/graduate", headers=admin, json={}).status_code == 200
     rule = next(r for r in ctx.contributions.supervision_rules if r.name == "incubation.overdue")
 
     async def flags():

@@ -1,7 +1,8 @@
 """Agency assessment through the real app: grade boundaries, field-level scheme and
 score errors, the grade written back to the registry with history and audit events,
-nothing written on bad scores, one active scheme, schemes fixed once used,
-cross-district and role denials, the page, and an idempotent demo scheme."""
+nothing written on bad scores, who may be assessed (registered, long enough, on no credit
+list), one active scheme, schemes fixed once used, cross-district and role denials, the
+page, and an idempotent demo scheme."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from datetime import date, timedelta
 import pytest
 from litestar.testing import TestClient
 
+from core.codes import make_uscc
 from core.modules import enabled_modules
+from core.registry import credit
 from core.tables import Organization
 from core.dates import add_years
 from plugins.supervision.assessment import DEMO_BANDS, grade_for, load_demo_scheme, total_for
@@ -42,8 +45,11 @@ def scores(scheme: dict, value: float) -> dict[str, float]:
     return {str(i["id"]): value for i in scheme["indicators"]}
 
 
-def new_org(client, headers, code: str = OWN) -> int:
-    body = {"name": f"评估样本互助会{next(_serial)}", "legal_type": "community_filed", "status": "filed"}
+def new_org(client, headers, code: str = OWN, **overrides) -> int:
+    """A registered social service institution, registered long before any assessment date the tests use."""
+    n = next(_serial)
+    body = {"name": f"评估样本社工服务中心{n}", "legal_type": "social_service_institution", "status": "registered",
+            "uscc": make_uscc("2", code, 33_000_000 + n), "registered_on": "2015-01-01", **overrides}
     response = client.post(f"/api/districts/{code}/organizations", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return response.json()["id"]
@@ -246,6 +252,53 @@ def test_an_assessment_cannot_predate_the_latest_one_nor_follow_deregistration(c
     assert closed.status_code == 200, closed.text
     refused = assess(client, supervisor, org_id, scheme, 9)
     assert refused.status_code == 422 and "已注销" in fields(refused)["organization_id"]
+
+
+def test_only_registered_organisations_on_no_credit_list_are_assessed(client, as_role):
+    admin, supervisor = as_role("district_admin"), as_role("supervisor")
+    scheme = create_scheme(client, admin)
+    filed = new_org(client, admin, legal_type="community_filed", status="filed", uscc=None)
+    listed = new_org(client, admin)
+    run(credit.add(OWN, "test", listed, "abnormal", date(2025, 5, 1), "年度报告未报送"))
+    before = counts()
+    refused = assess(client, supervisor, filed, scheme, 9)
+    assert refused.status_code == 422 and "只有已登记的社会组织" in fields(refused)["organization_id"]
+    on_list = assess(client, supervisor, listed, scheme, 9)
+    assert on_list.status_code == 422 and "活动异常名录" in fields(on_list)["organization_id"]
+    assert counts() == before
+    assert client.get(f"/api/districts/{OWN}/organizations/{listed}").json()["grade"] is None
+
+    entry = client.get(f"/api/districts/{OWN}/organizations/{listed}/credit-listings").json()[0]
+    run(credit.remove(OWN, "test", listed, entry["id"], None, "已补报"))
+    assert assess(client, supervisor, listed, scheme, 9).status_code == 201  # off the list: assessed
+
+
+def test_an_organisation_is_assessed_after_the_districts_registration_years(client, as_role):
+    admin, supervisor, platform = as_role("district_admin"), as_role("supervisor"), as_role("platform_admin")
+    scheme = create_scheme(client, admin)
+    young = new_org(client, admin, registered_on="2023-06-01")
+    undated = new_org(client, admin, registered_on=None)
+    before = counts()
+    early = assess(client, supervisor, young, scheme, 9, assessed_on="2025-05-31")  # a day short of 2 full years
+    assert early.status_code == 422
+    assert "登记未满2年" in fields(early)["organization_id"] and "民政部令第39号" in fields(early)["organization_id"]
+    unknown = assess(client, supervisor, undated, scheme, 9, assessed_on="2025-06-01")
+    assert unknown.status_code == 422 and "没有登记日期" in fields(unknown)["organization_id"]
+    assert counts() == before
+    assert assess(client, supervisor, young, scheme, 9, assessed_on="2025-06-01").status_code == 201
+
+    # The number of years is the district's supervision setting.
+    stricter = client.put(f"/api/districts/{OWN}/modules/supervision", headers=platform,
+                          json={"enabled": True, "settings": {"min_registered_years": 3}})
+    assert stricter.status_code == 200, stricter.text
+    try:
+        later = new_org(client, admin, registered_on="2022-01-10")
+        three = assess(client, supervisor, later, scheme, 9, assessed_on="2024-12-31")
+        assert three.status_code == 422 and "登记未满3年" in fields(three)["organization_id"]
+        assert assess(client, supervisor, later, scheme, 9, assessed_on="2025-01-10").status_code == 201
+    finally:
+        client.put(f"/api/districts/{OWN}/modules/supervision", headers=platform,
+                   json={"enabled": True, "settings": {"min_registered_years": 2}})
 
 
 def test_a_scheme_in_use_keeps_its_indicators(client, as_role):
