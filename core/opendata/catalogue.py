@@ -24,15 +24,19 @@ class Published:
         return self.dataset.name
 
 
+async def districts_by_module(ctx: AppContext) -> dict[str, list[str]]:
+    """Module → the districts (installation order) that enable it; a module no district enables is absent."""
+    out: dict[str, list[str]] = {}
+    for code in ctx.districts:
+        for module in await enabled_modules(ctx, code):
+            out.setdefault(module, []).append(code)
+    return out
+
+
 async def published_datasets(ctx: AppContext) -> list[Published]:
     """Every dataset whose module at least one district enables."""
-    enabled = {code: set(await enabled_modules(ctx, code)) for code in ctx.districts}
-    out = []
-    for ds in ctx.contributions.datasets.values():
-        districts = [code for code, modules in enabled.items() if ds.module in modules]
-        if districts:
-            out.append(Published(ds, districts))
-    return out
+    enabling = await districts_by_module(ctx)
+    return [Published(ds, enabling[ds.module]) for ds in ctx.contributions.datasets.values() if ds.module in enabling]
 
 
 async def published(ctx: AppContext, name: str) -> Published:

@@ -139,11 +139,13 @@ def _employer(uscc: str, refs: References, problems: dict[str, str]) -> int | No
     """The organisation with this credit code in the district (None when the cell is empty or wrong)."""
     if not uscc:
         return None
+    if uscc in refs.orgs:  # a registered code, a pilot code accepted as an exception included
+        return refs.orgs[uscc]
     if error := uscc_error(uscc):
         problems.setdefault("工作单位统一社会信用代码", error)
-    elif uscc not in refs.orgs:
+    else:
         problems.setdefault("工作单位统一社会信用代码", "该统一社会信用代码不是本区县已登记的社会组织")
-    return refs.orgs.get(uscc)
+    return None
 
 
 def check_row(number: int, cells: dict[str, Any], refs: References) -> tuple[RosterRow | None, list[RowError]]:

@@ -9,6 +9,10 @@ from typing import Annotated, Any
 
 import msgspec
 
+from core.views import row_view
+from plugins.talent.tables import (Candidate, College, ServiceLog, VolunteerActivity, VolunteerMember,
+                                  VolunteerTeam)
+
 
 class Worker(msgspec.Struct):
     id: int
@@ -98,3 +102,79 @@ class EducationRecord(msgspec.Struct):
 def shaped(value: dict[str, Any] | list[dict[str, Any]], shape: Any) -> Any:
     """A row (or rows) as the response Struct; columns the shape does not list are left out."""
     return msgspec.convert(value, shape, from_attributes=False)
+
+
+# -- records, reserve pool, volunteers and roster import: answers built from their tables ------------
+
+ServiceLogView = row_view(ServiceLog, "ServiceLogView")
+CollegeView = row_view(College, "CollegeView")
+CandidateView = row_view(Candidate, "CandidateView")
+VolunteerTeamView = row_view(VolunteerTeam, "VolunteerTeamView")
+VolunteerMemberView = row_view(VolunteerMember, "VolunteerMemberView")
+TeamDetail = row_view(VolunteerTeam, "VolunteerTeamDetail", extra=[
+    ("members", list[row_view(VolunteerMember, "VolunteerTeamMember", extra=[("name", str), ("hours", float)])]),
+    ("activities", list[row_view(VolunteerActivity, "VolunteerActivityView")]),
+    ("total_hours", float)])
+
+
+class RosterImported(msgspec.Struct):
+    """What a roster import did (or, with dry_run, would do): every row valid, or nothing written."""
+
+    rows: int
+    created: int
+    updated: int
+    ignored_columns: list[str]
+    dry_run: bool
+
+
+# -- statistics (plugins.talent.stats) ----------------------------------------------------------------
+
+
+class MonthCount(msgspec.Struct):
+    month: str
+    date: str
+    workers: int
+
+
+class CommunityCount(msgspec.Struct):
+    code: str | None
+    name: str
+    workers: int
+
+
+class Structure(msgspec.Struct):
+    """The structure of the active (在岗) roster on a day; shares are 0–1, counts keyed by the glossary's values."""
+
+    on: str
+    workers: int
+    population: int
+    per_10k_residents: float
+    certified: int
+    share_certified: float
+    by_qualification: dict[str, int]
+    by_education: dict[str, int]
+    share_vocational_or_below: float
+    by_age_band: dict[str, int]
+    by_age_band_gender: dict[str, dict[str, int]]
+    share_40_plus: float
+    social_work_major: int
+    share_social_work_major: float
+    by_post_type: dict[str, int]
+    by_gender: dict[str, int]
+    registrations_due_90_days: int
+    registrations_expired: int
+    trend: list[MonthCount]
+    by_community: list[CommunityCount]
+
+
+class DistrictStatistics(Structure):
+    district_code: str
+    district_name: str
+    district_name_en: str
+
+
+class CityStatistics(msgspec.Struct):
+    city: str | None
+    on: str
+    districts: list[DistrictStatistics]
+    total: Structure

@@ -16,42 +16,6 @@ from tests.conftest import OWN, bearer
 from tests.contract import Contract, ContractViolation, check_contract
 
 METHODS = ("get", "post", "put", "patch", "delete")
-# Operations whose success answer is still an untyped object (issue 10, part 3, in progress):
-# this list may only shrink — a new untyped operation, or one fixed and still listed, fails.
-STILL_UNTYPED = {
-    "GET /api/districts/{code}/incubation/incubatees/{incubatee_id}/eligibility",
-    "GET /api/districts/{code}/incubation/incubatees/{incubatee_id}/scores",
-    "GET /api/districts/{code}/talent/stats",
-    "GET /api/districts/{code}/talent/teams/{team_id}",
-    "GET /api/districts/{code}/talent/workers/export.xlsx",
-    "GET /api/talent/stats",
-    "PATCH /api/districts/{code}/incubation/bases/{base_id}",
-    "PATCH /api/districts/{code}/talent/candidates/{candidate_id}",
-    "PATCH /api/districts/{code}/talent/me/logs/{log_id}",
-    "POST /api/districts/{code}/incubation/applications",
-    "POST /api/districts/{code}/incubation/bases",
-    "POST /api/districts/{code}/incubation/incubatees/{incubatee_id}/decide",
-    "POST /api/districts/{code}/incubation/incubatees/{incubatee_id}/exit",
-    "POST /api/districts/{code}/incubation/incubatees/{incubatee_id}/extend",
-    "POST /api/districts/{code}/incubation/incubatees/{incubatee_id}/graduate",
-    "POST /api/districts/{code}/incubation/incubatees/{incubatee_id}/move-in",
-    "POST /api/districts/{code}/incubation/incubatees/{incubatee_id}/reviews",
-    "POST /api/districts/{code}/incubation/incubatees/{incubatee_id}/scores",
-    "POST /api/districts/{code}/incubation/incubatees/{incubatee_id}/screen",
-    "POST /api/districts/{code}/incubation/incubatees/{incubatee_id}/trainings",
-    "POST /api/districts/{code}/incubation/milestones/{milestone_id}/send-back",
-    "POST /api/districts/{code}/incubation/milestones/{milestone_id}/sign-off",
-    "POST /api/districts/{code}/incubation/milestones/{milestone_id}/submit",
-    "POST /api/districts/{code}/talent/candidates",
-    "POST /api/districts/{code}/talent/candidates/{candidate_id}/place",
-    "POST /api/districts/{code}/talent/colleges",
-    "POST /api/districts/{code}/talent/me/logs",
-    "POST /api/districts/{code}/talent/me/logs/{log_id}/correction",
-    "POST /api/districts/{code}/talent/me/logs/{log_id}/submit",
-    "POST /api/districts/{code}/talent/teams",
-    "POST /api/districts/{code}/talent/teams/{team_id}/members",
-    "POST /api/districts/{code}/talent/workers/import",
-}
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 
 
@@ -117,8 +81,7 @@ def test_every_success_answer_has_a_real_schema(document):
             content = answer.get("content") or {}
             if not content or any(body.get("schema") in (None, {}, {"type": "object"}) for body in content.values()):
                 empty.add(f"{method.upper()} {path}")
-    assert sorted(empty - STILL_UNTYPED) == [], "new operations answer a real schema"
-    assert sorted(STILL_UNTYPED - empty) == [], "typed now: take them off STILL_UNTYPED"
+    assert sorted(empty) == []
 
 
 def test_security_schemes_for_the_session_and_for_tokens(document):

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from core.context import AppContext
 from core.contrib import DataService
 from core.districts import DistrictConfig
-from core.modules import enabled_modules
+from core.opendata.catalogue import districts_by_module
 from core.opendata.dcat import _nodes as n
 from core.opendata.dcat._vocab import (
     CHINESE_LANGUAGE, CONTEXT, FILE_TYPES, LICENCE_TYPES, LOCAL_AUTHORITY, SOCIETY, STABLE, THEME_SCHEME,
@@ -35,13 +35,9 @@ class PublishedService:
 
 async def published_services(ctx: AppContext) -> list[PublishedService]:
     """Every data service whose module at least one district enables."""
-    enabled = {code: set(await enabled_modules(ctx, code)) for code in ctx.districts}
-    out = []
-    for service in ctx.contributions.data_services.values():
-        districts = [code for code, modules in enabled.items() if service.module in modules]
-        if districts:
-            out.append(PublishedService(service, districts))
-    return out
+    enabling = await districts_by_module(ctx)
+    return [PublishedService(service, enabling[service.module])
+            for service in ctx.contributions.data_services.values() if service.module in enabling]
 
 
 class _Graph:

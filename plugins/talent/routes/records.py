@@ -14,7 +14,9 @@ from core import audit, db
 from core.auth import Principal
 from core.errors import ApiError, invalid
 from core.tables import Community
+from core.views import view
 from plugins.talent import education, services
+from plugins.talent import schemas as s
 from plugins.talent.routes._common import BASE, MODULE, settings_for
 from plugins.talent.schemas import EducationRecord, MyProfile, shaped
 from plugins.talent.tables import ContinuingEducation, ServiceLog, SocialWorker
@@ -88,7 +90,7 @@ async def my_logs(code: str, principal: Principal) -> list[dict]:
 
 
 @post(BASE + "/me/logs", opt=OWN, tags=["talent"], summary="Add a draft service log")
-async def add_log(code: str, data: LogIn, principal: Principal) -> dict:
+async def add_log(code: str, data: LogIn, principal: Principal) -> s.ServiceLogView:
     worker = await own_worker(code, principal)
     await _check_log(code, data)
     async with db.write_transaction():
@@ -96,7 +98,7 @@ async def add_log(code: str, data: LogIn, principal: Principal) -> dict:
                .returning(*ServiceLog.all_columns()))[0]
         await audit.record(actor=principal.username, action="create", entity="service_log", entity_id=row["id"],
                            district_code=code, after=_log_values(data))
-    return row
+    return view(row, s.ServiceLogView)
 
 
 async def _my_log(code: str, principal: Principal, log_id: int) -> dict:
@@ -108,7 +110,7 @@ async def _my_log(code: str, principal: Principal, log_id: int) -> dict:
 
 
 @patch(BASE + "/me/logs/{log_id:int}", opt=OWN_SUBMITTED, tags=["talent"], summary="Edit my draft log")
-async def edit_log(code: str, log_id: int, data: LogIn, principal: Principal) -> dict:
+async def edit_log(code: str, log_id: int, data: LogIn, principal: Principal) -> s.ServiceLogView:
     row = await _my_log(code, principal, log_id)
     if row["state"] != "draft":
         raise ApiError(409, "已提交的记录不能修改，请提交更正", "record_submitted")
@@ -119,12 +121,12 @@ async def edit_log(code: str, log_id: int, data: LogIn, principal: Principal) ->
         await audit.record(actor=principal.username, action="update", entity="service_log", entity_id=log_id,
                            district_code=code, before={k: row[k] for k in LogIn.__struct_fields__},
                            after=_log_values(data))
-    return await _my_log(code, principal, log_id)
+    return view(await _my_log(code, principal, log_id), s.ServiceLogView)
 
 
 @post(BASE + "/me/logs/{log_id:int}/submit", opt=OWN_SUBMITTED, tags=["talent"], summary="Submit my draft (then read-only)",
       status_code=200)
-async def submit_log(code: str, log_id: int, principal: Principal) -> dict:
+async def submit_log(code: str, log_id: int, principal: Principal) -> s.ServiceLogView:
     row = await _my_log(code, principal, log_id)
     if row["state"] != "draft":
         raise ApiError(409, "该记录已提交", "record_submitted")
@@ -134,12 +136,12 @@ async def submit_log(code: str, log_id: int, principal: Principal) -> dict:
             ServiceLog.id == log_id)
         await audit.record(actor=principal.username, action="submit", entity="service_log", entity_id=log_id,
                            district_code=code)
-    return await _my_log(code, principal, log_id)
+    return view(await _my_log(code, principal, log_id), s.ServiceLogView)
 
 
 @post(BASE + "/me/logs/{log_id:int}/correction", opt=OWN_SUBMITTED, tags=["talent"],
       summary="Correct a submitted log: a new record that keeps the original")
-async def correct_log(code: str, log_id: int, data: LogCorrection, principal: Principal) -> dict:
+async def correct_log(code: str, log_id: int, data: LogCorrection, principal: Principal) -> s.ServiceLogView:
     original = await _my_log(code, principal, log_id)
     if original["state"] != "submitted" or original["superseded"]:
         raise ApiError(409, "只能更正已提交且未被更正过的记录", "not_correctable")
@@ -153,7 +155,7 @@ async def correct_log(code: str, log_id: int, data: LogCorrection, principal: Pr
         await audit.record(actor=principal.username, action="correct", entity="service_log", entity_id=log_id,
                            district_code=code, before={k: original[k] for k in LogIn.__struct_fields__},
                            after={**_log_values(data), "reason": data.reason, "correction_id": row["id"]})
-    return row
+    return view(row, s.ServiceLogView)
 
 
 @get(BASE + "/me/education", opt=OWN, tags=["talent"], summary="My continuing education")

@@ -12,7 +12,9 @@ from litestar import get, patch, post
 from core import audit, db
 from core.auth import Principal
 from core.errors import ApiError, invalid
+from core.views import view
 from plugins.talent import services
+from plugins.talent import schemas as s
 from plugins.talent.routes._common import BASE, MODULE
 from plugins.talent.tables import Candidate, College
 
@@ -57,13 +59,13 @@ async def list_colleges(code: str) -> list[dict]:
 
 
 @post(BASE + "/colleges", opt=MANAGE, tags=["talent"], summary="Record a college agreement")
-async def add_college(code: str, data: CollegeIn, principal: Principal) -> dict:
+async def add_college(code: str, data: CollegeIn, principal: Principal) -> s.CollegeView:
     values = msgspec.structs.asdict(data)
     async with db.write_transaction():
         row = (await College.insert(College(district_code=code, **values)).returning(*College.all_columns()))[0]
         await audit.record(actor=principal.username, action="create", entity="college", entity_id=row["id"],
                            district_code=code, after=values)
-    return row
+    return view(row, s.CollegeView)
 
 
 @get(BASE + "/candidates", opt=READ, tags=["talent"], summary="Reserve pool")
@@ -73,7 +75,7 @@ async def list_candidates(code: str, status: str | None = None) -> list[dict]:
 
 
 @post(BASE + "/candidates", opt=MANAGE, tags=["talent"], summary="Add a graduate to the reserve pool")
-async def add_candidate(code: str, data: CandidateIn, principal: Principal) -> dict:
+async def add_candidate(code: str, data: CandidateIn, principal: Principal) -> s.CandidateView:
     values = msgspec.structs.asdict(data)
     college_id = values.pop("college_id")
     if college_id is not None and not await College.exists().where(
@@ -84,7 +86,7 @@ async def add_candidate(code: str, data: CandidateIn, principal: Principal) -> d
                .returning(*Candidate.all_columns()))[0]
         await audit.record(actor=principal.username, action="create", entity="candidate", entity_id=row["id"],
                            district_code=code, after=values)
-    return row
+    return view(row, s.CandidateView)
 
 
 async def _candidate(code: str, candidate_id: int) -> dict:
@@ -95,7 +97,7 @@ async def _candidate(code: str, candidate_id: int) -> dict:
 
 
 @patch(BASE + "/candidates/{candidate_id:int}", opt={**MANAGE, "errors": (409,)}, tags=["talent"], summary="Move a candidate on")
-async def move_candidate(code: str, candidate_id: int, data: CandidateMove, principal: Principal) -> dict:
+async def move_candidate(code: str, candidate_id: int, data: CandidateMove, principal: Principal) -> s.CandidateView:
     row = await _candidate(code, candidate_id)
     if data.status not in TRANSITIONS.get(row["status"], set()):
         allowed = "、".join(sorted(TRANSITIONS.get(row["status"], set()))) or "无"
@@ -105,13 +107,13 @@ async def move_candidate(code: str, candidate_id: int, data: CandidateMove, prin
         await Candidate.update({Candidate.status: data.status}).where(Candidate.id == candidate_id)
         await audit.record(actor=principal.username, action="move", entity="candidate", entity_id=candidate_id,
                            district_code=code, before={"status": row["status"]}, after={"status": data.status})
-    return await _candidate(code, candidate_id)
+    return view(await _candidate(code, candidate_id), s.CandidateView)
 
 
 @post(BASE + "/candidates/{candidate_id:int}/place",
       opt={**MODULE, "permission": "talent.worker.write", "errors": (409,)},
       tags=["talent"], summary="Hire a candidate: creates their worker profile")
-async def place_candidate(code: str, candidate_id: int, data: Placement, principal: Principal) -> dict:
+async def place_candidate(code: str, candidate_id: int, data: Placement, principal: Principal) -> s.CandidateView:
     row = await _candidate(code, candidate_id)
     if row["status"] not in ("入库", "实习"):
         raise ApiError(409, f"“{row['status']}”状态的储备人才不能录用", "illegal_transition")
@@ -131,7 +133,7 @@ async def place_candidate(code: str, candidate_id: int, data: Placement, princip
         await audit.record(actor=principal.username, action="place", entity="candidate", entity_id=candidate_id,
                            district_code=code, before={"status": row["status"]},
                            after={"status": "录用", "worker_id": worker_id})
-    return await _candidate(code, candidate_id)
+    return view(await _candidate(code, candidate_id), s.CandidateView)
 
 
 ROUTES = [list_colleges, add_college, list_candidates, add_candidate, move_candidate, place_candidate]

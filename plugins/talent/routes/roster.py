@@ -14,7 +14,9 @@ from litestar.params import Body, Parameter
 from litestar.response import Stream
 
 from core.auth import Principal
+from core.views import view
 from plugins.talent import roster
+from plugins.talent import schemas as s
 from plugins.talent.routes._common import BASE, MODULE
 
 IMPORT = {**MODULE, "permission": "talent.import"}
@@ -40,12 +42,12 @@ async def import_workers(
     data: Annotated[RosterUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     principal: Principal,
     dry_run: Annotated[bool, Parameter(description="validate only, write nothing")] = False,
-) -> dict:
+) -> s.RosterImported:
     content = await data.file.read()
-    return await roster.import_roster(code, principal.username, content, data.file.filename, dry_run=dry_run)
+    return view(await roster.import_roster(code, principal.username, content, data.file.filename, dry_run=dry_run), s.RosterImported)
 
 
-@get(BASE + "/workers/export.xlsx", opt=IMPORT, tags=["talent"],
+@get(BASE + "/workers/export.xlsx", opt={**IMPORT, "downloads": (roster.XLSX,)}, tags=["talent"],
      summary="The roster as XLSX in the import columns (unmasked only with registry.person.reveal; audited)")
 async def export_workers(
     code: str,

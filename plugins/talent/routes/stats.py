@@ -15,9 +15,11 @@ from core.context import AppContext
 from core.errors import ApiError
 from core.modules import enabled_modules
 from core.web.pages import language_of, render
+from core.views import view
 from plugins.talent import services
 from plugins.talent.glossary import (AGE_BANDS, EDUCATION_LEVELS, NATIONAL_STATES, POST_TYPES, QUALIFICATIONS,
                                      REGISTRATION_STATES, WORKER_STATUSES)
+from plugins.talent import schemas as s
 from plugins.talent.routes._common import BASE, MODULE, PageNo
 from plugins.talent.stats import combined_stats, district_stats
 from plugins.talent.tables import SocialWorker
@@ -33,9 +35,9 @@ def _ctx(request: Request) -> AppContext:
 
 
 @get(BASE + "/stats", opt=STATS_OPT, tags=["talent"], summary="Workforce structure statistics of a district")
-async def district_statistics(request: Request, code: str, on: dt.date | None = None) -> dict:
+async def district_statistics(request: Request, code: str, on: dt.date | None = None) -> s.DistrictStatistics:
     """Counts and shares over active (在岗) workers on `on` (default today); see plugins.talent.stats."""
-    return await district_stats(_ctx(request), code, on or dt.date.today())
+    return view(await district_stats(_ctx(request), code, on or dt.date.today()), s.DistrictStatistics)
 
 
 async def readable_districts(ctx: AppContext, principal: Principal, city: str | None) -> list[str]:
@@ -51,11 +53,11 @@ async def readable_districts(ctx: AppContext, principal: Principal, city: str | 
 @get("/api/talent/stats", opt={"permission": READ, "errors": (404,)}, tags=["talent"],
      summary="Workforce statistics of every district the caller may read, side by side")
 async def city_statistics(request: Request, principal: Principal, city: str | None = None,
-                          on: dt.date | None = None) -> dict:
+                          on: dt.date | None = None) -> s.CityStatistics:
     """The districts (in code order) that enable talent and that the caller may read, and their total."""
     ctx = _ctx(request)
     codes = await readable_districts(ctx, principal, city)
-    return {"city": city, **await combined_stats(ctx, codes, on or dt.date.today())}
+    return view({"city": city, **await combined_stats(ctx, codes, on or dt.date.today())}, s.CityStatistics)
 
 
 # --- pages ---------------------------------------------------------------------------

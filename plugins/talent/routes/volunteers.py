@@ -16,7 +16,9 @@ from core import audit, db
 from core.auth import Principal
 from core.errors import ApiError, invalid
 from core.tables import Community, Person
+from core.views import view
 from plugins.talent import volunteering
+from plugins.talent import schemas as s
 from plugins.talent.routes._common import BASE, MODULE
 from plugins.talent.tables import SocialWorker, VolunteerActivity, VolunteerHours, VolunteerMember, VolunteerTeam
 
@@ -78,7 +80,7 @@ async def list_teams(code: str) -> list[dict]:
 
 
 @post(BASE + "/teams", opt=MANAGE, tags=["talent"], summary="Start a volunteer team led by a social worker")
-async def add_team(code: str, data: TeamIn, principal: Principal) -> dict:
+async def add_team(code: str, data: TeamIn, principal: Principal) -> s.VolunteerTeamView:
     if not await SocialWorker.exists().where(
             (SocialWorker.id == data.leader_worker_id) & (SocialWorker.district_code == code)):
         raise invalid([("leader_worker_id", "带队社工不在本区县人才库中")])
@@ -93,11 +95,11 @@ async def add_team(code: str, data: TeamIn, principal: Principal) -> dict:
                .returning(*VolunteerTeam.all_columns()))[0]
         await audit.record(actor=principal.username, action="create", entity="volunteer_team", entity_id=row["id"],
                            district_code=code, after=msgspec.structs.asdict(data))
-    return row
+    return view(row, s.VolunteerTeamView)
 
 
 @post(BASE + "/teams/{team_id:int}/members", opt={**MANAGE, "errors": (409,)}, tags=["talent"], summary="Add a registry person")
-async def add_member(code: str, team_id: int, data: MemberIn, principal: Principal) -> dict:
+async def add_member(code: str, team_id: int, data: MemberIn, principal: Principal) -> s.VolunteerMemberView:
     team = await _team(code, team_id)
     await _may_lead(code, principal, team["leader"])
     if not await Person.exists().where((Person.id == data.person_id) & (Person.district_code == code)):
@@ -111,7 +113,7 @@ async def add_member(code: str, team_id: int, data: MemberIn, principal: Princip
                .returning(*VolunteerMember.all_columns()))[0]
         await audit.record(actor=principal.username, action="add_member", entity="volunteer_team",
                            entity_id=team_id, district_code=code, after={"person_id": data.person_id})
-    return row
+    return view(row, s.VolunteerMemberView)
 
 
 @post(BASE + "/teams/{team_id:int}/activities", opt=MANAGE, tags=["talent"],
@@ -135,7 +137,7 @@ async def add_activity(code: str, team_id: int, data: ActivityIn, principal: Pri
 
 
 @get(BASE + "/teams/{team_id:int}", opt=READ, tags=["talent"], summary="A team with members and hours")
-async def team_detail(code: str, team_id: int) -> dict:
+async def team_detail(code: str, team_id: int) -> s.TeamDetail:
     team = await _team(code, team_id)
     members = await VolunteerMember.select().where(VolunteerMember.team == team_id).order_by(VolunteerMember.id)
     activities = await VolunteerActivity.select().where(VolunteerActivity.team == team_id).order_by(
@@ -147,9 +149,9 @@ async def team_detail(code: str, team_id: int) -> dict:
         per_person[h["person_id"]] += h["hours"]
     names = {p["id"]: p["name"] for p in await Person.select(Person.id, Person.name).where(
         Person.id.is_in([m["person_id"] for m in members] or [0]))}
-    return {**team, "members": [{**m, "name": names.get(m["person_id"], ""), "hours": per_person[m["person_id"]]}
+    return view({**team, "members": [{**m, "name": names.get(m["person_id"], ""), "hours": per_person[m["person_id"]]}
                                 for m in members],
-            "activities": activities, "total_hours": sum(per_person.values())}
+            "activities": activities, "total_hours": sum(per_person.values())}, s.TeamDetail)
 
 
 ROUTES = [list_teams, add_team, add_member, add_activity, team_detail]
