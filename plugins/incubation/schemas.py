@@ -71,9 +71,6 @@ IncubateeApplied = row_view(Incubatee, "IncubateeApplied", exclude=_PARSED, extr
 # An incubatee in the district's list or the applicant's own list: with its base's name and the panel.
 IncubateeListed = row_view(Incubatee, "IncubateeListed", exclude=_PARSED, extra=[
     *_VIEW_EXTRA, ("base_name", str), ("panel", IncubationPanel)])
-# An incubatee as stored, as the residency moves (move-in, extend, graduate, exit) answer it:
-# fields, members and eligibility are JSON text, and the contact phone is whole (managers only).
-IncubateeRow = row_view(Incubatee, "IncubateeRow")
 
 IncubationPanelScore = row_view(PanelScore, "IncubationPanelScore")
 # A reviewer's score as given, with the panel after it and whether it replaced an earlier one.

@@ -15,7 +15,7 @@ from core.auth import Principal
 from core.context import AppContext
 from core.glossary import INCUBATEE_TYPES, RESIDENCY_KINDS
 from core.views import view, views
-from plugins.incubation import MODULE, glossary, graduation, residency, states
+from plugins.incubation import MODULE, common, glossary, graduation, residency, states
 from plugins.incubation import schemas as s
 from plugins.incubation.stats import district_stats
 
@@ -99,37 +99,40 @@ async def get_incubatee(request: Request, code: str, incubatee_id: int, principa
     return view(await residency.detail(_ctx(request), code, incubatee_id, principal), s.IncubateeDetail)
 
 
+def _moved(row: dict) -> s.IncubateeView:
+    """A stage move's answer: the incubatee as staff see it (managers make these moves)."""
+    return view(common.view(row, reveal_phone=True), s.IncubateeView)
+
+
 @post(INCUBATEE + "/move-in", opt=MANAGE, tags=TAGS, status_code=200,
       summary="Move in (accepted → incubating) with a mentor, on site with a space (refused when the base is "
               "full) or virtual")
 async def move_in(request: Request, code: str, incubatee_id: int, data: MoveIn, principal: Principal
-                  ) -> s.IncubateeRow:
-    return view(await residency.move_in(_ctx(request), code, incubatee_id, principal.username, data.mentor,
-                                        data.space, data.moved_in_on, data.residency), s.IncubateeRow)
+                  ) -> s.IncubateeView:
+    return _moved(await residency.move_in(_ctx(request), code, incubatee_id, principal.username, data.mentor,
+                                          data.space, data.moved_in_on, data.residency))
 
 
 @post(INCUBATEE + "/extend", opt=MANAGE, tags=TAGS, status_code=200,
       summary="Extend the period (延期) by extension_months, at most max_extensions times")
 async def extend(request: Request, code: str, incubatee_id: int, data: ReasonIn, principal: Principal
-                 ) -> s.IncubateeRow:
-    return view(await residency.extend(_ctx(request), code, incubatee_id, principal.username, data.reason),
-                s.IncubateeRow)
+                 ) -> s.IncubateeView:
+    return _moved(await residency.extend(_ctx(request), code, incubatee_id, principal.username, data.reason))
 
 
 @post(INCUBATEE + "/graduate", opt=MANAGE, tags=TAGS, status_code=200,
       summary="Graduate (出壳) when every required milestone is signed off, a 期满 review is recorded and the "
               "organisation is on no credit list; writes the registry")
 async def graduate(request: Request, code: str, incubatee_id: int, data: GraduateIn, principal: Principal
-                   ) -> s.IncubateeRow:
-    return view(await graduation.graduate(_ctx(request), code, incubatee_id, principal.username,
-                                          data.graduated_on), s.IncubateeRow)
+                   ) -> s.IncubateeView:
+    return _moved(await graduation.graduate(_ctx(request), code, incubatee_id, principal.username,
+                                            data.graduated_on))
 
 
 @post(INCUBATEE + "/exit", opt=MANAGE, tags=TAGS, status_code=200,
       summary="Exit without graduation (退驻) with a reason")
-async def exit_incubation(code: str, incubatee_id: int, data: ExitIn, principal: Principal) -> s.IncubateeRow:
-    return view(await residency.exit(code, incubatee_id, principal.username, data.reason, data.exited_on),
-                s.IncubateeRow)
+async def exit_incubation(code: str, incubatee_id: int, data: ExitIn, principal: Principal) -> s.IncubateeView:
+    return _moved(await residency.exit(code, incubatee_id, principal.username, data.reason, data.exited_on))
 
 
 @post(MILESTONE + "/submit", opt=ANY_USER, tags=TAGS, status_code=200,
