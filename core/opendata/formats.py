@@ -16,19 +16,15 @@ import tempfile
 from collections.abc import AsyncIterator
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
 from typing import Any
 
 import anyio.to_thread
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from core.contrib import Dataset
+from core.spreadsheets import csv_cell, json_default, xlsx_row
 
 CHUNK = 64 * 1024
-EXCEL_MAX_EXACT_INT = 2**53  # larger integers lose digits in a spreadsheet; written as text
 
 
 @dataclass(frozen=True)
@@ -57,27 +53,6 @@ async def public_rows(ds: Dataset, districts: list[str]) -> AsyncIterator[dict[s
         yield {name: row.get(name) for name in names}
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    return str(value)
-
-
-def _text(value: Any) -> str:
-    """A cell's text for CSV."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    if isinstance(value, (dict, list, tuple)):
-        return json.dumps(value, ensure_ascii=False, default=_json_default)
-    return str(value)
-
-
 async def _buffered(pieces: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     """Join small pieces into chunks of about CHUNK bytes."""
     buffer = bytearray()
@@ -98,7 +73,7 @@ async def _csv_pieces(ds: Dataset, districts: list[str]) -> AsyncIterator[bytes]
     async for row in public_rows(ds, districts):
         out.seek(0)
         out.truncate()
-        writer.writerow([_text(v) for v in row.values()])
+        writer.writerow([csv_cell(v) for v in row.values()])
         yield out.getvalue().encode("utf-8")
 
 
@@ -111,7 +86,7 @@ async def _json_pieces(ds: Dataset, districts: list[str]) -> AsyncIterator[bytes
     yield b"["
     separator = b"\n"
     async for row in public_rows(ds, districts):
-        yield separator + json.dumps(row, ensure_ascii=False, default=_json_default).encode("utf-8")
+        yield separator + json.dumps(row, ensure_ascii=False, default=json_default).encode("utf-8")
         separator = b",\n"
     yield b"\n]"
 
@@ -124,24 +99,6 @@ def write_json(ds: Dataset, districts: list[str]) -> AsyncIterator[bytes]:
 def _sheet_title(title: str) -> str:
     cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title).strip("'")
     return cleaned[:31] or "data"
-
-
-def _xlsx_value(sheet: Any, value: Any) -> Any:
-    """A value openpyxl writes as data: no formulas, no time zones, no control characters."""
-    if value is None or isinstance(value, (bool, float, Decimal)):
-        return value
-    if isinstance(value, int):
-        return value if abs(value) < EXCEL_MAX_EXACT_INT else str(value)
-    if isinstance(value, (datetime, time)) and value.tzinfo is not None:
-        return value.isoformat()
-    if isinstance(value, (datetime, date, time)):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", _text(value))
-    if text.startswith("="):  # text, never a formula
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"
-        return cell
-    return text
 
 
 def _discard_sheet_file(sheet: Any) -> None:
@@ -163,7 +120,7 @@ async def write_xlsx(ds: Dataset, districts: list[str]) -> AsyncIterator[bytes]:
         with tempfile.TemporaryFile(prefix="sanshe-opendata-", suffix=".xlsx") as file:
             sheet.append([c.title for c in ds.columns])
             async for row in public_rows(ds, districts):
-                sheet.append([_xlsx_value(sheet, v) for v in row.values()])
+                sheet.append(xlsx_row(sheet, list(row.values())))
             await anyio.to_thread.run_sync(workbook.save, file)
             file.seek(0)
             while chunk := await anyio.to_thread.run_sync(file.read, CHUNK):

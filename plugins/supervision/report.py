@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font
 
 from core.context import AppContext
 from core.errors import ApiError
+from core.spreadsheets import xlsx_row
 from plugins.supervision import campaigns, states
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,7 +61,7 @@ def xlsx(report: dict[str, Any]) -> bytes:
     facts.column_dimensions["A"].width = 16
     facts.column_dimensions["B"].width = 80
     for label, value in report["facts"]:
-        facts.append([label, value])
+        facts.append(xlsx_row(facts, [label, value]))
         facts.cell(facts.max_row, 1).font = Font(bold=True)
         facts.cell(facts.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
     detail = book.create_sheet("抽查明细")
@@ -69,7 +70,7 @@ def xlsx(report: dict[str, Any]) -> bytes:
         detail.column_dimensions[detail.cell(1, i).column_letter].width = width
         detail.cell(1, i).font = Font(bold=True)
     for row in report["items"]:
-        detail.append([_cell(row, key) for key, _, _ in COLUMNS])
+        detail.append(xlsx_row(detail, [_cell(row, key) for key, _, _ in COLUMNS]))
     detail.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

@@ -14,13 +14,13 @@ from typing import Any
 import anyio.to_thread
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.codes import mask_id_number, mask_phone
 from core.tables import Organization, Person
+from core.spreadsheets import xlsx_cell
 from plugins.talent._roster_read import HEADERS, MAX_ROWS, REQUIRED
 from plugins.talent.glossary import EDUCATION_LEVELS, POST_TYPES, QUALIFICATIONS
 from plugins.talent.tables import SocialWorker
@@ -61,16 +61,12 @@ async def roster_rows(code: str, reveal: bool) -> list[list[Any]]:
 
 
 def _cell(sheet: Any, value: Any) -> Any:
-    """Data, never a formula: text that starts with '=' is stored as text; control characters dropped."""
+    """Dates shown as dates; everything else through the one cell writer (data, never a formula)."""
     if isinstance(value, date):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd"
         return cell
-    if not isinstance(value, str):
-        return value
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"
-    return cell
+    return xlsx_cell(sheet, value)
 
 
 def _save_roster(rows: list[list[Any]], file: Any) -> None:

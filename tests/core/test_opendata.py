@@ -20,6 +20,7 @@ import pytest
 from core.contrib import Dataset, DatasetColumn
 from core.modules import enabled_modules
 from core.opendata.formats import FORMATS, write_xlsx
+from core.spreadsheets import csv_cell
 from core.tables import Organization, Person
 from tests.conftest import OTHER, OWN, bearer, run
 from tests.example_plugin.tables import Note
@@ -182,8 +183,9 @@ def test_csv_download(example_in_own, client):
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
     assert rows[0] == TITLES
-    assert rows[1:] == [[str(n["id"]), n["district_code"], n["text"]] for n in own_notes()]
-    assert TRICKY_TEXT in [r[2] for r in rows[1:]]  # commas, quotes and line breaks survive
+    # Text a spreadsheet would run as a formula gets a leading apostrophe (core.spreadsheets).
+    assert rows[1:] == [[str(n["id"]), n["district_code"], csv_cell(n["text"])] for n in own_notes()]
+    assert "'" + TRICKY_TEXT in [r[2] for r in rows[1:]]  # commas, quotes and line breaks survive
     assert SECRET_PHONE.encode() not in response.content
 
 

@@ -68,6 +68,9 @@ def _sampled_ids(client, headers, campaign_id) -> list[str]:
     return [i["record_id"] for i in client.get(f"{API}/campaigns/{campaign_id}", headers=headers).json()["items"]]
 
 
+HOSTILE_ANSWER = '=HYPERLINK("http://evil.example/x","照片已补充")'
+
+
 def test_draw_sizes_and_order():
     records = [{"id": i} for i in range(1, 41)]
     assert len(campaigns.draw(records, "percent", 25, 7)) == 10
@@ -158,7 +161,7 @@ def test_campaign_from_sample_to_closed_report(client, as_role, prepared):
     # The organisation answers for its staff member; it cannot answer the worker's own finding.
     assert client.post(f"{API}/items/{mine['id']}/answer", headers=org, json={"response": "x"}).status_code == 404
     assert client.post(f"{API}/items/{theirs['id']}/answer", headers=org,
-                       json={"response": "照片已补充"}).status_code == 200
+                       json={"response": HOSTILE_ANSWER}).status_code == 200
 
     early = client.post(f"{API}/campaigns/{campaign['id']}/close", headers=sup, json={"summary": "完成"})
     assert early.status_code == 409 and early.json()["code"] == "items_open"
@@ -179,6 +182,12 @@ def test_campaign_from_sample_to_closed_report(client, as_role, prepared):
     line = next(r for r in body if r[header.index("记录编号")] == mine["record_id"])
     assert line[header.index("发现的问题")] == "服务对象签名缺失，时长与活动记录不符"
     assert line[header.index("回复")] == "已补签名，时长按活动签到表更正" and line[header.index("佐证材料")] == 1
+    # An answer that a spreadsheet would run as a formula is written as text (never a live link).
+    column = header.index("回复") + 1
+    cells = [row[column - 1] for row in book["抽查明细"].iter_rows(min_row=2)]
+    hostile = next(c for c in cells if c.value == HOSTILE_ANSWER)
+    assert hostile.data_type == "s"
+    assert all(c.data_type != "f" for row in book["抽查明细"].iter_rows() for c in row)
     page = client.get(f"/districts/{OWN}/supervision/campaigns/{campaign['id']}/report", headers=sup)
     assert page.status_code == 200 and "服务对象签名缺失" in page.text and "已补签名" in page.text
 
