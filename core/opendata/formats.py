@@ -106,6 +106,10 @@ def _discard_sheet_file(sheet: Any) -> None:
     writer = getattr(sheet, "_writer", None)
     path = getattr(writer, "out", None)
     if isinstance(path, str) and os.path.exists(path):
+        rows = getattr(sheet, "_rows", None)
+        if rows is not None:  # end its XML now, while the file is open, not later in the garbage collector
+            with suppress(Exception):
+                rows.close()
         with suppress(Exception):
             writer.close()
         with suppress(OSError):
