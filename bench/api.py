@@ -1,5 +1,7 @@
 """Core API latency: a real `sanshe serve` on 127.0.0.1, demo data plus N extra
-persons, requests from one client process. Prints p50/p95/p99 per endpoint.
+persons, requests from one client process. Prints p50/p95/p99 per endpoint and the
+answers counted by status; a case whose answers are not the status it names fails
+the run (a benchmark of the wrong thing is worse than none). The data folder is removed.
 
     python bench/api.py [--persons 20000] [--requests 500]      # SQLite
     DATABASE_URL=postgresql://… python bench/api.py             # PostgreSQL
@@ -10,12 +12,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -86,29 +90,48 @@ def main() -> None:
                                                         auth, None),
                 "GET persons name search (token)": ("GET", "/api/districts/430702/persons?q=测试12", auth, None),
                 "POST persons invalid (422, no write)": ("POST", "/api/districts/430702/persons", auth,
-                                                         {"name": "x", "id_number": "430702199001011230"}),
+                                                         {"name": "x", "id_number": _bad_id_number()}),
             }
+            expected = {name: 422 if "422" in name else 200 for name in cases}
             engine = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite"
             print(f"engine={engine} persons={args.persons + 80} requests/endpoint={args.requests} (1 client, 1 worker)")
             print(f"{'endpoint':42} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'req/s':>8}")
+            wrong = []
             for name, (method, path, headers, body) in cases.items():
-                timings = []
+                timings, statuses = [], Counter()
                 for _ in range(args.requests):
                     start = time.perf_counter()
-                    client.request(method, path, headers=headers, json=body)
+                    statuses[client.request(method, path, headers=headers, json=body).status_code] += 1
                     timings.append((time.perf_counter() - start) * 1000)
                 print(f"{name:42} {percentile(timings, 50):8.2f} {percentile(timings, 95):8.2f} "
-                      f"{percentile(timings, 99):8.2f} {1000 / statistics.mean(timings):8.0f}")
-            logins = []
+                      f"{percentile(timings, 99):8.2f} {1000 / statistics.mean(timings):8.0f}  {dict(statuses)}")
+                if set(statuses) != {expected[name]}:
+                    wrong.append(f"{name}: expected only {expected[name]}, got {dict(statuses)}")
+            logins, statuses = [], Counter()
             for _ in range(20):
                 start = time.perf_counter()
-                client.post("/api/auth/login", json={"username": "430702-admin", "password": PASSWORD})
+                answer = client.post("/api/auth/login", json={"username": "430702-admin", "password": PASSWORD})
+                statuses[answer.status_code] += 1
                 logins.append((time.perf_counter() - start) * 1000)
             print(f"{'POST /api/auth/login (argon2id default)':42} {percentile(logins, 50):8.2f} "
-                  f"{percentile(logins, 95):8.2f} {percentile(logins, 99):8.2f} {1000 / statistics.mean(logins):8.0f}")
+                  f"{percentile(logins, 95):8.2f} {percentile(logins, 99):8.2f} {1000 / statistics.mean(logins):8.0f}"
+                  f"  {dict(statuses)}")
+            if set(statuses) != {200}:
+                wrong.append(f"login: expected only 200, got {dict(statuses)}")
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    if wrong:
+        sys.exit("bench/api.py measured the wrong thing:\n" + "\n".join(wrong))
+
+
+def _bad_id_number() -> str:
+    """A well-formed resident ID whose check character is wrong: refused (422) before any write."""
+    from core.codes import ID_CHECK, make_id_number
+
+    good = make_id_number("430702", date(1990, 1, 1), 7)
+    return good[:17] + next(c for c in ID_CHECK if c != good[17])
 
 
 def _token(client: httpx.Client) -> str:
