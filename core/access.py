@@ -48,11 +48,30 @@ async def _check_csrf(connection: ASGIConnection, principal: Principal) -> None:
         raise ApiError(403, "缺少或错误的 CSRF 令牌，请刷新页面后重试", "csrf_failed")
 
 
+def _ids_in_range(path_params: dict) -> None:
+    """An id beyond 64 bits names no record (and the database cannot hold it): 400, not a crash."""
+    errors = [(name, "数值超出范围") for name, value in path_params.items()
+              if isinstance(value, int) and not -(2**63) <= value < 2**63]
+    if errors:
+        raise ApiError(400, "路径中的编号超出范围", "invalid", errors)
+
+
+def _query_is_text(connection: ASGIConnection) -> None:
+    """A query that is not UTF-8 (`q=%ff%fe%fd`) decodes to replacement characters; searching for
+    those would match nothing and read as "no filter" — refuse it instead."""
+    errors = [(name, "包含无效的字符编码（应为 UTF-8）") for name, value in connection.query_params.multi_items()
+              if "\ufffd" in value or "\ufffd" in name]
+    if errors:
+        raise ApiError(400, "查询参数不是有效的 UTF-8 文本", "invalid", errors)
+
+
 async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """Global guard; raises 401/403/404 in the one error shape."""
     if connection.scope.get("method") == "OPTIONS":
         return  # Litestar's automatic OPTIONS answers carry no data
     ctx = context_of(connection)
+    _ids_in_range(connection.path_params)
+    _query_is_text(connection)
     principal = await resolve_principal(ctx, connection)
     code = connection.path_params.get("code")
     if code is not None and code not in ctx.districts:

@@ -21,6 +21,7 @@ from core.context import AppContext, build_context
 from core.handlers import http_exception_handler, internal_error_handler
 from core.plugins import call_async
 from core.settings import Settings
+from core.web.security import security_headers
 from core.search import get_backend
 from search_index.base import SearchError
 from core.indexer import OutboxWorker, ensure_indexes
@@ -63,12 +64,16 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"], opt={"public": True}),
             create_static_files_router(path=openapi.SWAGGER_ASSETS, directories=[openapi.swagger_assets_dir()],
                                        opt={"public": True}, include_in_schema=False),
+            *(create_static_files_router(path=f"/static/{name}", directories=[folder], opt={"public": True},
+                                         include_in_schema=False, name=f"static-{name}")
+              for name, folder in ctx.contributions.static_dirs),
         ],
         guards=[authorize],
         dependencies={"principal": Provide(provide_principal)},
         exception_handlers={HTTPException: http_exception_handler, Exception: internal_error_handler},
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
+        before_send=[security_headers(ctx.settings.trust_proxy)],
         template_config=TemplateConfig(directory=template_dirs, engine=JinjaTemplateEngine),
         openapi_config=openapi.openapi_config(),
         request_max_body_size=ctx.settings.max_body_bytes,

@@ -187,6 +187,27 @@ class AuditableRecords:
     record_type: str = ""
 
 
+REGISTRY_KINDS = ("community", "organization", "person")
+"""The kinds of shared registry record other records may refer to."""
+
+
+@dataclass(frozen=True)
+class Referrer:
+    """Records of a module that refer to shared registry records of one `kind`
+    (community | organization | person), so such a record is never deleted under them.
+
+    `count(district_code, key)` (awaitable) answers how many of the module's records refer
+    to the registry record `key` (a community's 12-digit code, an organisation's or a
+    person's id) of that district, whether or not the module is enabled there; `label`
+    names those records in Chinese, e.g. "社工人才库中的社会工作者".
+    """
+
+    module: str
+    kind: str
+    label: str
+    count: Callable[[str, Any], Awaitable[int]]
+
+
 @dataclass(frozen=True)
 class Command:
     """A `sanshe` sub-command: `configure(parser)` adds arguments, `run(args)` returns an exit code."""
@@ -214,4 +235,7 @@ class Contributions:
     supervision_rules: list[SupervisionRule] = field(default_factory=list)
     auditable_records: list[AuditableRecords] = field(default_factory=list)
     commands: list[Command] = field(default_factory=list)
+    referrers: list[Referrer] = field(default_factory=list)
     template_dirs: list[Any] = field(default_factory=list)
+    static_dirs: list[tuple[str, Any]] = field(default_factory=list)
+    """(plugin name, folder) pairs served at /static/<plugin name>/."""

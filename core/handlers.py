@@ -38,7 +38,25 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response[Any
     return Response(content=error_body(exc), status_code=status, media_type=MediaType.JSON, headers=exc.headers)
 
 
+def _out_of_range(exc: BaseException) -> bool:
+    """SQLite's OverflowError or PostgreSQL's (asyncpg) out-of-range data error, however wrapped."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OverflowError) or (type(seen).__module__.startswith("asyncpg") and (
+                "out of range" in str(seen) or type(seen).__name__ == "NumericValueOutOfRangeError")):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response[Any]:
+    if isinstance(exc, RecursionError):  # e.g. 100,000 nested "[" in a JSON body: the input's fault, not ours
+        body = {"detail": "请求格式错误：嵌套层次过深", "code": "invalid_json",
+                "errors": [{"field": "body", "message": "JSON 嵌套层次过深"}]}
+        return Response(content=body, status_code=400, media_type=MediaType.JSON)
+    if _out_of_range(exc):  # a number the database cannot hold; the transaction rolled back, nothing was written
+        body = {"detail": "数值超出范围", "code": "out_of_range", "errors": []}
+        return Response(content=body, status_code=400, media_type=MediaType.JSON)
     request.logger.exception("unhandled error", exc_info=exc)
     body = {"detail": "服务器内部错误", "code": "internal_error", "errors": []}
     return Response(content=body, status_code=HTTP_500_INTERNAL_SERVER_ERROR, media_type=MediaType.JSON)

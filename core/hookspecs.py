@@ -79,6 +79,12 @@ def register_auditable_records():
 
 
 @hookspec
+def register_referrers():
+    """Return Referrers: for each kind of registry record (community, organisation, person) the
+    plugin's records refer to, how many refer to one; core refuses (409) to delete a referred record."""
+
+
+@hookspec
 def register_commands():
     """Return Commands added to the `sanshe` CLI (e.g. `sanshe talent import`)."""
 
@@ -86,6 +92,12 @@ def register_commands():
 @hookspec
 def register_template_dirs():
     """Return folders of Jinja templates the plugin's pages render."""
+
+
+@hookspec
+def register_static_dirs():
+    """Return (plugin name, folder) pairs: the folder's files are served publicly at
+    `/static/<plugin name>/…` (page scripts, since the CSP forbids inline script)."""
 
 
 # --- lifecycle ------------------------------------------------------------------------

@@ -1,70 +1,62 @@
-"""Identity services: log in (with lockout), sessions, API tokens, users."""
+"""Identity services: log in (throttled, see core.login_guard), sessions, API tokens, users.
+
+A failed login answers 401 with the same body whether the password was wrong, the account
+does not exist or is inactive, or it is locked for the client's address; the password is
+checked in every case (against a dummy hash for unknown names) so the time is alike too.
+"""
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from core import audit, db
+from core import audit, db, login_guard
 from core.context import AppContext
 from core.errors import ApiError
-from core.security import TOKEN_PREFIX, hash_password, new_token, sha256, sign, verify_password
+from core.login_guard import Attempt
+from core.security import TOKEN_PREFIX, hash_password, new_token, sha256, sign
 from core.tables import ApiToken, RoleGrant, User, UserSession
 
 # Verifying against a real hash for unknown users keeps response time from telling
-# which usernames exist.
-_DUMMY_HASH = hash_password("not-a-real-password")
+# which usernames exist; its costs follow the users' (cheap only in test suites).
+_DUMMY_HASHES = {fast: hash_password("not-a-real-password", fast) for fast in (False, True)}
+BAD_LOGIN = "用户名或密码错误，或因多次失败暂时锁定，请稍后再试"
 
 
-async def login(ctx: AppContext, username: str, password: str) -> tuple[dict, str, str]:
-    """Check the password; return (user, signed cookie value, csrf token) or raise 401/429."""
-    user = await User.select().where(User.username == username).first()
+async def login(ctx: AppContext, username: str, password: str, address: str) -> tuple[dict, str, str]:
+    """Check the password; return (user, signed cookie value, csrf token) or raise 401 (wrong,
+    unknown or locked, alike) or 429 (the address is throttled, or too many checks queued)."""
     now = datetime.now(timezone.utc)
-    if user and user["locked_until"] and user["locked_until"] > now:
-        minutes = math.ceil((user["locked_until"] - now).total_seconds() / 60)
-        raise ApiError(
-            429,
-            f"登录失败次数过多，账户已锁定，请 {minutes} 分钟后再试",
-            "account_locked",
-            headers={"Retry-After": str(minutes * 60)},
-        )
-    if not verify_password(user["password_hash"] if user else _DUMMY_HASH, password) or not user or not user["active"]:
-        if user:
-            await _record_failure(ctx, user, now)
-        raise ApiError(401, "用户名或密码错误", "invalid_credentials")
+    attempt = await login_guard.check(ctx.settings, username, address, now)
+    user = await User.select().where(User.username == username).first()
+    stored = user["password_hash"] if user else _DUMMY_HASHES[ctx.settings.argon2_fast]
+    valid = await login_guard.verify_password(stored, password)
+    if not (valid and user and user["active"]) or attempt.locked:
+        await _record_failure(ctx, user, attempt, now)
+        raise ApiError(401, BAD_LOGIN, "invalid_credentials")
     token, csrf = new_token(), new_token()
     async with db.write_transaction():
-        await User.update({User.failed_logins: 0, User.locked_until: None, User.last_login: now}).where(
-            User.id == user["id"]
-        )
+        await User.update({User.last_login: now}).where(User.id == user["id"])
+        await login_guard.record_success(attempt, now)
         await UserSession.insert(UserSession(token_hash=sha256(token), user=user["id"], csrf_token=csrf))
-        await audit.record(actor=username, action="login", entity="user", entity_id=user["id"], district_code=None)
+        await audit.record(actor=username, action="login", entity="user", entity_id=user["id"], district_code=None,
+                           after={"address": address})
     return user, sign(token, ctx.settings.secret_key), csrf
 
 
-async def _record_failure(ctx: AppContext, user: dict, now: datetime) -> None:
-    failures = user["failed_logins"] + 1
-    locked = failures >= ctx.settings.login_max_failures
-    values = {User.failed_logins: 0 if locked else failures}
-    if locked:
-        values[User.locked_until] = now + timedelta(minutes=ctx.settings.login_lock_minutes)
+async def _record_failure(ctx: AppContext, user: dict | None, attempt: Attempt, now: datetime) -> None:
+    """Count the failure; audit it when the account exists (unknown names have no entity)."""
     async with db.write_transaction():
-        await User.update(values).where(User.id == user["id"])
-        await audit.record(
-            actor=user["username"],
-            action="login_locked" if locked else "login_failed",
-            entity="user",
-            entity_id=user["id"],
-            district_code=None,
-            after={"failed_logins": failures},
-        )
-    if locked:
-        raise ApiError(
-            429,
-            f"连续 {failures} 次登录失败，账户已锁定 {ctx.settings.login_lock_minutes} 分钟",
-            "account_locked",
-            headers={"Retry-After": str(ctx.settings.login_lock_minutes * 60)},
-        )
+        locked_now = await login_guard.record_failure(ctx.settings, attempt, now)
+        if user:
+            await audit.record(
+                actor=user["username"],
+                action="login_locked" if locked_now else "login_failed",
+                entity="user",
+                entity_id=user["id"],
+                district_code=None,
+                after={"address": attempt.address, "known_address": attempt.known_address,
+                       "locked": attempt.locked or locked_now},
+            )
 
 
 async def logout(session_id: int, username: str) -> None:
@@ -113,11 +105,12 @@ async def ensure_user(
     existing = await User.select(User.id).where(User.username == username).first()
     if existing:
         return existing["id"]
+    password_hash = await login_guard.hash_password(password, fast_hash)
     async with db.write_transaction():
         user_id = (
             await User.insert(
                 User(username=username, display_name=display_name, person_id=person_id,
-                     password_hash=hash_password(password, fast_hash))
+                     password_hash=password_hash)
             ).returning(User.id)
         )[0]["id"]
         for grant in grants:

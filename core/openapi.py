@@ -10,7 +10,7 @@
 - A file download names its media types in `opt["downloads"]`; each is documented as a binary
   body (JSON as an array of records).
 - Security schemes: the session cookie (+ the CSRF header on writes) and bearer API tokens.
-- Swagger UI is served from the `swagger-ui-bundle` package (no CDN: it works on an intranet),
+- Swagger UI 5 is served from the `swagger-ui-py` package (no CDN: it works on an intranet),
   with its start script in a file, not inline.
 """
 
@@ -53,6 +53,7 @@ WHY = {
     413: "请求内容过大（Body too large）",
     422: "提交的数据有误，errors 列出每个字段（Invalid data; `errors` names each field）",
     429: "尝试过于频繁，请稍后再试（Too many attempts）",
+    503: "暂时无法提供，请稍后再试（Temporarily unavailable, e.g. a dataset that cannot be read now）",
 }
 
 SECURITY_SCHEMES = {
@@ -129,7 +130,7 @@ def _file_schema(media_type: str) -> Schema:
 
 
 class OfflineSwagger(OpenAPIRenderPlugin):
-    """Swagger UI from the installed swagger-ui-bundle package; no inline script, no CDN."""
+    """Swagger UI from the installed swagger-ui-py package; no inline script, no CDN."""
 
     def __init__(self) -> None:
         super().__init__(path="/swagger")
@@ -160,6 +161,11 @@ def openapi_config() -> OpenAPIConfig:
 
 
 def swagger_assets_dir() -> str:
-    import swagger_ui_bundle
+    """The static folder of the `swagger-ui-py` package (Swagger UI 5, which reads OpenAPI 3.1),
+    found without importing the package."""
+    import importlib.util
+    from pathlib import Path
 
-    return swagger_ui_bundle.swagger_ui_path
+    spec = importlib.util.find_spec("swagger_ui")
+    assert spec is not None and spec.submodule_search_locations, "swagger-ui-py is not installed"
+    return str(Path(spec.submodule_search_locations[0]) / "static")

@@ -8,12 +8,13 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
+import re
 from typing import Any
 
 import pluggy
 
 from core import hookspecs
-from core.contrib import SCOPES, Contributions
+from core.contrib import REGISTRY_KINDS, SCOPES, Contributions
 from core.settings import Settings, SettingsError
 
 log = logging.getLogger("sanshe.hooks")
@@ -21,6 +22,7 @@ log = logging.getLogger("sanshe.hooks")
 ENTRY_POINT_GROUP = "sanshe.plugins"
 # Essential parts of core, registered as plugins themselves; they cannot be disabled.
 ESSENTIAL = ("core.builtin",)
+STATIC_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def build_plugin_manager(settings: Settings) -> pluggy.PluginManager:
@@ -87,7 +89,17 @@ def collect(pm: pluggy.PluginManager) -> Contributions:
     c.supervision_rules = _flatten(hook.register_supervision_rules())
     c.auditable_records = _flatten(hook.register_auditable_records())
     c.commands = _flatten(hook.register_commands())
+    for referrer in _flatten(hook.register_referrers()):
+        if referrer.kind not in REGISTRY_KINDS:
+            raise SettingsError(f"referrer {referrer.label!r} of {referrer.module!r}: unknown kind {referrer.kind!r} "
+                                f"(known: {', '.join(REGISTRY_KINDS)})")
+        c.referrers.append(referrer)
     c.template_dirs = _flatten(hook.register_template_dirs())
+    for name, folder in _flatten(hook.register_static_dirs()):
+        # The name becomes a URL segment below /static, next to core's own files.
+        if not STATIC_NAME.fullmatch(name) or any(name == n for n, _ in c.static_dirs):
+            raise SettingsError(f"static folder name {name!r} is invalid or registered twice")
+        c.static_dirs.append((name, folder))
     return c
 
 

@@ -53,6 +53,11 @@ class Settings:
     """Minutes an account stays locked ([security])."""
     max_body_bytes: int = 2_000_000
     """Largest accepted request body ([security])."""
+    trust_proxy: bool = False
+    """The app sits behind a reverse proxy whose X-Forwarded-* headers are believed, e.g.
+    X-Forwarded-Proto: https turns on HSTS ([security].trust_proxy, env SANSHE_TRUST_PROXY=1),
+    and the last X-Forwarded-For entry is the client address that login throttling counts.
+    Leave off when clients can reach the app directly: they could forge the headers."""
     default_language: str = "zh-CN"
     """UI language when the visitor chose none ([web])."""
     trace_hooks: bool = False
@@ -168,6 +173,7 @@ def load_settings(
         login_max_failures=_int(security, "login_max_failures", "[security].login_max_failures", 5),
         login_lock_minutes=_int(security, "login_lock_minutes", "[security].login_lock_minutes", 15),
         max_body_bytes=_int(security, "max_body_bytes", "[security].max_body_bytes", 2_000_000, 1024),
+        trust_proxy=_flag(env, "SANSHE_TRUST_PROXY", security.get("trust_proxy", False) is True),
         default_language=language,
         trace_hooks=_flag(env, "SANSHE_TRACE_HOOKS", False),
         argon2_fast=_flag(env, "SANSHE_ARGON2_FAST", False),

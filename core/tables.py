@@ -127,6 +127,18 @@ class User(Table, tablename="sanshe_user"):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
+class LoginThrottle(Table, tablename="login_throttle"):
+    """Failed-login counters shared by every worker process (core.login_throttle): one row per
+    client address (`addr:`), per account name (`name:`) and per name and address (`pair:`);
+    a pair row with `last_success` marks an address the account has logged in from."""
+
+    key = Varchar(length=200, unique=True)
+    failures = Integer(default=0)
+    last_failure = Timestamptz(null=True, default=None)
+    blocked_until = Timestamptz(null=True, default=None)
+    last_success = Timestamptz(null=True, default=None)
+
+
 class RoleGrant(Table, tablename="role_grant"):
     """A role held by a user within a scope (city, district or organisation)."""
 

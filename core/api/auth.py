@@ -9,7 +9,7 @@ import msgspec
 from litestar import Request, Response, delete, get, post
 from litestar.datastructures import Cookie
 
-from core import identity
+from core import identity, login_guard
 from core.auth import SESSION_COOKIE, Principal
 from core.tables import ApiToken
 
@@ -74,10 +74,13 @@ def session_cookie(request: Request, value: str, max_age: int | None) -> Cookie:
 
 
 @post("/api/auth/login", opt={"public": True, "errors": (401, 429)}, tags=["auth"], status_code=200,
-      summary="Log in; sets the session cookie")
+      summary="Log in; sets the session cookie",
+      description="401 alike for a wrong password and an unknown or locked account; 429 with Retry-After "
+                  "when the client address has failed too often (see core.login_guard).")
 async def login(request: Request, data: LoginRequest) -> Response[LoginResult]:
     ctx = request.app.state.ctx
-    user, cookie, csrf = await identity.login(ctx, data.username, data.password)
+    address = login_guard.client_address(request, ctx.settings)
+    user, cookie, csrf = await identity.login(ctx, data.username, data.password, address)
     await _fire_logged_in(ctx, user)
     result = LoginResult(username=user["username"], display_name=user["display_name"], csrf_token=csrf)
     return Response(result, status_code=200, cookies=[session_cookie(request, cookie, None)])

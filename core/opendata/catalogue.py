@@ -1,7 +1,12 @@
-"""Which datasets are published, where, how many rows and when they last changed."""
+"""Which datasets are published, where, how many rows and when they last changed.
+
+A dataset whose plugin raises while it is counted or dated is reported unavailable
+(and the error logged): one bad row never takes the portal down for the others.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -10,6 +15,11 @@ from core.context import AppContext
 from core.contrib import Dataset
 from core.errors import ApiError
 from core.modules import enabled_modules
+
+log = logging.getLogger("sanshe.opendata")
+
+UNAVAILABLE = "数据暂时无法读取，请稍后再试"
+"""What the catalogue says of a dataset that cannot be read (the cause is logged, never published)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,29 @@ async def updated(item: Published) -> datetime | date | None:
         except ValueError:
             return None
     return value if isinstance(value, (datetime, date)) else None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A published dataset's row count and newest change, or neither when it cannot be read now."""
+
+    available: bool
+    row_count: int | None = None
+    updated: datetime | date | None = None
+
+
+async def facts(item: Published) -> Facts:
+    """The row count and update time; unavailable (and logged) when the plugin raises."""
+    try:
+        return Facts(True, await row_count(item), await updated(item))
+    except Exception:
+        log.exception("open dataset %r cannot be read", item.name)
+        return Facts(False)
+
+
+def unavailable(name: str) -> ApiError:
+    """The 503 a download of a dataset that cannot be read answers."""
+    return ApiError(503, f"数据集“{name}”暂时无法提供：{UNAVAILABLE}", "dataset_unavailable")
 
 
 def iso(value: datetime | date | None) -> str | None:

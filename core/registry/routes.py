@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.params import Parameter
 
 from core.auth import Principal
+from core.contrib import Referrer
 from core.glossary import COMMUNITY_KINDS, CREDIT_STATUSES, LEGAL_TYPES, ORG_STATUSES, label
 from core.registry import credit, inspections, services
 from core.registry import schemas as s
@@ -32,6 +33,11 @@ def _organization(row: dict) -> s.Organization:
                   credit_status_label=label(CREDIT_STATUSES, row["credit_status"]),
                   contact_phone=mask_phone(row["contact_phone"]) or "")
     return s.Organization(**fields)
+
+
+def _referrers(request: Request) -> list[Referrer]:
+    """Every module's Referrers: a delete asks them all, enabled in the district or not."""
+    return request.app.state.ctx.contributions.referrers
 
 
 def _changes(data: msgspec.Struct) -> dict:
@@ -63,8 +69,8 @@ class CommunityController(Controller):
         return _community(await services.update_community(code, principal.username, community_code, data.name))
 
     @delete("/{community_code:str}", opt={"permission": "registry.community.write"}, summary="Delete if unused")
-    async def remove(self, code: str, community_code: str, principal: Principal) -> None:
-        await services.delete_community(code, principal.username, community_code)
+    async def remove(self, request: Request, code: str, community_code: str, principal: Principal) -> None:
+        await services.delete_community(code, principal.username, community_code, _referrers(request))
 
 
 class OrganizationController(Controller):
@@ -98,8 +104,8 @@ class OrganizationController(Controller):
         return _organization(await services.update_organization(code, principal.username, org_id, _changes(data)))
 
     @delete("/{org_id:int}", opt={"permission": "registry.organization.write"}, summary="Delete an organisation")
-    async def remove(self, code: str, org_id: int, principal: Principal) -> None:
-        await services.delete_organization(code, principal.username, org_id)
+    async def remove(self, request: Request, code: str, org_id: int, principal: Principal) -> None:
+        await services.delete_organization(code, principal.username, org_id, _referrers(request))
 
 
 class CreditListingController(Controller):
@@ -177,8 +183,8 @@ class PersonController(Controller):
         return s.Person(**services.masked_person(row))
 
     @delete("/{person_id:int}", opt={"permission": "registry.person.write"}, summary="Delete a person")
-    async def remove(self, code: str, person_id: int, principal: Principal) -> None:
-        await services.delete_person(code, principal.username, person_id)
+    async def remove(self, request: Request, code: str, person_id: int, principal: Principal) -> None:
+        await services.delete_person(code, principal.username, person_id, _referrers(request))
 
 
 ROUTES = [CommunityController, OrganizationController, CreditListingController, InspectionController,

@@ -7,6 +7,7 @@ personal data enters the audit log masked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +23,11 @@ from core.codes import (
     mask_phone,
     phone_error,
 )
+from core.contrib import Referrer
 from core.errors import ApiError, invalid, not_found
 from core.registry.organization_rules import CODE_FIELDS, normalise_code_fields, organization_errors
-from core.tables import AnnualInspection, Community, CreditListing, Organization, Person
+from core.registry.references import refuse_if_referenced
+from core.tables import Community, Organization, Person
 
 
 @dataclass
@@ -107,16 +110,12 @@ async def update_community(district_code: str, actor: str, code: str, name: str)
     return await get_community(district_code, code)
 
 
-async def delete_community(district_code: str, actor: str, code: str) -> None:
+async def delete_community(district_code: str, actor: str, code: str, referrers: Iterable[Referrer] = ()) -> None:
+    """Delete a street or community nothing refers to (its communities, persons, organisations,
+    `referrers`: the modules' records); otherwise 409 naming what still refers to it."""
     async with db.write_transaction():
         before = await get_community(district_code, code)
-        in_use = (
-            await Community.exists().where(Community.parent_code == code)
-            or await Person.exists().where(Person.community_code == code)
-            or await Organization.exists().where(Organization.community_code == code)
-        )
-        if in_use:
-            raise ApiError(409, f"{before['name']}仍有下属社区、人员或组织，不能删除", "in_use")
+        await refuse_if_referenced("community", district_code, code, referrers, before["name"])
         await Community.delete().where(Community.id == before["id"])
         await audit.record(actor=actor, action="delete", entity="community", entity_id=code,
                            district_code=district_code, before=_plain(before))
@@ -187,6 +186,8 @@ async def update_organization(district_code: str, actor: str, org_id: int, chang
     A new code drops an earlier exception unless the same change claims it again: an
     exception belongs to the one code it was granted for."""
     changes = dict(changes)
+    if not changes:  # an empty PATCH changes nothing and records nothing
+        return await get_organization(district_code, org_id)
     normalise_code_fields(changes)
     async with db.write_transaction():
         before = await get_organization(district_code, org_id)
@@ -211,15 +212,14 @@ async def update_organization(district_code: str, actor: str, org_id: int, chang
     return await get_organization(district_code, org_id)
 
 
-async def delete_organization(district_code: str, actor: str, org_id: int) -> None:
-    """Delete an organisation entered by mistake; one with inspection results or credit-list
-    history is kept (those records are never deleted out from under it): deregister it instead."""
+async def delete_organization(district_code: str, actor: str, org_id: int,
+                              referrers: Iterable[Referrer] = ()) -> None:
+    """Delete an organisation entered by mistake; one anything refers to (inspection results,
+    credit-list history, staff grants, `referrers`: the modules' records) is kept: deregister it instead."""
     async with db.write_transaction():
         before = await get_organization(district_code, org_id)
-        if (await CreditListing.exists().where(CreditListing.organization == org_id)
-                or await AnnualInspection.exists().where(AnnualInspection.organization == org_id)):
-            raise ApiError(409, f"{before['name']}有年检记录或信用名单记录，不能删除；如已注销请修改登记状态",
-                           "in_use")
+        await refuse_if_referenced("organization", district_code, org_id, referrers, before["name"],
+                                   "；如已注销请修改登记状态")
         await Organization.delete().where(Organization.id == org_id)
         await audit.record(actor=actor, action="delete", entity="organization", entity_id=org_id,
                            district_code=district_code, before=_public_org(_plain(before)))
@@ -286,6 +286,8 @@ async def create_person(district_code: str, actor: str, data: dict) -> dict:
 
 
 async def update_person(district_code: str, actor: str, person_id: int, changes: dict) -> dict:
+    if not changes:  # an empty PATCH changes nothing and records nothing
+        return await get_person(district_code, person_id)
     if changes.get("phone") and (error := phone_error(changes["phone"])):
         raise invalid([("phone", error)])
     async with db.write_transaction():
@@ -298,9 +300,11 @@ async def update_person(district_code: str, actor: str, person_id: int, changes:
     return after
 
 
-async def delete_person(district_code: str, actor: str, person_id: int) -> None:
+async def delete_person(district_code: str, actor: str, person_id: int, referrers: Iterable[Referrer] = ()) -> None:
+    """Delete a person nothing refers to (user accounts, `referrers`: the modules' records)."""
     async with db.write_transaction():
         before = await get_person(district_code, person_id)
+        await refuse_if_referenced("person", district_code, person_id, referrers, "该人员")
         await Person.delete().where(Person.id == person_id)
         await audit.record(actor=actor, action="delete", entity="person", entity_id=person_id,
                            district_code=district_code, before=masked_person(before))

@@ -6,6 +6,7 @@ enabled modules (with module switches for its admin), and the language switch.
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated, Any
 from urllib.parse import urlparse
 
@@ -14,13 +15,14 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
-from core import identity
+from core import identity, login_guard
 from core.api.auth import session_cookie
 from core.api.districts import district_view
 from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError
 from core.modules import enabled_modules
+from core.security import new_token
 from core.web.i18n import COOKIE, LANGUAGES, language_of, translator
 
 
@@ -58,9 +60,26 @@ async def overview(request: Request, principal: Principal) -> Template:
     return render(request, "overview.html", principal, cities=list(cities.values()))
 
 
+LOGIN_CSRF_COOKIE = "sanshe_login_csrf"
+
+
+def _login_form(request: Request, principal: Principal, *, status_code: int = 200, error: str | None = None,
+                next_path: str | None = None, fresh: bool = False) -> Template:
+    """The login page with a double-submit token: the same random value in a cookie and a
+    hidden field. Before login there is no session to hold a CSRF token, and a cross-site
+    form can send the field but can neither read nor set our cookie."""
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) if not fresh else None
+    token = token if token and len(token) == 43 else new_token()
+    page = render(request, "login.html", principal, status_code=status_code, error=error,
+                  next=_safe_next(next_path) or "", csrf=token)
+    page.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login",
+                    secure=request.url.scheme == "https")
+    return page
+
+
 @get("/login", opt={"public": True}, include_in_schema=False)
 async def login_page(request: Request, principal: Principal, next: str | None = None) -> Template:
-    return render(request, "login.html", principal, error=None, next=_safe_next(next) or "")
+    return _login_form(request, principal, next_path=next)
 
 
 @post("/login", opt={"public": True}, include_in_schema=False)
@@ -70,11 +89,18 @@ async def login_submit(
     data: Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)],
 ) -> Response:
     ctx: AppContext = request.app.state.ctx
+    cookie_token, form_token = request.cookies.get(LOGIN_CSRF_COOKIE, ""), data.get("_csrf", "")
+    if not cookie_token or not secrets.compare_digest(cookie_token.encode(), form_token.encode()):
+        return _login_form(request, principal, status_code=403, error="页面已过期，请重新登录",  # type: ignore[return-value]
+                           next_path=data.get("next"), fresh=True)
+    address = login_guard.client_address(request, ctx.settings)
     try:
-        user, cookie, _ = await identity.login(ctx, data.get("username", ""), data.get("password", ""))
+        user, cookie, _ = await identity.login(ctx, data.get("username", ""), data.get("password", ""), address)
     except ApiError as exc:
-        page = render(request, "login.html", principal, status_code=exc.status_code, error=exc.detail,
-                      next=_safe_next(data.get("next")) or "")
+        page = _login_form(request, principal, status_code=exc.status_code, error=exc.detail,
+                           next_path=data.get("next"))
+        for name, value in (exc.headers or {}).items():
+            page.headers[name] = value
         return page  # type: ignore[return-value]
     from core.auth import principal_for_user
 

@@ -13,16 +13,21 @@ ShortText = Annotated[str, msgspec.Meta(max_length=200)]
 LongText = Annotated[str, msgspec.Meta(max_length=4000)]
 
 
+# Caps: the vocabulary has 10 target groups; a district has a few hundred communities at most.
+TargetGroups = Annotated[list[Annotated[str, msgspec.Meta(max_length=32)]], msgspec.Meta(max_length=20)]
+Communities = Annotated[list[Annotated[str, msgspec.Meta(max_length=12)]], msgspec.Meta(max_length=500)]
+
+
 class ServiceCreate(msgspec.Struct, forbid_unknown_fields=True):
     organization_id: int
     name: Annotated[str, msgspec.Meta(min_length=2, max_length=120)]
     field: Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
     description: LongText = ""
-    target_groups: list[str] = []
+    target_groups: TargetGroups = []
     eligibility: LongText = ""
     fee: Fee = "free"
     fee_description: ShortText = ""
-    communities: list[str] = []
+    communities: Communities = []
     address: ShortText = ""
     opening_hours: ShortText = ""
     contact_phone: Annotated[str, msgspec.Meta(max_length=20)] = ""
@@ -37,11 +42,11 @@ class ServiceUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=2, max_length=120)] | None = None
     field: Annotated[str, msgspec.Meta(min_length=1, max_length=32)] | None = None
     description: LongText | None = None
-    target_groups: list[str] | None = None
+    target_groups: TargetGroups | None = None
     eligibility: LongText | None = None
     fee: Fee | None = None
     fee_description: ShortText | None = None
-    communities: list[str] | None = None
+    communities: Communities | None = None
     address: ShortText | None = None
     opening_hours: ShortText | None = None
     contact_phone: Annotated[str, msgspec.Meta(max_length=20)] | None = None

@@ -58,7 +58,7 @@ def document(row: dict[str, Any], provider: str) -> dict[str, Any]:
 async def documents(ids: list[str] | None) -> AsyncIterator[dict[str, Any]]:
     """Published services as search documents; ids not yielded leave the index."""
     after = 0
-    wanted = None if ids is None else [int(i) for i in ids if str(i).isdigit()]
+    wanted = None if ids is None else [int(i) for i in ids if str(i).isascii() and str(i).isdigit()]
     while True:
         query = Service.select().where(Service.status == "published", Service.id > after)
         if wanted is not None:

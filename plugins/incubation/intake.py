@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -51,13 +51,17 @@ def _clean(value: str | None) -> str:
 # -- bases ----------------------------------------------------------------------------------------
 
 
+# A short list of short words (services of a base, service fields): capped so a body cannot carry thousands.
+Keys = Annotated[list[Annotated[str, msgspec.Meta(max_length=32)]], msgspec.Meta(max_length=20)]
+
+
 class BaseIn(msgspec.Struct, forbid_unknown_fields=True):
     """A new base. Every field is checked by the service (422 names the field)."""
 
     name: str = ""
     capacity: int | None = None  # desks or rooms: incubating residents at one time
     address: str = ""
-    services: list[str] = []  # keys of glossary.SERVICES
+    services: Keys = []  # keys of glossary.SERVICES
     community_code: str | None = None
     active: bool = True
 
@@ -68,7 +72,7 @@ class BasePatch(msgspec.Struct, forbid_unknown_fields=True):
     name: str | None = None
     capacity: int | None = None
     address: str | None = None
-    services: list[str] | None = None
+    services: Keys | None = None
     community_code: str | None = None
     active: bool | None = None
 
@@ -196,9 +200,9 @@ class ApplicationIn(msgspec.Struct, forbid_unknown_fields=True):
     name: str = ""  # the team's or organisation's name
     organization_id: int | None = None  # an existing organisation of the district (org staff: only their own)
     incubatee_type: str = ""  # sprout 萌芽型 | startup 初创型 | hub 枢纽型
-    fields: list[str] = []  # service fields, e.g. 社区养老
-    members: list[MemberIn] = []
-    intended_services: list[str] = []  # keys of glossary.SERVICES the team wants from the base
+    fields: Keys = []  # service fields, e.g. 社区养老
+    members: Annotated[list[MemberIn], msgspec.Meta(max_length=100)] = []
+    intended_services: Keys = []  # keys of glossary.SERVICES the team wants from the base
     community_code: str | None = None
     plan: str = ""
     contact_name: str = ""  # blank: the first member

@@ -73,8 +73,20 @@ def register_nav_items():
 
 
 @hookimpl
+def register_referrers():
+    from plugins.supervision.references import REFERRERS
+
+    return REFERRERS
+
+
+@hookimpl
 def register_template_dirs():
     return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def register_static_dirs():
+    return [(MODULE, Path(__file__).parent / "static")]
 
 
 @hookimpl

@@ -160,7 +160,7 @@ def check_scores(indicators: list[dict[str, Any]], given: dict[str, float]) -> t
     by_id: dict[int, float] = {}
     errors = []
     for key, value in given.items():
-        if key.strip().isdigit() and int(key) in known:
+        if key.strip().isascii() and key.strip().isdigit() and int(key) in known:
             by_id[int(key)] = value
         else:
             errors.append((f"scores.{key}", "不是该指标体系中的指标"))

@@ -149,7 +149,7 @@ async def population(ctx: AppContext, campaign: dict[str, Any]) -> list[dict[str
 
 
 def _order_key(record_id: Any) -> tuple[int, Any]:
-    return (0, int(record_id)) if str(record_id).isdigit() else (1, str(record_id))
+    return (0, int(record_id)) if str(record_id).isascii() and str(record_id).isdigit() else (1, str(record_id))
 
 
 def draw(records: list[dict[str, Any]], sampling: str, size: float, seed: int) -> list[dict[str, Any]]:

@@ -68,6 +68,13 @@ def register_nav_items():
 
 
 @hookimpl
+def register_referrers():
+    from plugins.talent.references import REFERRERS
+
+    return REFERRERS
+
+
+@hookimpl
 def register_template_dirs():
     return [Path(__file__).parent / "templates"]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,8 @@ HEADERS = ("姓名", "身份证号", "手机号", "学历", "所学专业", "职
 OPTIONAL_HEADERS = ("首次登记日期", "最近登记日期", "逾期登记原因")
 REQUIRED = ("姓名", "身份证号", "学历", "岗位类型")
 MAX_ROWS = 50_000
+# An XLSX is a zip: 1 MB can unpack to gigabytes. 50,000 rows of the roster unpack to ~30 MB.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_COLUMNS = 200  # header cells read; wider sheets are cut here (their extra columns are ignored anyway)
 MAX_LISTED_ERRORS = 200
 
@@ -124,12 +127,25 @@ def _csv_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
         raise file_error(f"CSV 文件格式错误。{NOT_A_SHEET}") from None
 
 
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a workbook that would unpack beyond MAX_UNPACKED_BYTES, before parsing any of it
+    (zipfile never yields more than a member's declared size, so the declared sizes are the bound)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise file_error("无法读取该 Excel 文件：文件已损坏或不是 .xlsx 工作簿") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise file_error(f"该 Excel 文件解压后超过 {MAX_UNPACKED_BYTES // 2**20} MB，请删去多余内容或拆分成多个文件分别导入")
+
+
 def _read(content: bytes) -> tuple[list[Any], Iterator[tuple[int, tuple[Any, ...]]], Any]:
     """(header cells, numbered data rows, workbook to close or None)."""
     if _sniff(content) == "csv":
         rows = _csv_rows(content)
         header = list(next(rows, ()))[:MAX_COLUMNS]
         return header, enumerate(rows, start=2), None
+    _check_unpacked_size(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]

@@ -265,3 +265,60 @@ def test_hook_register_data_services(ctx, example_enabled, client):
     client.put(f"/api/districts/{OWN}/modules/example", json={"enabled": False}, headers=example_enabled)
     listed = client.get("/opendata/catalog.jsonld").json()["dcat:service"]
     assert "example-notes-api" not in [s["dct:identifier"] for s in listed]
+
+
+def test_hook_register_referrers(ctx):
+    from core.contrib import REGISTRY_KINDS, Referrer
+    from core.hookspecs import hookimpl
+    from core.plugins import build_plugin_manager, collect
+    from core.settings import SettingsError
+
+    found = {(r.module, r.kind) for r in ctx.contributions.referrers}
+    assert {("talent", "person"), ("talent", "organization"), ("talent", "community"),
+            ("catalogue", "organization"), ("catalogue", "community"), ("incubation", "organization"),
+            ("incubation", "community"), ("supervision", "person"), ("supervision", "organization")} <= found
+    assert {kind for _, kind in found} <= set(REGISTRY_KINDS)
+    workers = next(r for r in ctx.contributions.referrers if r.label == "社工人才库中的社会工作者")
+    assert run(workers.count(OWN, 0)) == 0  # no person has id 0
+
+    class StrayReferrer:
+        @hookimpl
+        def register_referrers(self):
+            return [Referrer("stray", "street", "街道里的东西", workers.count)]
+
+    pm = build_plugin_manager(load_settings())
+    pm.register(StrayReferrer())
+    with pytest.raises(SettingsError, match="unknown kind 'street'"):
+        collect(pm)
+
+
+def test_hook_register_static_dirs(ctx, client):
+    # The installed plugins' page scripts (the CSP forbids inline script) are served below /static.
+    folders = dict(ctx.contributions.static_dirs)
+    assert {"catalogue", "incubation", "supervision"} <= folders.keys()
+    assert (Path(folders["catalogue"]) / "search.js").is_file()
+    response = client.get("/static/catalogue/search.js")
+    assert response.status_code == 200 and "javascript" in response.headers["content-type"]
+    assert response.text == (Path(folders["catalogue"]) / "search.js").read_text(encoding="utf-8")
+    assert client.get("/static/catalogue/no-such.js").status_code == 404
+    assert client.get("/static/app.js").status_code == 200  # core's own files are still there
+
+
+def test_static_dir_names_must_be_url_segments_and_unique():
+    import pluggy
+
+    from core.hookspecs import PROJECT, hookimpl
+    from core.plugins import collect
+    from core.settings import SettingsError
+
+    for pairs in ([("notes", "a"), ("notes", "b")], [("../up", "a")], [("Notes", "a")]):
+        class Plugin:
+            @hookimpl
+            def register_static_dirs(self, pairs=pairs):
+                return pairs
+
+        pm = pluggy.PluginManager(PROJECT)
+        pm.add_hookspecs(hookspecs)
+        pm.register(Plugin())
+        with pytest.raises(SettingsError, match="static folder name"):
+            collect(pm)

@@ -5,6 +5,12 @@ from __future__ import annotations
 from tests.conftest import OWN, PASSWORD
 
 
+def form_login(client, **data):
+    """POST the login form as a browser does: with the double-submit token GET /login hands out."""
+    token = client.get("/login").text.split('name="_csrf" value="')[1].split('"')[0]
+    return client.post("/login", data={**data, "_csrf": token}, follow_redirects=False)
+
+
 def test_city_overview_lists_districts_in_chinese(client):
     page = client.get("/")
     assert page.status_code == 200
@@ -22,25 +28,24 @@ def test_english_is_one_click_away(client):
 
 
 def test_login_form_redirects_to_the_users_district_and_shows_module_admin(client):
-    response = client.post("/login", data={"username": f"{OWN}-admin", "password": PASSWORD}, follow_redirects=False)
+    response = form_login(client, username=f"{OWN}-admin", password=PASSWORD)
     assert response.status_code == 303 and response.headers["location"] == f"/districts/{OWN}"
     home = client.get(f"/districts/{OWN}")
     assert "常德市 武陵区" in home.text and 'data-testid="module-admin"' in home.text
 
 
 def test_login_form_errors_are_shown_in_chinese(client):
-    response = client.post("/login", data={"username": f"{OWN}-admin", "password": "wrong"})
+    response = form_login(client, username=f"{OWN}-admin", password="wrong")
     assert response.status_code == 401 and "用户名或密码错误" in response.text
 
 
 def test_login_never_redirects_off_site(client):
-    response = client.post("/login", data={"username": f"{OWN}-org", "password": PASSWORD,
-                                           "next": "//evil.example/"}, follow_redirects=False)
+    response = form_login(client, username=f"{OWN}-org", password=PASSWORD, next="//evil.example/")
     assert response.headers["location"] == f"/districts/{OWN}"
 
 
 def test_logout_form_needs_the_csrf_field(client):
-    client.post("/login", data={"username": f"{OWN}-admin", "password": PASSWORD})
+    form_login(client, username=f"{OWN}-admin", password=PASSWORD)
     home = client.get(f"/districts/{OWN}").text
     csrf = home.split('name="_csrf" value="')[1].split('"')[0]
     assert client.post("/logout", data={"_csrf": "forged"}).status_code == 403

@@ -121,13 +121,17 @@ def _keywords(g: _Graph, module_name: str, keywords: tuple[str, ...] | list[str]
 
 
 def _dataset(g: _Graph, entry: dict[str, Any]) -> n.DcatDataset:
+    """A dataset that cannot be read now (`available` false) is still described, saying so,
+    but offers no distribution: its downloads answer 503 until it can be read again."""
+    available = entry.get("available", True)
+    description = entry["description"] if available else f"{entry['description']}（{entry['unavailable_reason']}）"
     return n.DcatDataset(
         id=g.dataset_id(entry["name"]), identifier=entry["name"], title=entry["title"],
-        description=entry["description"], licence=g.licence(entry["licence"]),
+        description=description, licence=g.licence(entry["licence"]),
         publisher=g.publisher(entry["districts"]), landing_page=g.page(f"{g.base}/opendata#{quote(entry['name'])}"),
         keyword=_keywords(g, entry["module"], entry["keywords"]), theme=g.theme(),
         spatial=[g.location(g.ctx.districts[code]) for code in entry["districts"]],
-        distribution=_distributions(g, entry), modified=_modified(entry["updated"]),
+        distribution=_distributions(g, entry) if available else [], modified=_modified(entry["updated"]),
     )
 
 

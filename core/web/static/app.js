@@ -8,7 +8,22 @@ window.sanshe = {
     box.textContent = this.problem(body);
     box.scrollIntoView({ block: "nearest" });
   },
+  // What a page's script needs from the server (API paths, `headers` a write sends — the CSRF
+  // token —, labels) comes in a <script type="application/json" id="page-data"> block: the CSP
+  // allows no inline script, and a JSON block is data, never run.
+  data() {
+    const block = document.getElementById("page-data");
+    return block ? JSON.parse(block.textContent) : {};
+  },
 };
+
+// Small behaviours that used to be inline handlers (the CSP forbids onclick= and the like).
+document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+  select.addEventListener("change", () => select.form.submit());
+});
+document.querySelectorAll("[data-print]").forEach((button) => {
+  button.addEventListener("click", () => window.print());
+});
 
 // Module switches on the district home: PUT with the session's CSRF token, then reload.
 document.querySelectorAll("button.toggle").forEach((button) => {

@@ -60,7 +60,9 @@ def bad_parameter(name: str, message: str) -> ApiError:
 
 def record_pk(kind: str, value: str, name: str = "id") -> int | None:
     """Our id from an HSDS UUID (or a plain number); None for a UUID that is not one of ours."""
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is true, but it is no number
+        if len(value) > 18:
+            raise bad_parameter(name, "编号超出范围")
         return int(value)
     if not is_uuid(value):
         raise bad_parameter(name, "应为 HSDS 标识（UUID）")

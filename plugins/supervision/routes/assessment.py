@@ -51,8 +51,8 @@ class IndicatorIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class SchemeIn(msgspec.Struct, forbid_unknown_fields=True):
     name: Name
-    bands: list[BandIn]
-    indicators: list[IndicatorIn]
+    bands: Annotated[list[BandIn], msgspec.Meta(max_length=10)]
+    indicators: Annotated[list[IndicatorIn], msgspec.Meta(max_length=200)]
     scale: int = service.DEFAULT_SCALE
     active: bool | None = None
     """True activates it (deactivating the others); omitted: active if the district has none."""
@@ -63,8 +63,8 @@ class SchemeUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
     name: Name | None = None
     scale: int | None = None
-    bands: list[BandIn] | None = None
-    indicators: list[IndicatorIn] | None = None
+    bands: Annotated[list[BandIn], msgspec.Meta(max_length=10)] | None = None
+    indicators: Annotated[list[IndicatorIn], msgspec.Meta(max_length=200)] | None = None
 
 
 class AssessmentIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -54,7 +54,7 @@ class Activity(msgspec.Struct):
 class ActivityIn(msgspec.Struct, forbid_unknown_fields=True):
     day: dt.date
     title: Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
-    hours: list[MemberHours]
+    hours: Annotated[list[MemberHours], msgspec.Meta(max_length=500)]
     community_code: str | None = None
 
 

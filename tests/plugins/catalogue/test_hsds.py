@@ -334,4 +334,6 @@ def test_a_page_costs_the_same_queries_whatever_its_size(client, monkeypatch, pa
         body = get_ok(client, path, **params, per_page=per_page)
         assert body["size"] == min(per_page, body["total_items"]) > 2 or per_page == 2
         sizes.append(len(counted))
-    assert sizes[1] <= sizes[0] + 2, sizes  # one query per row would add ~98
+    # One query per row would add ~98. The margin is for the app's own background work (the search
+    # outbox worker polls in the same process), which the counter sees too (it failed once on PostgreSQL: 4 vs 7).
+    assert sizes[1] <= sizes[0] + 10, sizes

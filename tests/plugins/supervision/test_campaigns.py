@@ -242,6 +242,10 @@ def test_evidence_type_and_size_are_checked(client, as_role, prepared):
         client.put(f"/api/districts/{OWN}/modules/supervision", headers=admin,
                    json={"enabled": True, "settings": {"evidence_max_mb": 10}})
     assert run(Evidence.count()) == before
+    # A file the district allows (10 MB) but beyond the app's general 2 MB body limit is taken.
+    scan = client.post(f"{API}/items/{item['id']}/evidence", headers=sup,
+                       files={"file": ("扫描件.pdf", b"%PDF-1.7\n" + b"0" * (3 * 1024 * 1024), "application/pdf")})
+    assert scan.status_code == 201, scan.text
     pdf = client.post(f"{API}/items/{item['id']}/evidence", headers=sup,
                       files={"file": ("../../etc/说明", b"%PDF-1.7\nreal enough", "text/plain")})
     assert pdf.status_code == 201 and pdf.json()["filename"] == "说明.pdf"

@@ -10,6 +10,7 @@ import io
 import itertools
 import json
 import random
+import zipfile
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -276,6 +277,24 @@ def test_more_than_the_row_cap_is_rejected(client, tokens):
     response = upload(client, tokens, content, name="big.csv")
     assert rejected(response, before) == [(MAX_ROWS + 2, None)]
     assert str(MAX_ROWS) in response.json()["detail"]
+
+
+def test_a_workbook_that_unpacks_too_far_is_refused_before_parsing(client, tokens):
+    """A zip bomb: 1 MB that unpacks to 150 MB of shared strings (once this grew the server by 500 MB)."""
+    from plugins.talent._roster_read import MAX_UNPACKED_BYTES
+
+    book = io.BytesIO()
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
+            chunk = b" " * (1024 * 1024)
+            for _ in range(MAX_UNPACKED_BYTES // len(chunk) + 50):
+                member.write(chunk)
+    assert len(book.getvalue()) < 2_000_000  # it fits under the default request body limit
+    before = counts()
+    response = upload(client, tokens, book.getvalue(), name="bomb.xlsx")
+    rejected(response, before)
+    assert "解压后超过" in response.json()["detail"]
 
 
 def test_a_file_over_the_body_limit_is_refused(client, tokens, ctx):
