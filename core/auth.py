@@ -141,11 +141,11 @@ async def principal_for_user(ctx: AppContext, user: dict, **extra) -> Principal:
 
 
 async def _from_token(ctx: AppContext, token: str) -> Principal | None:
-    row = await ApiToken.select(ApiToken.id, ApiToken.user, ApiToken.last_used).where(
+    row = await ApiToken.select(ApiToken.id, ApiToken.user, ApiToken.last_used, ApiToken.expires_at).where(
         (ApiToken.token_hash == sha256(token)) & (ApiToken.revoked == False)  # noqa: E712
     ).first()
-    if not row:
-        return None
+    if not row or (row["expires_at"] is not None and row["expires_at"] <= datetime.now(timezone.utc)):
+        return None  # an expired token is no token: the request is anonymous (401 where login is needed)
     user = await User.select().where((User.id == row["user"]) & (User.active == True)).first()  # noqa: E712
     if not user:
         return None

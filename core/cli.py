@@ -200,7 +200,7 @@ def cmd_token_create(args) -> None:
         user = await User.select(User.id).where(User.username == args.username).first()
         if not user:
             _fail(f"user {args.username!r} does not exist")
-        return await create_api_token(user["id"], "cli", args.name)
+        return await create_api_token(user["id"], "cli", args.name, args.days)
 
     token = asyncio.run(run())
     print(token["token"])
@@ -239,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     tcreate = token.add_parser("create", help="create a bearer token for a user and print it")
     tcreate.add_argument("username")
     tcreate.add_argument("name")
+    tcreate.add_argument("--days", type=int, default=90, help="validity in days (1–366, default 90)")
     tcreate.set_defaults(func=cmd_token_create)
     _add_plugin_commands(sub)
     return parser

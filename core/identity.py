@@ -7,7 +7,7 @@ checked in every case (against a dummy hash for unknown names) so the time is al
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from core import audit, db, login_guard
 from core.context import AppContext
@@ -65,20 +65,28 @@ async def logout(session_id: int, username: str) -> None:
         await audit.record(actor=username, action="logout", entity="session", entity_id=session_id, district_code=None)
 
 
-async def create_api_token(user_id: int, username: str, name: str) -> dict:
-    """Create a bearer token; the plain value is returned once and never stored."""
+TOKEN_DAYS = 90  # default lifetime of an API token
+TOKEN_MAX_DAYS = 366
+
+
+async def create_api_token(user_id: int, username: str, name: str, days: int = TOKEN_DAYS) -> dict:
+    """Create a bearer token valid for `days` (1–366); the plain value is returned once and never stored."""
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ApiError(422, "提交的数据有误", "invalid", [("expires_in_days", f"有效期应为 1–{TOKEN_MAX_DAYS} 天")])
     token = new_token(TOKEN_PREFIX)
+    expires_at = datetime.now(timezone.utc) + timedelta(days=days)
     async with db.write_transaction():
         row = (
             await ApiToken.insert(
-                ApiToken(user=user_id, name=name, token_hash=sha256(token), prefix=token[:8])
+                ApiToken(user=user_id, name=name, token_hash=sha256(token), prefix=token[:8], expires_at=expires_at)
             ).returning(ApiToken.id, ApiToken.created_at)
         )[0]
         await audit.record(
             actor=username, action="create", entity="api_token", entity_id=row["id"], district_code=None,
-            after={"name": name, "prefix": token[:8]},
+            after={"name": name, "prefix": token[:8], "expires_at": expires_at.isoformat()},
         )
-    return {"id": row["id"], "name": name, "token": token, "prefix": token[:8], "created_at": row["created_at"]}
+    return {"id": row["id"], "name": name, "token": token, "prefix": token[:8], "created_at": row["created_at"],
+            "expires_at": expires_at}
 
 
 async def revoke_api_token(user_id: int, username: str, token_id: int) -> None:

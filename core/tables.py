@@ -169,6 +169,8 @@ class ApiToken(Table, tablename="api_token"):
     created_at = Timestamptz(default=TimestamptzNow())
     last_used = Timestamptz(null=True, default=None)
     revoked = Boolean(default=False)
+    # Every token made since issue 11 expires (default 90 days); tokens made before keep working (null).
+    expires_at = Timestamptz(null=True, default=None)
 
 
 # --- audit ----------------------------------------------------------------------------

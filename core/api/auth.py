@@ -49,6 +49,7 @@ class Me(msgspec.Struct):
 
 class TokenCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=366, description="validity in days (default 90)")] = 90
 
 
 class TokenCreated(msgspec.Struct):
@@ -57,6 +58,7 @@ class TokenCreated(msgspec.Struct):
     token: Annotated[str, msgspec.Meta(description="shown once; send as `Authorization: Bearer <token>`")]
     prefix: str
     created_at: dt.datetime
+    expires_at: dt.datetime
 
 
 class TokenInfo(msgspec.Struct):
@@ -66,6 +68,7 @@ class TokenInfo(msgspec.Struct):
     created_at: dt.datetime
     last_used: dt.datetime | None
     revoked: bool
+    expires_at: Annotated[dt.datetime | None, msgspec.Meta(description="null: a token made before tokens expired")]
 
 
 def session_cookie(request: Request, value: str, max_age: int | None) -> Cookie:
@@ -112,7 +115,8 @@ async def list_tokens(principal: Principal) -> list[TokenInfo]:
 
 @post("/api/me/tokens", opt={"authenticated": True}, tags=["auth"], summary="Create an API token")
 async def create_token(data: TokenCreate, principal: Principal) -> TokenCreated:
-    return TokenCreated(**await identity.create_api_token(principal.user_id, principal.username, data.name))
+    return TokenCreated(**await identity.create_api_token(principal.user_id, principal.username, data.name,
+                                                          data.expires_in_days))
 
 
 @delete("/api/me/tokens/{token_id:int}", opt={"authenticated": True}, tags=["auth"], summary="Revoke a token")

@@ -116,6 +116,27 @@ def test_api_tokens_are_stored_hashed_and_can_be_revoked(client):
         assert machine.get("/api/me", headers=bearer(token)).status_code == 401
 
 
+def test_api_tokens_expire(client):
+    """Tokens are not forever (issue 11): 90 days by default, 1–366 when asked; an expired one is refused."""
+    login(client, f"{OWN}-supervisor")
+    default = client.post("/api/me/tokens", json={"name": "默认有效期"}).json()
+    lifetime = datetime.fromisoformat(default["expires_at"]) - datetime.now(timezone.utc)
+    assert timedelta(days=89, hours=23) < lifetime <= timedelta(days=90)
+    short = client.post("/api/me/tokens", json={"name": "一天", "expires_in_days": 1}).json()
+    assert datetime.fromisoformat(short["expires_at"]) - datetime.now(timezone.utc) <= timedelta(days=1)
+    too_long = client.post("/api/me/tokens", json={"name": "太长", "expires_in_days": 1000})
+    assert too_long.status_code == 400 and too_long.json()["errors"][0]["field"] == "expires_in_days"
+    listed = {t["id"]: t for t in client.get("/api/me/tokens").json()}
+    assert listed[short["id"]]["expires_at"] is not None
+    machine = client.__class__(app=client.app)
+    with machine:
+        assert machine.get("/api/me", headers=bearer(short["token"])).status_code == 200
+        run(ApiToken.update({ApiToken.expires_at: datetime.now(timezone.utc) - timedelta(seconds=1)}).where(
+            ApiToken.id == short["id"]))
+        assert machine.get("/api/me", headers=bearer(short["token"])).status_code == 401
+        assert machine.get("/api/me", headers=bearer(default["token"])).status_code == 200
+
+
 def test_revealing_a_masked_field_is_audited(client, tokens):
     listed = client.get(f"/api/districts/{OWN}/persons?per_page=1", headers=bearer(tokens["supervisor"])).json()
     person = listed["items"][0]
