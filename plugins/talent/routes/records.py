@@ -23,7 +23,6 @@ from plugins.talent.tables import ContinuingEducation, ServiceLog, SocialWorker
 
 OWN = {**MODULE, "permission": "talent.record.own"}
 READ = {**MODULE, "permission": "talent.record.read"}
-OWN_SUBMITTED = {**OWN, "errors": (409,)}  # a submitted record is read-only
 Kind = Literal["个案", "小组", "社区活动", "走访", "其他"]
 Hours = Annotated[float, msgspec.Meta(gt=0, le=24)]
 
@@ -109,7 +108,7 @@ async def _my_log(code: str, principal: Principal, log_id: int) -> dict:
     return row
 
 
-@patch(BASE + "/me/logs/{log_id:int}", opt=OWN_SUBMITTED, tags=["talent"], summary="Edit my draft log")
+@patch(BASE + "/me/logs/{log_id:int}", opt=OWN, tags=["talent"], summary="Edit my draft log")
 async def edit_log(code: str, log_id: int, data: LogIn, principal: Principal) -> s.ServiceLogView:
     row = await _my_log(code, principal, log_id)
     if row["state"] != "draft":
@@ -124,7 +123,7 @@ async def edit_log(code: str, log_id: int, data: LogIn, principal: Principal) ->
     return view(await _my_log(code, principal, log_id), s.ServiceLogView)
 
 
-@post(BASE + "/me/logs/{log_id:int}/submit", opt=OWN_SUBMITTED, tags=["talent"], summary="Submit my draft (then read-only)",
+@post(BASE + "/me/logs/{log_id:int}/submit", opt=OWN, tags=["talent"], summary="Submit my draft (then read-only)",
       status_code=200)
 async def submit_log(code: str, log_id: int, principal: Principal) -> s.ServiceLogView:
     row = await _my_log(code, principal, log_id)
@@ -139,7 +138,7 @@ async def submit_log(code: str, log_id: int, principal: Principal) -> s.ServiceL
     return view(await _my_log(code, principal, log_id), s.ServiceLogView)
 
 
-@post(BASE + "/me/logs/{log_id:int}/correction", opt=OWN_SUBMITTED, tags=["talent"],
+@post(BASE + "/me/logs/{log_id:int}/correction", opt=OWN, tags=["talent"],
       summary="Correct a submitted log: a new record that keeps the original")
 async def correct_log(code: str, log_id: int, data: LogCorrection, principal: Principal) -> s.ServiceLogView:
     original = await _my_log(code, principal, log_id)

@@ -16,7 +16,7 @@ from plugins.talent import applications
 from plugins.talent.routes._common import BASE, MODULE
 
 READ = {**MODULE, "permission": "talent.worker.read"}
-WRITE = {**MODULE, "permission": "talent.worker.write", "errors": (409,)}  # state conflicts
+WRITE = {**MODULE, "permission": "talent.worker.write"}
 State = Literal["not_applied", "pending", "first_passed", "first_failed", "final_passed", "final_failed",
                 "registered", "issued"]
 Reason = Annotated[str, msgspec.Meta(max_length=200, description=(

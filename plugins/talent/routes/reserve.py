@@ -96,7 +96,7 @@ async def _candidate(code: str, candidate_id: int) -> dict:
     return row
 
 
-@patch(BASE + "/candidates/{candidate_id:int}", opt={**MANAGE, "errors": (409,)}, tags=["talent"], summary="Move a candidate on")
+@patch(BASE + "/candidates/{candidate_id:int}", opt={**MANAGE}, tags=["talent"], summary="Move a candidate on")
 async def move_candidate(code: str, candidate_id: int, data: CandidateMove, principal: Principal) -> s.CandidateView:
     row = await _candidate(code, candidate_id)
     if data.status not in TRANSITIONS.get(row["status"], set()):
@@ -111,7 +111,7 @@ async def move_candidate(code: str, candidate_id: int, data: CandidateMove, prin
 
 
 @post(BASE + "/candidates/{candidate_id:int}/place",
-      opt={**MODULE, "permission": "talent.worker.write", "errors": (409,)},
+      opt={**MODULE, "permission": "talent.worker.write"},
       tags=["talent"], summary="Hire a candidate: creates their worker profile")
 async def place_candidate(code: str, candidate_id: int, data: Placement, principal: Principal) -> s.CandidateView:
     row = await _candidate(code, candidate_id)

@@ -98,7 +98,7 @@ async def add_team(code: str, data: TeamIn, principal: Principal) -> s.Volunteer
     return view(row, s.VolunteerTeamView)
 
 
-@post(BASE + "/teams/{team_id:int}/members", opt={**MANAGE, "errors": (409,)}, tags=["talent"], summary="Add a registry person")
+@post(BASE + "/teams/{team_id:int}/members", opt={**MANAGE}, tags=["talent"], summary="Add a registry person")
 async def add_member(code: str, team_id: int, data: MemberIn, principal: Principal) -> s.VolunteerMemberView:
     team = await _team(code, team_id)
     await _may_lead(code, principal, team["leader"])

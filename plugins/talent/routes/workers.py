@@ -62,7 +62,7 @@ class WorkerUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 PERSON_FIELDS = ("name", "id_number", "phone")
-WRITE = {**MODULE, "permission": "talent.worker.write", "errors": (409,)}  # a person of another district
+WRITE = {**MODULE, "permission": "talent.worker.write"}
 
 
 async def _view(request: Request, code: str, rows: list[dict]) -> list[dict[str, Any]]:
