@@ -150,7 +150,9 @@ def run_sanshe_http(env: dict[str, str], expected: dict[Case, int], args) -> dic
     base = f"http://127.0.0.1:{port}"
     try:
         for case in ALL:  # the server sees the index the bench built
-            total = httpx.get(base + case.sanshe_path(), timeout=30).json()["total"]
+            answer = httpx.get(base + case.sanshe_path(), timeout=30)
+            answer.raise_for_status()  # a case answered other than 200 fails the run
+            total = answer.json()["total"]
             assert total == expected[case], (case, total, expected[case])
         latency = {name: summary(http_timings(base, [c.sanshe_path() for c in cases], args.http_iterations))
                    for name, cases in CLASSES.items()}
@@ -160,6 +162,9 @@ def run_sanshe_http(env: dict[str, str], expected: dict[Case, int], args) -> dic
         load = load_run(base, [c.sanshe_path() for c in ALL], args.duration) if args.duration else None
     finally:
         stop_server(server)
+    if load and (load["non_2xx"] or load["socket_errors"]):
+        raise SystemExit(f"bench: the load run had failures (non-2xx {load['non_2xx']}, "
+                         f"socket errors {load['socket_errors'] or 0}): its figures would time errors")
     return {"latency": latency, "floor": floor, "load": load}
 
 
@@ -176,7 +181,9 @@ def run_datasette(env: dict[str, str], db_path: Path, scan: SubstringScan, args)
     try:
         recall = []
         for case in ALL:
-            body = httpx.get(base + case.datasette_path(size=SAMPLE), timeout=60).json()
+            answer = httpx.get(base + case.datasette_path(size=SAMPLE), timeout=60)
+            answer.raise_for_status()
+            body = answer.json()
             count = body.get("filtered_table_rows_count")  # None if counting timed out
             recall.append(recall_row(case, scan.ids(case.q, case.filters()),
                                      len(body["rows"]) if count is None else count, {row["id"] for row in body["rows"]}))

@@ -47,3 +47,26 @@ def test_the_licence_is_an_spdx_string():
     """A `license = {text = …}` table makes every install print a setuptools deprecation warning."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["license"] == "AGPL-3.0-or-later"
+
+
+def _nginx_megabytes(value: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)([km]?)", value).groups()
+    return int(number) * {"": 1, "k": 1024, "m": 1024 * 1024}[unit]
+
+
+def test_the_proxy_lets_through_what_the_app_accepts():
+    """nginx must not refuse (413) a body the app's route accepts: the general limit covers the
+    settings' max_body_bytes, and the evidence route (up to 50 MB a file) has its own location."""
+    from plugins.supervision.routes.campaigns import EVIDENCE_BODY_LIMIT
+    from core.settings import load_settings
+
+    nginx = (DEPLOY / "nginx.conf").read_text()
+    active = "\n".join(line for line in nginx.splitlines() if not line.lstrip().startswith("#"))
+    general = re.search(r"listen 80;.*?client_max_body_size (\w+);", active, re.S).group(1)
+    assert _nginx_megabytes(general) >= load_settings(need_secret=False).max_body_bytes
+    location = re.search(r"location ~ (\S+) \{\s*client_max_body_size (\w+);", active)
+    assert location, "no location with its own body limit for evidence uploads"
+    pattern, limit = location.groups()
+    assert re.search(pattern, "/api/districts/430702/supervision/items/17/evidence")
+    assert not re.search(pattern, "/api/districts/430702/supervision/items/17")
+    assert _nginx_megabytes(limit) >= EVIDENCE_BODY_LIMIT
