@@ -91,20 +91,12 @@ async def catalogue_entries(request: Request) -> list[DatasetOut]:
     return out
 
 
-class _NotCounted:
-    """The page's row count of a dataset that cannot be read: the template formats counts
-    with `{:,}`, and this answers a dash to any format."""
-
-    def __format__(self, spec: str) -> str:
-        return "—"
-
-
 def _page_entry(entry: DatasetOut) -> dict:
-    """An unavailable dataset is shown as such: a note in its title and text, no count, no download links."""
+    """An unavailable dataset is shown as such: a note in its title and text, no count (the
+    template shows a dash), no download links."""
     values = msgspec.structs.asdict(entry)
     if not entry.available:
-        values.update(title=f"{entry.title}（暂时无法提供）", description=f"{entry.description}（{UNAVAILABLE}）",
-                      row_count=_NotCounted(), formats=[])
+        values.update(title=f"{entry.title}（暂时无法提供）", description=f"{entry.description}（{UNAVAILABLE}）", formats=[])
     return values
 
 
