@@ -6,9 +6,13 @@ Each route handler declares its access in `opt` (a meta-test fails if one does n
 - `permission="x.y"` — the principal holds it in the path's district (`{code}`),
   or anywhere when the path names no district;
 - `module="name"` — additionally, the module is enabled for the path's district.
+An admin who must enrol in two-factor login first (core.twofactor) reaches only the
+routes marked `two_factor_setup=True` (403 `two_factor_enrolment_required` elsewhere).
 """
 
 from __future__ import annotations
+
+import re
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
@@ -65,6 +69,23 @@ def _query_is_text(connection: ASGIConnection) -> None:
         raise ApiError(400, "查询参数不是有效的 UTF-8 文本", "invalid", errors)
 
 
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")  # an escaped NUL, not an escaped backslash before "u0000"
+
+
+async def _no_nul_characters(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """PostgreSQL cannot store a NUL character in text (SQLite can, and exports would carry it):
+    refuse it in a path, a query or a JSON body on both engines, before anything is read or written."""
+    errors = [(name, "包含不允许的字符 NUL") for name, value in
+              [*connection.path_params.items(), *connection.query_params.multi_items()]
+              if "\x00" in name or (isinstance(value, str) and "\x00" in value)]
+    takes_json = connection.headers.get("content-type", "").startswith("application/json") and \
+        "data" in getattr(getattr(handler, "parsed_fn_signature", None), "parameters", {})
+    if not errors and takes_json and _JSON_NUL.search(await connection.body()):  # type: ignore[attr-defined]
+        errors = [("body", "包含不允许的字符 NUL")]
+    if errors:
+        raise ApiError(400, "请求中含有不允许的字符 NUL", "invalid", errors)
+
+
 async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """Global guard; raises 401/403/404 in the one error shape."""
     if connection.scope.get("method") == "OPTIONS":
@@ -72,6 +93,7 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     ctx = context_of(connection)
     _ids_in_range(connection.path_params)
     _query_is_text(connection)
+    await _no_nul_characters(connection, handler)
     principal = await resolve_principal(ctx, connection)
     code = connection.path_params.get("code")
     if code is not None and code not in ctx.districts:
@@ -87,6 +109,8 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     if not principal.is_authenticated:
         raise ApiError(401, "请先登录", "not_authenticated")
     await _check_csrf(connection, principal)
+    if principal.two_factor_missing and not handler.opt.get("two_factor_setup"):
+        raise ApiError(403, "管理员账号须先启用两步验证，才能进行其他操作", "two_factor_enrolment_required")
     if kind == "authenticated":
         return
     if kind == "undeclared" or not principal.can(permission, code):  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ district)` is the one question every guard and service asks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from litestar.connection import ASGIConnection
@@ -42,6 +42,9 @@ class Principal:
     session_id: int | None = None
     csrf_token: str = ""
     person_id: int | None = None
+    # An admin who must enrol in two-factor login first (core.twofactor): no grants until then,
+    # and core.access refuses every route not marked `two_factor_setup`.
+    two_factor_missing: bool = False
 
     @property
     def is_authenticated(self) -> bool:
@@ -171,9 +174,14 @@ async def _from_cookie(ctx: AppContext, cookie: str) -> Principal | None:
         return None
     if now - session["last_seen"] > timedelta(minutes=1):
         await UserSession.update({UserSession.last_seen: now}).where(UserSession.id == session["id"])
-    return await principal_for_user(
+    principal = await principal_for_user(
         ctx, user, via="session", session_id=session["id"], csrf_token=session["csrf_token"]
     )
+    from core import twofactor  # late: twofactor builds on identity, which builds on this module's tables
+
+    if await twofactor.enrolment_missing(ctx, user["id"], (g.role for g in principal.grants)):
+        return replace(principal, grants=(), two_factor_missing=True)
+    return principal
 
 
 async def resolve_principal(ctx: AppContext, connection: ASGIConnection) -> Principal:

@@ -190,6 +190,42 @@ def cmd_user_create(args) -> None:
     print(f"user {args.username} ready (id {user_id})")
 
 
+def cmd_user_set_password(args) -> None:
+    from core.accounts import AccountError, set_password
+
+    _context(_settings(need_secret=False))
+    password = os.environ.get("SANSHE_NEW_PASSWORD") or getpass.getpass("New password: ")
+    try:
+        ended = asyncio.run(set_password(args.username, password))
+    except AccountError as exc:
+        _fail(str(exc))
+    print(f"password of {args.username} changed; {ended} session(s) ended")
+
+
+def cmd_user_set_active(args) -> None:
+    from core.accounts import AccountError, set_active
+
+    _context(_settings(need_secret=False))
+    try:
+        ended = asyncio.run(set_active(args.username, args.active))
+    except AccountError as exc:
+        _fail(str(exc))
+    print(f"{args.username} {'activated' if args.active else f'deactivated; {ended} session(s) ended'}")
+
+
+def cmd_user_reset_2fa(args) -> None:
+    """Remove a user's two-factor login (lost phone); audited, the user enrols again."""
+    from core.errors import ApiError
+    from core.twofactor import reset
+
+    _context(_settings(need_secret=False))
+    try:
+        asyncio.run(reset(args.username, actor="cli"))
+    except ApiError as exc:
+        _fail(exc.detail, 1)
+    print(f"two-factor login of {args.username} reset; they enrol again at their next login")
+
+
 def cmd_token_create(args) -> None:
     from core.identity import create_api_token
     from core.tables import User
@@ -204,6 +240,43 @@ def cmd_token_create(args) -> None:
 
     token = asyncio.run(run())
     print(token["token"])
+
+
+def cmd_backup(args) -> None:
+    """Write every table and upload to one archive (core/backup.py)."""
+    from core.backup import BackupError, create_backup
+
+    ctx = _context(_settings(need_secret=False))
+    try:
+        summary = asyncio.run(create_backup(ctx, Path(args.output) if args.output else None))
+    except BackupError as exc:
+        _fail(str(exc))
+    print(f"backup written: {summary.path} ({summary.size / 1024 / 1024:.1f} MB, "
+          f"{sum(summary.rows.values())} rows in {len(summary.rows)} tables, {summary.uploads} uploads, "
+          f"{summary.seconds:.1f} s)")
+
+
+def cmd_restore(args) -> None:
+    """Restore an archive into this empty instance; refuse (exit 2, nothing written) when it cannot."""
+    from core.backup import BackupError, restore_backup
+
+    ctx = _context(_settings(need_secret=False))
+    try:
+        summary = asyncio.run(restore_backup(ctx, Path(args.archive)))
+    except BackupError as exc:
+        _fail(f"restore refused, nothing written: {exc}")
+    for table, count in summary.rows.items():
+        if count:
+            print(f"  {table}: {count} rows")
+    print(f"restored {sum(summary.rows.values())} rows in {len(summary.rows)} tables and {summary.uploads} uploads "
+          f"(backup of {summary.source.get('created_at')}, {summary.source.get('database')}) "
+          f"in {summary.seconds:.1f} s")
+    for index, count in summary.indexed.items():
+        print(f"search index {index}: {count} documents")
+    if not summary.audit.ok:
+        print(f"audit chain BROKEN at event {summary.audit.first_broken_seq}: {summary.audit.reason}")
+        raise SystemExit(1)
+    print(f"audit chain intact: {summary.audit.checked} events")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -235,12 +308,30 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--organization", type=int)
     create.add_argument("--display-name")
     create.set_defaults(func=cmd_user_create)
+    passwd = user.add_parser("set-password", help="set a new password (from SANSHE_NEW_PASSWORD or a prompt); "
+                                                  "ends the user's sessions")
+    passwd.add_argument("username")
+    passwd.set_defaults(func=cmd_user_set_password)
+    for name, active, help_text in (("deactivate", False, "block the account: sessions end, tokens stop working"),
+                                    ("activate", True, "allow a deactivated account again")):
+        toggle = user.add_parser(name, help=help_text)
+        toggle.add_argument("username")
+        toggle.set_defaults(func=cmd_user_set_active, active=active)
+    reset_2fa = user.add_parser("reset-2fa", help="remove a user's two-factor login (lost phone); audited")
+    reset_2fa.add_argument("username")
+    reset_2fa.set_defaults(func=cmd_user_reset_2fa)
     token = sub.add_parser("token", help="API tokens").add_subparsers(dest="token_command", required=True)
     tcreate = token.add_parser("create", help="create a bearer token for a user and print it")
     tcreate.add_argument("username")
     tcreate.add_argument("name")
     tcreate.add_argument("--days", type=int, default=90, help="validity in days (1–366, default 90)")
     tcreate.set_defaults(func=cmd_token_create)
+    backup = sub.add_parser("backup", help="write every table and upload to one .tar.gz archive")
+    backup.add_argument("--output", help="archive file or folder (default ./sanshe-backup-<UTC time>.tar.gz)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup into an empty instance, then reindex and verify")
+    restore.add_argument("archive")
+    restore.set_defaults(func=cmd_restore)
     _add_plugin_commands(sub)
     return parser
 

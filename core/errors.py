@@ -42,10 +42,16 @@ def invalid(errors: list[tuple[str, str]], detail: str = "提交的数据有误"
     return ApiError(422, detail, "invalid", errors)
 
 
+def database_unavailable(retry_after: int) -> ApiError:
+    """503 while the database cannot be reached or used (restarting, down, locked past the timeout)."""
+    return ApiError(503, "数据库暂时不可用，请稍后再试", "database_unavailable",
+                    headers={"Retry-After": str(retry_after)})
+
+
 _CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
-          405: "method_not_allowed", 413: "body_too_large", 429: "too_many_requests"}
+          405: "method_not_allowed", 413: "body_too_large", 429: "too_many_requests", 503: "unavailable"}
 _DETAILS = {401: "请先登录", 403: "没有权限执行此操作", 404: "请求的资源不存在", 405: "不支持此请求方法",
-            413: "请求内容过大"}
+            413: "请求内容过大", 503: "服务暂时不可用，请稍后再试"}
 
 
 _NAMED_FIELD = re.compile(r"(?:unknown field|missing required field) `([^`]+)`")
@@ -112,5 +118,5 @@ def error_body(exc: HTTPException) -> dict[str, Any]:
 
 
 def page_detail(exc: HTTPException) -> str:
-    """What an HTML error page says for a 403/404."""
+    """What an HTML error page says for a 403/404/503."""
     return exc.detail if isinstance(exc, ApiError) else _DETAILS[exc.status_code]

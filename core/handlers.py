@@ -1,9 +1,12 @@
 """Exception handlers: the API answers the one error body of `core.errors`;
 a browser asking for a page gets a login redirect (401) or an HTML error page
-in its language (403/404)."""
+in its language (403/404/503). A database that cannot be used right now
+(`core.db.unavailable`) answers 503 `database_unavailable` with Retry-After and
+logs one warning line, not a traceback per request."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -11,9 +14,12 @@ from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from core import db
 from core.auth import anonymous
-from core.errors import error_body, page_detail
+from core.errors import database_unavailable, error_body, page_detail
 from core.web.i18n import language_of, translator
+
+log = logging.getLogger("sanshe.db")
 
 
 def _wants_html(request: Request) -> bool:
@@ -22,10 +28,10 @@ def _wants_html(request: Request) -> bool:
     )
 
 
-def _error_page(request: Request, status: int, detail: str) -> Response[Any]:
+def _error_page(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response[Any]:
     principal = request.scope.get("sanshe_principal") or anonymous(request.app.state.ctx)
     language = language_of(request)
-    return Template("error.html", status_code=status, context={
+    return Template("error.html", status_code=status, headers=headers, context={
         "t": translator(language), "lang": language, "user": principal, "status": status, "detail": detail})
 
 
@@ -33,8 +39,10 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response[Any
     status = exc.status_code
     if status == 401 and _wants_html(request):
         return Redirect(path=f"/login?next={request.url.path}")
-    if status in (403, 404) and _wants_html(request):
-        return _error_page(request, status, page_detail(exc))
+    if status == 403 and getattr(exc, "code", "") == "two_factor_enrolment_required" and _wants_html(request):
+        return Redirect(path="/account/security")  # an admin who must enrol first (core.twofactor)
+    if status in (403, 404, 503) and _wants_html(request):
+        return _error_page(request, status, page_detail(exc), exc.headers)
     return Response(content=error_body(exc), status_code=status, media_type=MediaType.JSON, headers=exc.headers)
 
 
@@ -50,6 +58,10 @@ def _out_of_range(exc: BaseException) -> bool:
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response[Any]:
+    if db.unavailable(exc):  # an outage, not a bug: one line per request, and the client may retry
+        log.warning("database unavailable: %s %s: %s: %s", request.method, request.url.path,
+                    type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+        return http_exception_handler(request, database_unavailable(db.RETRY_AFTER))
     if isinstance(exc, RecursionError):  # e.g. 100,000 nested "[" in a JSON body: the input's fault, not ours
         body = {"detail": "请求格式错误：嵌套层次过深", "code": "invalid_json",
                 "errors": [{"field": "body", "message": "JSON 嵌套层次过深"}]}

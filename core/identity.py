@@ -26,31 +26,48 @@ async def login(ctx: AppContext, username: str, password: str, address: str) -> 
     """Check the password; return (user, signed cookie value, csrf token) or raise 401 (wrong,
     unknown or locked, alike) or 429 (the address is throttled, or too many checks queued)."""
     now = datetime.now(timezone.utc)
+    user, attempt = await check_password(ctx, username, password, address, now)
+    cookie, csrf = await open_session(ctx, user, attempt, now)
+    return user, cookie, csrf
+
+
+async def check_password(ctx: AppContext, username: str, password: str, address: str,
+                         now: datetime) -> tuple[dict, Attempt]:
+    """The password step alone (no session yet): the active user and the throttle's view of the
+    attempt, or 401/429 as `login` answers. A second factor may follow (core.twofactor)."""
     attempt = await login_guard.check(ctx.settings, username, address, now)
     user = await User.select().where(User.username == username).first()
     stored = user["password_hash"] if user else _DUMMY_HASHES[ctx.settings.argon2_fast]
     valid = await login_guard.verify_password(stored, password)
     if not (valid and user and user["active"]) or attempt.locked:
-        await _record_failure(ctx, user, attempt, now)
+        await record_failure(ctx, user, attempt, now)
         raise ApiError(401, BAD_LOGIN, "invalid_credentials")
+    return user, attempt
+
+
+async def open_session(ctx: AppContext, user: dict, attempt: Attempt, now: datetime,
+                       second_factor: str | None = None) -> tuple[str, str]:
+    """Start a web session once every factor is checked: (signed cookie value, csrf token)."""
     token, csrf = new_token(), new_token()
+    after = {"address": attempt.address, **({"second_factor": second_factor} if second_factor else {})}
     async with db.write_transaction():
         await User.update({User.last_login: now}).where(User.id == user["id"])
         await login_guard.record_success(attempt, now)
         await UserSession.insert(UserSession(token_hash=sha256(token), user=user["id"], csrf_token=csrf))
-        await audit.record(actor=username, action="login", entity="user", entity_id=user["id"], district_code=None,
-                           after={"address": address})
-    return user, sign(token, ctx.settings.secret_key), csrf
+        await audit.record(actor=user["username"], action="login", entity="user", entity_id=user["id"],
+                           district_code=None, after=after)
+    return sign(token, ctx.settings.secret_key), csrf
 
 
-async def _record_failure(ctx: AppContext, user: dict | None, attempt: Attempt, now: datetime) -> None:
+async def record_failure(ctx: AppContext, user: dict | None, attempt: Attempt, now: datetime,
+                         action: str = "login_failed") -> None:
     """Count the failure; audit it when the account exists (unknown names have no entity)."""
     async with db.write_transaction():
         locked_now = await login_guard.record_failure(ctx.settings, attempt, now)
         if user:
             await audit.record(
                 actor=user["username"],
-                action="login_locked" if locked_now else "login_failed",
+                action="login_locked" if locked_now else action,
                 entity="user",
                 entity_id=user["id"],
                 district_code=None,

@@ -7,8 +7,12 @@
   422), every write by a user (→ 409: writes are conditional — a state machine's move, a unique
   code, a record others still refer to — so any of them can meet a conflicting state), plus what
   only the handler knows, named in `opt["errors"]` (e.g. `(401, 429)` for the throttled login).
+- Every operation may answer 503 `database_unavailable` (with Retry-After) while the database is
+  down or restarting: the global guard reads the caller's session or token from it on every
+  request, static files and the schema included (`core.handlers`, `core.db.unavailable`).
 - A file download names its media types in `opt["downloads"]`; each is documented as a binary
-  body (JSON as an array of records).
+  body (JSON as an array of records). A JSON answer that can also stream (`format=ndjson`) names
+  the streamed media types in `opt["streams"]`; they are documented beside the JSON.
 - Security schemes: the session cookie (+ the CSRF header on writes) and bearer API tokens.
 - Swagger UI 5 is served from the `swagger-ui-py` package (no CDN: it works on an intranet),
   with its start script in a file, not inline.
@@ -53,7 +57,9 @@ WHY = {
     413: "请求内容过大（Body too large）",
     422: "提交的数据有误，errors 列出每个字段（Invalid data; `errors` names each field）",
     429: "尝试过于频繁，请稍后再试（Too many attempts）",
-    503: "暂时无法提供，请稍后再试（Temporarily unavailable, e.g. a dataset that cannot be read now）",
+    503: "暂时无法提供，请稍后再试：数据库暂时不可用（code database_unavailable，见 Retry-After），或数据集暂时无法读取"
+         "（Temporarily unavailable: the database is down or restarting — retry after Retry-After seconds — "
+         "or a dataset cannot be read now）",
 }
 
 SECURITY_SCHEMES = {
@@ -71,7 +77,7 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 def documented_errors(handler: HTTPRouteHandler, path_parameters: set[str]) -> set[int]:
     """The error statuses a handler can answer, from what it declares."""
     opt = handler.opt
-    statuses: set[int] = set(opt.get("errors", ()))
+    statuses: set[int] = set(opt.get("errors", ())) | {503}  # the database may be down (module docstring)
     if not opt.get("public"):
         statuses |= {401, 403}
         if set(handler.http_methods) & WRITES:
@@ -105,27 +111,31 @@ def document(app: Litestar) -> None:
             handler.responses = {**{s: error_spec[s] for s in sorted(statuses)}, **(handler.responses or {})}
             if not handler.opt.get("public"):
                 handler.security = WRITE_SECURITY if set(handler.http_methods) & WRITES else READ_SECURITY
-            if handler.opt.get("downloads"):
-                downloads[(route.path_format, *handler.http_methods)] = handler.opt["downloads"]
+            for key in ("downloads", "streams"):
+                if handler.opt.get(key):
+                    downloads[(key, route.path_format, *handler.http_methods)] = handler.opt[key]
     if downloads:
         _document_downloads(app, downloads)
 
 
 def _document_downloads(app: Litestar, downloads: dict[tuple[str, ...], tuple[str, ...]]) -> None:
-    """Replace a download's success content by its media types (the document is built here,
-    once, and kept: Litestar caches it)."""
+    """Replace a download's success content by its media types, or add a stream's beside the JSON
+    (the document is built here, once, and kept: Litestar caches it)."""
     paths = app.openapi_schema.paths or {}
-    for (path, *methods), media_types in downloads.items():
+    for (key, path, *methods), media_types in downloads.items():
         for method in methods:
             operation = getattr(paths[path], method.lower())
             answer = operation.responses["200"]
             assert isinstance(answer, OpenAPIResponse)
-            answer.content = {kind: OpenAPIMediaType(schema=_file_schema(kind)) for kind in media_types}
+            kept = (answer.content or {}) if key == "streams" else {}
+            answer.content = {**kept, **{kind: OpenAPIMediaType(schema=_file_schema(kind)) for kind in media_types}}
 
 
 def _file_schema(media_type: str) -> Schema:
     if media_type.startswith("application/json"):
         return Schema(type="array", items=Schema(type="object"), description="the records, one object each")
+    if media_type == "application/x-ndjson":
+        return Schema(type="string", description="one JSON document per line")
     return Schema(type="string", format="binary")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+TWO_FACTOR_POLICIES = ("off", "optional", "required")
 
 
 class SettingsError(Exception):
@@ -53,6 +54,11 @@ class Settings:
     """Minutes an account stays locked ([security])."""
     max_body_bytes: int = 2_000_000
     """Largest accepted request body ([security])."""
+    admin_two_factor: str = "optional"
+    """Two-factor login (TOTP) for platform, city and district admins ([security].admin_two_factor,
+    env SANSHE_ADMIN_TWO_FACTOR): "off" (never asked), "optional" (admins may enrol; enrolled
+    accounts give a code at login) or "required" (an admin who has not enrolled can do nothing
+    but enrol). Production should use "required" (等保 level 3)."""
     trust_proxy: bool = False
     """The app sits behind a reverse proxy whose X-Forwarded-* headers are believed, e.g.
     X-Forwarded-Proto: https turns on HSTS ([security].trust_proxy, env SANSHE_TRUST_PROXY=1),
@@ -152,6 +158,9 @@ def load_settings(
     meili_url = env.get("MEILISEARCH_URL") or None
     if backend == "meilisearch" and not meili_url:
         raise SettingsError("MEILISEARCH_URL is not set but [search].backend is 'meilisearch'")
+    two_factor = env.get("SANSHE_ADMIN_TWO_FACTOR") or security.get("admin_two_factor", "optional")
+    if two_factor not in TWO_FACTOR_POLICIES:
+        raise SettingsError(f"[security].admin_two_factor must be 'off', 'optional' or 'required', got {two_factor!r}")
     language = web.get("default_language", "zh-CN")
     if language not in {"zh-CN", "en"}:
         raise SettingsError(f"[web].default_language must be 'zh-CN' or 'en', got {language!r}")
@@ -173,6 +182,7 @@ def load_settings(
         login_max_failures=_int(security, "login_max_failures", "[security].login_max_failures", 5),
         login_lock_minutes=_int(security, "login_lock_minutes", "[security].login_lock_minutes", 15),
         max_body_bytes=_int(security, "max_body_bytes", "[security].max_body_bytes", 2_000_000, 1024),
+        admin_two_factor=two_factor,
         trust_proxy=_flag(env, "SANSHE_TRUST_PROXY", security.get("trust_proxy", False) is True),
         default_language=language,
         trace_hooks=_flag(env, "SANSHE_TRACE_HOOKS", False),

@@ -120,8 +120,6 @@ class User(Table, tablename="sanshe_user"):
     display_name = Varchar(length=100, default="")
     password_hash = Varchar(length=200)
     active = Boolean(default=True)
-    failed_logins = Integer(default=0)
-    locked_until = Timestamptz(null=True, default=None)
     last_login = Timestamptz(null=True, default=None)
     person_id = Integer(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
@@ -157,6 +155,27 @@ class UserSession(Table, tablename="user_session"):
     csrf_token = Varchar(length=64)
     created_at = Timestamptz(default=TimestamptzNow())
     last_seen = Timestamptz(default=TimestamptzNow())
+
+
+class TwoFactor(Table, tablename="two_factor"):
+    """A user's TOTP authenticator (RFC 6238, core.twofactor). `confirmed_at` is null while
+    the enrolment waits for its first code; `last_step` is the newest time step accepted, so a
+    code cannot be used twice."""
+
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, unique=True)
+    secret = Varchar(length=64)
+    confirmed_at = Timestamptz(null=True, default=None)
+    last_step = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RecoveryCode(Table, tablename="recovery_code"):
+    """A single-use recovery code for two-factor login; only its SHA-256 is stored."""
+
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    code_hash = Varchar(length=64)
+    used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class ApiToken(Table, tablename="api_token"):

@@ -70,3 +70,22 @@ def test_the_proxy_lets_through_what_the_app_accepts():
     assert re.search(pattern, "/api/districts/430702/supervision/items/17/evidence")
     assert not re.search(pattern, "/api/districts/430702/supervision/items/17")
     assert _nginx_megabytes(limit) >= EVIDENCE_BODY_LIMIT
+
+
+def test_every_command_in_the_operators_guide_exists():
+    """deploy/README.md is pasted by operators: each `sanshe …` command must parse."""
+    import shlex
+
+    from core.cli import build_parser
+
+    parser = build_parser()
+    guide = (DEPLOY / "README.md").read_text()
+    commands = re.findall(r"(?:^|`|exec app )(sanshe (?:[a-z][a-z0-9-]*)(?: [^`\n#|]*)?)", guide, re.M)
+    assert len(commands) >= 8, commands
+    for command in commands:
+        words = [w for w in shlex.split(command.strip())[1:] if "$(" not in w]
+        words = [w.replace("<code>", "430702") for w in words]
+        try:
+            parser.parse_args(words)
+        except SystemExit as exc:
+            raise AssertionError(f"the guide's command does not parse: {command!r}") from exc

@@ -1,0 +1,275 @@
+"""Several app workers (`sanshe demo|serve --workers N`) behave as one app: a session made on
+one worker is honoured by the others, a write on one is searchable from all once the outbox
+has run, and the outbox is applied by one holder of its lock at a time.
+
+The served tests run a real multi-process server on 127.0.0.1 with a fresh data folder: on
+SQLite always (the demo's `--workers 2` is SQLite, and the embedded index takes one writer
+at a time across processes), on PostgreSQL when DATABASE_URL is set (in a database of its
+own, created and dropped here). /healthz names the answering worker's process id; an HTTP
+connection stays with one worker, so a request on the same connection was answered there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import pytest
+
+from core.contrib import Contributions
+from core.indexer import apply_outbox, outbox_lock
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKERS = 3
+PASSWORD = "workers-pass-123"
+DISTRICT = "430702"
+ADMIN = f"{DISTRICT}-admin"
+SERVICES = f"/api/districts/{DISTRICT}/catalogue/services"
+START_SECONDS = 180  # demo data load plus every worker's start, on 2 shared cores
+PG_SKIP = "DATABASE_URL is not set: the PostgreSQL run needs a server (CI's second leg, deploy/pg-throwaway.sh)"
+
+
+@dataclass
+class Served:
+    base: str
+    engine: str
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _own_database(url: str) -> tuple[str, str]:
+    """Create a database next to DATABASE_URL's for the served app; (its URL, its name)."""
+    import asyncpg
+
+    name = f"sanshe_workers_{uuid.uuid4().hex[:10]}"
+
+    async def create():
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}")), name
+
+
+def _drop_database(url: str, name: str) -> None:
+    import asyncpg
+
+    async def drop():
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
+
+
+def _wait_until_up(base: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"sanshe demo exited with {server.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"sanshe demo --workers {WORKERS} did not answer in {START_SECONDS} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def served(request) -> Iterator[Served]:
+    """`sanshe demo --workers 3` on a free port, with its own data folder (and database)."""
+    engine = request.param
+    admin_url = os.environ.get("DATABASE_URL")
+    if engine == "postgresql" and not admin_url:
+        pytest.skip(PG_SKIP)
+    data_dir = Path(tempfile.mkdtemp(prefix="sanshe-workers-"))
+    env = {key: value for key, value in os.environ.items()
+           if key not in {"DATABASE_URL", "SANSHE_EXTRA_PLUGINS", "SANSHE_DB_POOL"}}
+    env.update(SANSHE_DATA_DIR=str(data_dir), SANSHE_DEMO_PASSWORD=PASSWORD, SANSHE_ARGON2_FAST="1",
+               SANSHE_SECRET_KEY="workers-secret-key-0123456789abcdef0123456789",
+               SANSHE_SEARCH_CACHE_SECONDS="0", SANSHE_SUPERVISION_SCHEDULER="0")
+    database = None
+    if engine == "postgresql":
+        env["DATABASE_URL"], database = _own_database(admin_url)
+    port = _free_port()
+    log = data_dir / "server.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "core.cli", "demo", "--port", str(port), "--workers", str(WORKERS),
+             "--no-access-log"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, server, log)
+        yield Served(base, engine)
+    finally:
+        server.send_signal(signal.SIGTERM)  # uvicorn's supervisor stops its workers
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)  # the group this fixture started
+            server.wait()
+        if database:
+            _drop_database(admin_url, database)
+        import shutil
+
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+async def _on_one_connection(base: str, cookies: httpx.Cookies, path: str, **request) -> tuple[int, httpx.Response]:
+    """A new connection: /healthz names the worker, then `path` is asked on the same connection."""
+    async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=20,
+                                 limits=httpx.Limits(max_connections=1)) as client:
+        pid = (await client.get("/healthz")).json()["worker_pid"]
+        return pid, await client.request(request.pop("method", "GET"), path, **request)
+
+
+async def _spread(base: str, cookies: httpx.Cookies, path: str, until, rounds: int = 40,
+                  parallel: int = 6) -> list[tuple[int, httpx.Response]]:
+    """Ask `path` on new connections, several at once so that idle workers take some, until
+    `until(answers)` holds or `rounds` are spent; every answer."""
+    answers: list[tuple[int, httpx.Response]] = []
+    for _ in range(rounds):
+        answers += await asyncio.gather(*(_on_one_connection(base, cookies, path) for _ in range(parallel)))
+        if until(answers):
+            break
+    return answers
+
+
+def _login(base: str) -> tuple[int, httpx.Cookies, str]:
+    """Log in on one connection; (the worker that made the session, its cookies, the CSRF token)."""
+    with httpx.Client(base_url=base, timeout=20) as client:
+        pid = client.get("/healthz").json()["worker_pid"]
+        answer = client.post("/api/auth/login", json={"username": ADMIN, "password": PASSWORD})
+        assert answer.status_code == 200, answer.text
+        return pid, client.cookies, answer.json()["csrf_token"]
+
+
+def test_a_session_made_on_one_worker_is_honoured_by_the_others(served):
+    login_pid, cookies, csrf = _login(served.base)
+
+    answers = asyncio.run(_spread(served.base, cookies, "/api/me",
+                                  until=lambda a: len({pid for pid, _ in a} - {login_pid}) >= 1 and len(a) >= 12))
+
+    pids = {pid for pid, _ in answers}
+    assert len(pids) >= 2, f"only worker {pids} answered {len(answers)} new connections"
+    assert all(r.status_code == 200 for _, r in answers), {r.status_code for _, r in answers}
+    assert {r.json()["username"] for _, r in answers} == {ADMIN}
+    # A write with the session's CSRF token, answered by a worker that did not make the session.
+    org_id = _an_organisation(served.base)
+
+    async def write_elsewhere() -> httpx.Response:
+        for _ in range(40):
+            pid, created = await _on_one_connection(
+                served.base, cookies, SERVICES, method="POST", headers={"X-CSRF-Token": csrf},
+                json={"organization_id": org_id, "name": "多进程会话写入", "field": "社区养老"})
+            assert created.status_code == 201, created.text
+            _, deleted = await _on_one_connection(served.base, cookies, f"{SERVICES}/{created.json()['id']}",
+                                                  method="DELETE", headers={"X-CSRF-Token": csrf})
+            assert deleted.status_code == 204
+            if pid != login_pid:
+                return created
+        pytest.fail("every write connection reached the worker that made the session")
+
+    assert asyncio.run(write_elsewhere()).json()["status"] == "draft"
+
+
+def _an_organisation(base: str) -> int:
+    page = httpx.get(f"{base}/api/districts/{DISTRICT}/organizations", params={"per_page": 1}, timeout=20).json()
+    return page["items"][0]["id"]
+
+
+def test_a_write_on_one_worker_is_searchable_from_every_worker(served):
+    _, cookies, csrf = _login(served.base)
+    org_id = _an_organisation(served.base)
+    with httpx.Client(base_url=served.base, cookies=cookies, timeout=20) as client:
+        name = "多进程检索验证课堂"
+        created = client.post(SERVICES, headers={"X-CSRF-Token": csrf}, json={
+            "organization_id": org_id, "name": name, "field": "社区养老", "description": "多进程写入后检索",
+            "status": "published"})
+        assert created.status_code == 201, created.text
+        service_id = created.json()["id"]
+    path = f"/api/search/services?q={name}"
+    anonymous = httpx.Cookies()
+
+    def found_on(answers) -> set[int]:
+        return {pid for pid, r in answers if service_id in [h["id"] for h in r.json()["hits"]]}
+
+    deadline = time.monotonic() + 20  # the outbox is applied within seconds of the write
+    answers: list = []
+    while time.monotonic() < deadline and len(found_on(answers)) < 2:
+        answers += asyncio.run(_spread(served.base, anonymous, path, until=lambda a: len(found_on(a)) >= 2, rounds=3))
+        time.sleep(0.3)
+    assert all(r.status_code == 200 for _, r in answers)
+    assert len(found_on(answers)) >= 2, f"found on workers {found_on(answers)} of {({pid for pid, _ in answers})}"
+
+    with httpx.Client(base_url=served.base, cookies=cookies, timeout=20) as client:
+        assert client.delete(f"{SERVICES}/{service_id}", headers={"X-CSRF-Token": csrf}).status_code == 204
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        remaining = asyncio.run(_spread(served.base, anonymous, path, until=lambda a: True, rounds=1))
+        if not found_on(remaining):
+            break
+        time.sleep(0.3)
+    assert not found_on(remaining), "the deleted service is still found"
+
+
+class _UntouchableBackend:
+    """A search backend that fails the test if a skipped round touches it."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"a skipped outbox round used the search backend ({name})")
+
+
+def test_outbox_lock_has_one_holder_and_a_second_round_skips():
+    async def scenario():
+        holding, release = asyncio.Event(), asyncio.Event()
+
+        async def holder():
+            async with outbox_lock(wait=False) as held:
+                assert held is True
+                holding.set()
+                await release.wait()
+
+        first = asyncio.create_task(holder())
+        await asyncio.wait_for(holding.wait(), 10)
+        async with outbox_lock(wait=False) as second:
+            assert second is False
+        assert await apply_outbox(Contributions(), _UntouchableBackend(), wait=False) is None
+
+        async def waiter():
+            async with outbox_lock(wait=True) as held:
+                return held
+
+        waiting = asyncio.create_task(waiter())
+        await asyncio.sleep(0.3)
+        assert not waiting.done(), "a waiting drain took the lock while another held it"
+        release.set()
+        await first
+        assert await asyncio.wait_for(waiting, 10) is True
+        async with outbox_lock(wait=False) as again:
+            assert again is True
+
+    asyncio.run(scenario())
