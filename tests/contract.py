@@ -55,6 +55,12 @@ class Contract:
             raise ContractViolation(
                 f"{method} {template} answered {status}, which the OpenAPI document does not list "
                 f"(documented: {', '.join(sorted(responses))}); body: {body[:300]!r}")
+        documented = answer.get("content") or {}
+        media = content_type.split(";")[0].strip().lower()
+        if body and documented and not any(_media_matches(media, key) for key in documented):
+            raise ContractViolation(
+                f"{method} {template} {status}: answered {media or 'no content type'}, which the document does "
+                f"not list (documented: {', '.join(sorted(documented))})")
         if not content_type.startswith("application/json") or not body:
             return
         schema = (answer.get("content", {}).get("application/json") or {}).get("schema")
@@ -66,6 +72,13 @@ class Contract:
             raise ContractViolation(
                 f"{method} {template} {status}: body does not match the documented schema at "
                 f"/{'/'.join(map(str, first.absolute_path))}: {first.message[:300]}")
+
+
+def _media_matches(media: str, documented: str) -> bool:
+    """`application/json` against a documented `application/json`, `application/*` or `*/*`."""
+    kind, _, sub = documented.split(";")[0].strip().lower().partition("/")
+    have_kind, _, have_sub = media.partition("/")
+    return kind in ("*", have_kind) and sub in ("*", have_sub)
 
 
 def _rebase(schema: Any) -> Any:

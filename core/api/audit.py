@@ -11,6 +11,7 @@ from litestar.params import Parameter
 from core import audit
 from core.auth import Principal
 from core.tables import AuditEvent
+from core.paging import PageNo
 
 
 class AuditEventOut(msgspec.Struct):
@@ -53,7 +54,7 @@ async def list_events(
     district: Filter = None,
     since: Annotated[str | None, Parameter(description="ISO time, inclusive")] = None,
     until: Annotated[str | None, Parameter(description="ISO time, exclusive")] = None,
-    page: Annotated[int, Parameter(ge=1)] = 1,
+    page: PageNo = 1,
     per_page: Annotated[int, Parameter(ge=1, le=200)] = 50,
 ) -> AuditPage:
     where = audit.conditions(entity=entity, entity_id=entity_id, actor=actor, action=action, district=district,

@@ -14,8 +14,8 @@ from core.glossary import COMMUNITY_KINDS, CREDIT_STATUSES, LEGAL_TYPES, ORG_STA
 from core.registry import credit, inspections, services
 from core.registry import schemas as s
 from core.codes import mask_phone
+from core.paging import PageNo
 
-PageNo = Annotated[int, Parameter(ge=1, description="page number, from 1")]
 PerPage = Annotated[int, Parameter(ge=1, le=100, description="items per page (max 100)")]
 Q = Annotated[str | None, Parameter(max_length=50, description="name contains")]
 

@@ -16,6 +16,7 @@ from core.errors import ApiError
 from core.glossary import TARGET_GROUPS
 from core.modules import module_settings
 from core.tables import Community, Organization
+from core.paging import PageNo
 from plugins.catalogue import schemas as s
 from plugins.catalogue import services
 from plugins.catalogue.glossary import FEES
@@ -42,7 +43,7 @@ def _kick(request: Request) -> None:
      summary="Services of the district, drafts included (organisation staff: their own)")
 async def list_services(code: str, principal: Principal, status: str | None = None, field: str | None = None,
                         organization_id: int | None = None, q: str | None = None,
-                        page: Annotated[int, Parameter(ge=1)] = 1,
+                        page: PageNo = 1,
                         per_page: Annotated[int, Parameter(ge=1, le=100)] = 20) -> s.ServicePage:
     total, rows = await services.list_services(code, principal, status=status, field=field,
                                                organization_id=organization_id, q=q, page=page, per_page=per_page)
@@ -153,7 +154,7 @@ async def detail_page(request: Request, service_id: int, principal: Principal) -
 @get("/districts/{code:str}/catalogue", opt={**MANAGE, "permission": "catalogue.service.read"},
      include_in_schema=False)
 async def manage_page(request: Request, code: str, principal: Principal, status: str | None = None,
-                      page: Annotated[int, Parameter(ge=1)] = 1) -> Template:
+                      page: PageNo = 1) -> Template:
     """Staff page: the district's services (organisation staff: their own), publish/suspend, add."""
     from core.web.pages import render
     from plugins.catalogue.glossary import STATUSES

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import gzip
 import hashlib
 import io
@@ -40,6 +41,7 @@ from core.backup_format import (
 )
 from core.tables import AuditEvent
 from tests.conftest import OWN, TEST_DATA_DIR, index_now, run
+from tests.served import own_postgres_database
 
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"
 
@@ -52,41 +54,24 @@ def sanshe(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 # --- an empty target instance ------------------------------------------------------------------
 
 
-async def _pg(url: str, sql: str) -> None:
-    import asyncpg
-
-    base = url.rsplit("/", 1)[0] + "/postgres"
-    con = await asyncpg.connect(base)
-    try:
-        await con.execute(sql)
-    finally:
-        await con.close()
-
-
 @pytest.fixture
 def empty_target(tmp_path):
     """make() → (env, data dir) of a new empty instance: a new data folder, and on PostgreSQL
     a new database on the test server, dropped afterwards."""
-    made = []
+    with contextlib.ExitStack() as stack:
+        made = []
 
-    def make(sqlite: bool = False) -> tuple[dict[str, str], Path]:
-        data_dir = tmp_path / f"target-{len(made)}"
-        env = {**os.environ, "SANSHE_DATA_DIR": str(data_dir)}
-        env.pop("DATABASE_URL", None)
-        if db.is_postgres() and not sqlite:
-            name = f"sanshe_restore_{uuid.uuid4().hex[:10]}"
-            url = os.environ["DATABASE_URL"]
-            asyncio.run(_pg(url, f'CREATE DATABASE "{name}"'))
-            env["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
-            made.append(name)
-        else:
-            made.append(None)
-        return env, data_dir
+        def make(sqlite: bool = False) -> tuple[dict[str, str], Path]:
+            data_dir = tmp_path / f"target-{len(made)}"
+            made.append(data_dir)
+            env = {**os.environ, "SANSHE_DATA_DIR": str(data_dir)}
+            env.pop("DATABASE_URL", None)
+            if db.is_postgres() and not sqlite:
+                env["DATABASE_URL"] = stack.enter_context(
+                    own_postgres_database(os.environ["DATABASE_URL"], "sanshe_restore"))
+            return env, data_dir
 
-    yield make
-    for name in made:
-        if name:
-            asyncio.run(_pg(os.environ["DATABASE_URL"], f'DROP DATABASE "{name}" WITH (FORCE)'))
+        yield make
 
 
 # --- reading both databases with the driver, independently of the backup code -----------------

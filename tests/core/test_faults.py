@@ -25,15 +25,12 @@ import glob
 import io
 import os
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -44,6 +41,8 @@ import httpx
 import pytest
 
 from core.codes import make_id_number
+from tests import served
+from tests.served import Server
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "faults-pass-123"
@@ -85,55 +84,6 @@ _T0 = [time.monotonic()]
 
 def _phase(name: str) -> None:
     print(f"[{time.monotonic() - _T0[0]:6.1f} s] {name}", flush=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`sanshe serve` in a child process on a free port, its output in a log file."""
-
-    def __init__(self, env: dict[str, str], log: Path):
-        self.env, self.log, self.port = env, log, _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
-
-    def start(self, wait: bool = True) -> Server:
-        with open(self.log, "a") as out:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", "from core.cli import main; main()", "serve", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--no-access-log"], cwd=ROOT, env=self.env, stdout=out,
-                stderr=subprocess.STDOUT)
-        if wait:
-            self.wait_until_serving()
-        return self
-
-    def wait_until_serving(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process and self.process.poll() is None, self.log.read_text()[-3000:]
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            time.sleep(0.1)
-        raise AssertionError(f"server did not answer in {timeout} s:\n{self.log.read_text()[-3000:]}")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
 
 
 def _environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
@@ -236,7 +186,7 @@ def _kill_mid_indexing_then_catch_up(env: dict[str, str], data_dir: Path, databa
 
     # Started, the server's outbox worker drains at once, 1,000 rows per batch (index, then delete
     # the rows). The kill lands after at least one batch was applied and before the last.
-    server = Server(env, log).start(wait=False)
+    server = Server(env, log, "--no-access-log").start(wait=False)
     try:
         _kill_when(server, lambda: database.value(outbox) < SERVICES, "an indexing batch applied")
     finally:
@@ -246,7 +196,7 @@ def _kill_mid_indexing_then_catch_up(env: dict[str, str], data_dir: Path, databa
     assert 0 < left < SERVICES, f"the kill landed mid-way through the outbox ({left} rows left)"
     _phase(f"{left} of {SERVICES} outbox rows left")
 
-    server = Server(env, log).start()
+    server = Server(env, log, "--no-access-log").start()
     try:
         deadline = time.monotonic() + 60
         while (left := database.value(outbox)) and time.monotonic() < deadline:
@@ -292,7 +242,7 @@ def _kill_mid_indexing_then_catch_up(env: dict[str, str], data_dir: Path, databa
     finally:
         server.stop()
 
-    server = Server(env, log).start()
+    server = Server(env, log, "--no-access-log").start()
     try:
         assert database.value(persons) == 0, "not one row of the killed import"
         _phase('restarted after import kill')
@@ -321,23 +271,11 @@ def test_a_killed_worker_leaves_nothing_half_done_on_sqlite(tmp_path):
 @pytest.fixture
 def own_postgres_database() -> Iterator[str]:
     """A new database on the DATABASE_URL server, dropped afterwards."""
-    import asyncpg
-
     url = os.environ.get("DATABASE_URL")
     if not url:
         pytest.skip("DATABASE_URL is not set: the kill tests ran on SQLite only")
-    name = f"sanshe_faults_{uuid.uuid4().hex[:8]}"
-
-    async def run(sql: str) -> None:
-        conn = await asyncpg.connect(url)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run(f'CREATE DATABASE "{name}"'))
-    yield url.rsplit("/", 1)[0] + f"/{name}"
-    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with served.own_postgres_database(url, "sanshe_faults") as database_url:
+        yield database_url
 
 
 def test_a_killed_worker_leaves_nothing_half_done_on_postgresql(tmp_path, own_postgres_database):
@@ -354,7 +292,7 @@ class Cluster:
     def __init__(self, folder: Path):
         initdb = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
         self.bin = Path(initdb[-1]).parent
-        self.folder, self.port = folder, _free_port()
+        self.folder, self.port = folder, served.free_port()
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/sanshe_faults"
         self.as_owner: list[str] = []
         if os.geteuid() == 0:  # initdb and postgres refuse to run as root
@@ -455,7 +393,7 @@ def test_postgresql_restart_answers_503_then_recovers_without_restarting_the_app
     env = _environment(data_dir, cluster.url)
     token = _prepare(env, 0)
     log = data_dir / "server.log"
-    server = Server(env, log).start()
+    server = Server(env, log, "--no-access-log").start()
     try:
         with Load(server.url, token) as load:
             deadline = time.monotonic() + 30

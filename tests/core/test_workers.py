@@ -12,24 +12,21 @@ connection stays with one worker, so a request on the same connection was answer
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
-import signal
-import socket
-import subprocess
-import sys
+import shutil
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
 
 from core.contrib import Contributions
 from core.indexer import apply_outbox, outbox_lock
+from tests.served import Server, own_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
@@ -47,57 +44,6 @@ class Served:
     engine: str
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _own_database(url: str) -> tuple[str, str]:
-    """Create a database next to DATABASE_URL's for the served app; (its URL, its name)."""
-    import asyncpg
-
-    name = f"sanshe_workers_{uuid.uuid4().hex[:10]}"
-
-    async def create():
-        conn = await asyncpg.connect(url)
-        try:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-
-    asyncio.run(create())
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-def _drop_database(url: str, name: str) -> None:
-    import asyncpg
-
-    async def drop():
-        conn = await asyncpg.connect(url)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    asyncio.run(drop())
-
-
-def _wait_until_up(base: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"sanshe demo exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"sanshe demo --workers {WORKERS} did not answer in {START_SECONDS} s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def served(request) -> Iterator[Served]:
     """`sanshe demo --workers 3` on a free port, with its own data folder (and database)."""
@@ -111,31 +57,14 @@ def served(request) -> Iterator[Served]:
     env.update(SANSHE_DATA_DIR=str(data_dir), SANSHE_DEMO_PASSWORD=PASSWORD, SANSHE_ARGON2_FAST="1",
                SANSHE_SECRET_KEY="workers-secret-key-0123456789abcdef0123456789",
                SANSHE_SEARCH_CACHE_SECONDS="0", SANSHE_SUPERVISION_SCHEDULER="0")
-    database = None
-    if engine == "postgresql":
-        env["DATABASE_URL"], database = _own_database(admin_url)
-    port = _free_port()
-    log = data_dir / "server.log"
-    with open(log, "wb") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "core.cli", "demo", "--port", str(port), "--workers", str(WORKERS),
-             "--no-access-log"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, server, log)
-        yield Served(base, engine)
-    finally:
-        server.send_signal(signal.SIGTERM)  # uvicorn's supervisor stops its workers
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)  # the group this fixture started
-            server.wait()
-        if database:
-            _drop_database(admin_url, database)
-        import shutil
-
-        shutil.rmtree(data_dir, ignore_errors=True)
+    with contextlib.ExitStack() as stack:
+        if engine == "postgresql":
+            env["DATABASE_URL"] = stack.enter_context(own_postgres_database(admin_url, "sanshe_workers"))
+        stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
+        server = Server(env, data_dir / "server.log", "--workers", str(WORKERS), "--no-access-log", command="demo")
+        stack.callback(server.stop)
+        server.start(timeout=START_SECONDS)
+        yield Served(server.url, engine)
 
 
 async def _on_one_connection(base: str, cookies: httpx.Cookies, path: str, **request) -> tuple[int, httpx.Response]:

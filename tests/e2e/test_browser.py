@@ -5,50 +5,22 @@ district home in Chinese, switch to English."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import OWN, PASSWORD
+from tests.served import Server
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.e2e
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(ctx):
     """`sanshe serve` in a subprocess on the test database; stopped afterwards."""
-    port = _free_port()
-    log = Path(os.environ["SANSHE_DATA_DIR"]) / "e2e-server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
-                                   env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"server did not start:\n{log.read_text()}")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with Server(dict(os.environ), Path(os.environ["SANSHE_DATA_DIR"]) / "e2e-server.log") as served:
+        yield served.url
 
 
 @pytest.fixture(scope="module")

@@ -7,19 +7,17 @@ desktop screen, and with a recovery code. Every page runs under the CSP without 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
 import pyotp
 import pytest
 
 from tests.conftest import OWN, run
-from tests.e2e.test_browser import _free_port, browser, no_csp_violations  # noqa: F401 - fixtures
+from tests.served import Server
+from tests.e2e.test_browser import browser, no_csp_violations  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "browser-admin-pass-1"
@@ -28,27 +26,9 @@ PASSWORD = "browser-admin-pass-1"
 @pytest.fixture(scope="module")
 def strict_server(ctx):
     """`sanshe serve` on the test database with two-factor login required for admins."""
-    port = _free_port()
-    log = Path(os.environ["SANSHE_DATA_DIR"]) / "e2e-twofactor-server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "core.cli", "serve", "--port", str(port)],
-                                   env={**os.environ, "SANSHE_ADMIN_TWO_FACTOR": "required"},
-                                   stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"server did not start:\n{log.read_text()}")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    env = {**os.environ, "SANSHE_ADMIN_TWO_FACTOR": "required"}
+    with Server(env, Path(os.environ["SANSHE_DATA_DIR"]) / "e2e-twofactor-server.log") as served:
+        yield served.url
 
 
 def _new_admin() -> str:

@@ -13,6 +13,7 @@ from litestar.params import QueryParameter
 from core.context import AppContext
 from core.errors import ApiError
 from core.tables import Organization
+from core.paging import MAX_PAGE
 from plugins.catalogue.hsds import _queries as q
 from plugins.catalogue.hsds._documents import (
     HsdsApiInfo, HsdsOrganization, HsdsOrganizationPage, HsdsService, HsdsServiceAtLocation, HsdsServiceAtLocationPage,
@@ -33,9 +34,10 @@ VERSION = "3.0"
 PROFILE = "https://github.com/openreferral/specification/tree/3.0/schema"  # core HSDS 3.0, no profile
 MAX_PER_PAGE, MAX_MINIMAL = 500, 10000
 PUBLIC = {"public": True, "errors": (400,)}  # every endpoint refuses unknown query parameters
+LISTS = {**PUBLIC, "streams": ("application/x-ndjson",)}  # a list also streams, with format=ndjson
 TAGS = ["opendata"]
 
-Page = Annotated[int, QueryParameter(ge=1, description="Page number (from 1)")]
+Page = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE, description="Page number (from 1)")]  # offset fits 64 bits
 PerPage = Annotated[int | None, QueryParameter(ge=1, le=MAX_MINIMAL, description=(
     f"Items per page: default 50, at most {MAX_PER_PAGE}; with minimal=true default and at most {MAX_MINIMAL}"))]
 Search = Annotated[str | None, QueryParameter(
@@ -70,7 +72,7 @@ async def hsds_api(request: Request) -> HsdsApiInfo:
                        openapi_url=f"{str(request.base_url).rstrip('/')}/schema/openapi.json")
 
 
-@get(f"{BASE}/services", opt=PUBLIC, tags=TAGS, summary="Services as HSDS 3.0 (list items; full=true: full records)")
+@get(f"{BASE}/services", opt=LISTS, tags=TAGS, summary="Services as HSDS 3.0 (list items; full=true: full records)")
 async def hsds_services(request: Request, page: Page = 1, per_page: PerPage = None, format: Format = "json",
                         search: Search = None, taxonomy_term_id: Id = None, taxonomy_id: Id = None,
                         organization_id: Id = None, modified_after: Since = None, minimal: Minimal = False,
@@ -103,7 +105,7 @@ async def hsds_service(request: Request, id: str) -> HsdsService:
     return (await service_documents(ctx, [row], "full"))[0]
 
 
-@get(f"{BASE}/service_at_locations", opt=PUBLIC, tags=TAGS,
+@get(f"{BASE}/service_at_locations", opt=LISTS, tags=TAGS,
      summary="Services at their locations as HSDS 3.0 (list items; full=true: full records)")
 async def hsds_services_at_locations(request: Request, page: Page = 1, per_page: PerPage = None,
                                      format: Format = "json", search: Search = None, taxonomy_term_id: Id = None,
@@ -137,7 +139,7 @@ async def hsds_service_at_location(request: Request, id: str) -> HsdsServiceAtLo
     return (await service_at_location_documents(ctx, [row], True))[0]
 
 
-@get(f"{BASE}/organizations", opt=PUBLIC, tags=TAGS,
+@get(f"{BASE}/organizations", opt=LISTS, tags=TAGS,
      summary="Organisations as HSDS 3.0 (list items; full=true or full_service=true: full records)")
 async def hsds_organizations(request: Request, page: Page = 1, per_page: PerPage = None, format: Format = "json",
                              search: Search = None, modified_after: Since = None, full: Full = None,
@@ -171,7 +173,7 @@ async def hsds_organization(request: Request, id: str, full_service: FullService
     return (await organization_documents(ctx, services, [org], full=True, full_service=full_service))[0]
 
 
-@get(f"{BASE}/taxonomies", opt=PUBLIC, tags=TAGS, summary="Our taxonomies as HSDS 3.0")
+@get(f"{BASE}/taxonomies", opt=LISTS, tags=TAGS, summary="Our taxonomies as HSDS 3.0")
 async def hsds_taxonomies(request: Request, page: Page = 1, per_page: PerPage = None, format: Format = "json",
                           search: Search = None) -> HsdsTaxonomyPage:
     q.check_query(request, "taxonomies")
@@ -191,7 +193,7 @@ async def hsds_taxonomy(request: Request, id: str) -> HsdsTaxonomy:
     return taxonomy_document(key)
 
 
-@get(f"{BASE}/taxonomy_terms", opt=PUBLIC, tags=TAGS,
+@get(f"{BASE}/taxonomy_terms", opt=LISTS, tags=TAGS,
      summary="Terms of our taxonomies as HSDS 3.0 (service fields, target groups, evaluation grades)")
 async def hsds_taxonomy_terms(request: Request, page: Page = 1, per_page: PerPage = None, format: Format = "json",
                               search: Search = None, taxonomy_id: Id = None, top_only: TopOnly = False,

@@ -4,7 +4,7 @@ the application form with the applicant's own applications)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import Request, get, patch, post
@@ -31,6 +31,9 @@ ANY_USER = {"module": MODULE, "authenticated": True}  # the service checks incub
 TAGS = ["incubation"]
 SERVICES_EN = {"space": "Space (desks, meeting rooms)", "training": "Training", "mentoring": "Mentoring",
                "registration": "Registration help", "seed_funding": "Seed funding"}
+
+
+Stage = Literal[tuple(states.STAGES)]  # type: ignore[valid-type]  # a bad stage is a bad parameter: 400
 
 
 def _ctx(request: Request) -> AppContext:
@@ -90,7 +93,7 @@ async def apply(request: Request, code: str, data: intake.ApplicationIn, princip
 @get(BASE + "/applications", opt=READ, tags=TAGS, summary="The district's incubatees, newest first")
 async def list_applications(
     code: str, principal: Principal,
-    stage: Annotated[str | None, QueryParameter(name="stage", max_length=16)] = None,
+    stage: Annotated[Stage | None, QueryParameter(name="stage")] = None,
     base_id: Annotated[int | None, QueryParameter(name="base")] = None,
 ) -> list[s.IncubateeListed]:
     return views(await intake.list_incubatees(code, principal, stage, base_id), s.IncubateeListed)

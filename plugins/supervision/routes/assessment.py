@@ -17,6 +17,7 @@ from litestar.response import Template
 from core.auth import Principal
 from core.modules import module_settings
 from core.web.pages import render
+from core.paging import PageNo
 from plugins.supervision import MODULE
 from plugins.supervision import assessment as service
 
@@ -29,7 +30,6 @@ TAGS = ["supervision"]
 
 GroupName = Annotated[str, msgspec.Meta(max_length=100)]
 Name = Annotated[str, msgspec.Meta(max_length=200)]
-PageNo = Annotated[int, Parameter(ge=1)]
 PerPage = Annotated[int, Parameter(ge=1, le=500)]
 
 

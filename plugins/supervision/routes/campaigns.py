@@ -125,7 +125,8 @@ async def close_campaign(code: str, campaign_id: int, data: SummaryIn, principal
     return view(await campaigns.close(code, campaign_id, principal.username, data.summary), s.CampaignView)
 
 
-@get(BASE + "/campaigns/{campaign_id:int}/report.xlsx", opt=READ, tags=["supervision"],
+@get(BASE + "/campaigns/{campaign_id:int}/report.xlsx", opt={**READ, "downloads": (report.XLSX,), "errors": (409,)},
+     tags=["supervision"],
      summary="The report of a closed campaign as XLSX")
 async def report_xlsx(request: Request, code: str, campaign_id: int) -> Response[bytes]:
     body = report.xlsx(await report.data(_ctx(request), code, campaign_id))

@@ -16,6 +16,7 @@ from core.auth import Principal
 from core.context import AppContext
 from core.web.pages import language_of, render
 from core.views import view
+from core.paging import PageNo
 from plugins.supervision import flags
 from plugins.supervision import schemas as s
 from plugins.supervision.states import FLAG, LABELS
@@ -27,7 +28,6 @@ PAGE_SIZE = 30
 State = Literal["open", "resolved", "dismissed"]
 Severity = Literal["high", "medium", "low"]
 StateParam = Annotated[State | None, QueryParameter(name="state")]  # `state` is a name Litestar reserves
-PageNo = Annotated[int, Parameter(ge=1)]
 PerPage = Annotated[int, Parameter(ge=1, le=200)]
 STATES_EN = {"open": "Open", "resolved": "Resolved", "dismissed": "Dismissed"}
 SEVERITIES_EN = {"high": "High", "medium": "Medium", "low": "Low"}

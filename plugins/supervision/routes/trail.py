@@ -12,6 +12,7 @@ from litestar.response import Template
 from core import audit
 from core.auth import Principal
 from core.tables import AuditEvent
+from core.paging import PageNo
 
 PER_PAGE = 50
 Text = Annotated[str | None, Parameter(max_length=64)]
@@ -22,7 +23,7 @@ When = Annotated[str | None, Parameter(max_length=32, description="ISO date or t
      include_in_schema=False)
 async def audit_page(request: Request, code: str, principal: Principal, entity: Text = None, entity_id: Text = None,
                      actor: Text = None, since: When = None, until: When = None,
-                     page: Annotated[int, Parameter(ge=1)] = 1) -> Template:
+                     page: PageNo = 1) -> Template:
     from core.web.pages import render
 
     where = audit.conditions(entity=entity, entity_id=entity_id, actor=actor, district=code, since=since, until=until)

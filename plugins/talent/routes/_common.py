@@ -8,10 +8,10 @@ from litestar import Request
 from litestar.params import Parameter
 
 from core.modules import module_settings
+from core.paging import PageNo  # noqa: F401 - the talent routes import it from here
 
 BASE = "/api/districts/{code:str}/talent"
 MODULE = {"module": "talent"}
-PageNo = Annotated[int, Parameter(ge=1)]
 PerPage = Annotated[int, Parameter(ge=1, le=200)]
 
 

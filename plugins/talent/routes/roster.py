@@ -59,7 +59,7 @@ async def export_workers(
     return Stream(chunks, media_type=roster.XLSX, headers=_attachment(f"社工花名册-{code}", f"talent-roster-{code}"))
 
 
-@get(BASE + "/workers/template.xlsx", opt=IMPORT, tags=["talent"],
+@get(BASE + "/workers/template.xlsx", opt={**IMPORT, "downloads": (roster.XLSX,)}, tags=["talent"],
      summary="Blank roster template with the allowed values")
 async def roster_template() -> Response[bytes]:
     return Response(roster.template_xlsx(), media_type=roster.XLSX,

@@ -315,6 +315,19 @@ def test_ndjson_streams_every_record_of_each_list(client):
         assert len(lines) == len({line["id"] for line in lines}) == count
 
 
+def test_the_openapi_document_lists_the_ndjson_stream_beside_the_json(client):
+    """Found by the fuzzer (tests/test_fuzz.py): `format=ndjson` answered a media type the
+    document did not list for the operation."""
+    paths = client.get("/schema/openapi.json").json()["paths"]
+    for path in ("/services", "/service_at_locations", "/organizations", "/taxonomies", "/taxonomy_terms"):
+        content = paths[f"{HSDS}{path}"]["get"]["responses"]["200"]["content"]
+        assert set(content) == {"application/json", "application/x-ndjson"}, path
+        assert "$ref" in content["application/json"]["schema"]  # the page's own schema stays
+        kind = client.get(f"{HSDS}{path}", params={"format": "ndjson"}).headers["content-type"]
+        assert kind.split(";")[0] in content
+    assert set(paths[f"{HSDS}/services/{{id}}"]["get"]["responses"]["200"]["content"]) == {"application/json"}
+
+
 @pytest.mark.parametrize("path, params", [
     ("/services", {}), ("/services", {"full": "true"}), ("/service_at_locations", {}),
     ("/service_at_locations", {"full": "true"}), ("/organizations", {"full_service": "true"}),

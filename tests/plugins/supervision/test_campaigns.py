@@ -165,6 +165,9 @@ def test_campaign_from_sample_to_closed_report(client, as_role, prepared):
 
     early = client.post(f"{API}/campaigns/{campaign['id']}/close", headers=sup, json={"summary": "完成"})
     assert early.status_code == 409 and early.json()["code"] == "items_open"
+    # Found by the fuzzer (tests/test_fuzz.py): an open campaign's report answered 409, undocumented for a GET.
+    unready = client.get(f"{API}/campaigns/{campaign['id']}/report.xlsx", headers=sup)
+    assert unready.status_code == 409 and unready.json()["code"] == "not_closed"
     assert client.post(f"{API}/items/{mine['id']}/close", headers=sup, json={}).status_code == 422  # needs a note
     for item_id, note in ((mine["id"], "已整改，扣减当月绩效"), (theirs["id"], "材料齐全")):
         assert client.post(f"{API}/items/{item_id}/close", headers=sup, json={"note": note}).status_code == 200
@@ -174,6 +177,10 @@ def test_campaign_from_sample_to_closed_report(client, as_role, prepared):
 
     report = client.get(f"{API}/campaigns/{campaign['id']}/report.xlsx", headers=sup)
     assert report.status_code == 200
+    # Found by the fuzzer (tests/test_fuzz.py): the document said JSON for this XLSX answer.
+    documented = client.get("/schema/openapi.json").json()["paths"][
+        "/api/districts/{code}/supervision/campaigns/{campaign_id}/report.xlsx"]["get"]["responses"]["200"]["content"]
+    assert list(documented) == [report.headers["content-type"].split(";")[0]]
     book = load_workbook(io.BytesIO(report.content))
     facts = {row[0]: row[1] for row in book["概况"].iter_rows(values_only=True)}
     assert facts["抽取记录数"] == "30" and "不合格 1 条" in facts["评定结果"] and facts["随机种子"] == "5"

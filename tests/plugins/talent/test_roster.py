@@ -331,6 +331,14 @@ def test_the_template_has_the_headers_and_the_allowed_values(client, tokens):
     assert client.get(f"{BASE}/template.xlsx", headers=bearer(tokens["supervisor"])).status_code == 403
 
 
+def test_the_openapi_document_names_the_xlsx_media_type_of_the_template_and_the_export(client):
+    """Found by the fuzzer (tests/test_fuzz.py): the template answered XLSX where the document said JSON."""
+    paths = client.get("/schema/openapi.json").json()["paths"]
+    for name in ("template.xlsx", "export.xlsx"):
+        content = paths[f"/api/districts/{{code}}/talent/workers/{name}"]["get"]["responses"]["200"]["content"]
+        assert list(content) == ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"], name
+
+
 def test_export_is_unmasked_and_audited_for_an_admin_and_imports_back_unchanged(client, tokens, refs):
     admin = bearer(tokens["district_admin"])
     mine = [record(refs, 姓名="=HYPERLINK(\"x\")"), record(refs, 入职日期=None, 工作单位统一社会信用代码=None)]
