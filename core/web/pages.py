@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta, timezone
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlparse
 
@@ -67,14 +68,14 @@ BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 
 def _login_form(request: Request, principal: Principal, *, status_code: int = 200, error: str | None = None,
-                next_path: str | None = None, fresh: bool = False) -> Template:
+                next_path: str | None = None, fresh: bool = False, username: str = "") -> Template:
     """The login page with a double-submit token: the same random value in a cookie and a
     hidden field. Before login there is no session to hold a CSRF token, and a cross-site
     form can send the field but can neither read nor set our cookie."""
     token = request.cookies.get(LOGIN_CSRF_COOKIE) if not fresh else None
     token = token if token and len(token) == 43 else new_token()
     page = render(request, "login.html", principal, status_code=status_code, error=error,
-                  next=_safe_next(next_path) or "", csrf=token)
+                  next=_safe_next(next_path) or "", csrf=token, username=username[:64])
     page.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/login",
                     secure=request.url.scheme == "https")
     return page
@@ -124,7 +125,8 @@ async def login_submit(
         step = await twofactor.password_login(ctx, data.get("username", ""), data.get("password", ""), address)
     except ApiError as exc:
         return _with_headers(_login_form(request, principal, status_code=exc.status_code,  # type: ignore[return-value]
-                                         error=exc.detail, next_path=data.get("next")), exc)
+                                         error=exc.detail, next_path=data.get("next"),
+                                         username=data.get("username", "")), exc)
     if step.pending:
         target = "/login/code" + (f"?next={quote(n)}" if (n := _safe_next(data.get("next"))) else "")
         return Redirect(path=target, status_code=303,
@@ -256,6 +258,16 @@ async def switch_language(request: Request, language: str) -> Redirect:
     return response
 
 
+FAVICON = Path(__file__).parent / "static" / "favicon.svg"
+
+
+@get("/favicon.ico", opt={"public": True}, include_in_schema=False)
+async def favicon() -> Response[bytes]:
+    """Browsers and crawlers ask for /favicon.ico whatever the page links; modern ones take SVG."""
+    return Response(FAVICON.read_bytes(), media_type="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
 @get("/districts/{code:str}", opt={"public": True}, include_in_schema=False)
 async def district_home(request: Request, code: str, principal: Principal) -> Template:
     ctx: AppContext = request.app.state.ctx
@@ -274,5 +286,5 @@ async def district_home(request: Request, code: str, principal: Principal) -> Te
     )
 
 
-ROUTES = [overview, login_page, login_submit, login_code_page, login_code_submit, logout_submit, account_security,
+ROUTES = [favicon, overview, login_page, login_submit, login_code_page, login_code_submit, logout_submit, account_security,
           account_enrol, account_confirm, account_disable, switch_language, district_home]

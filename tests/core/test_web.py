@@ -64,3 +64,16 @@ def test_browsers_get_an_html_error_page_in_chinese(client):
     assert "服务不存在或未公开" in page.text and 'data-testid="error-page"' in page.text
     api = client.get("/api/search/services/999999", headers={"accept": "text/html"})
     assert api.status_code == 404 and api.json()["code"] == "not_found"  # the API always answers JSON
+
+
+def test_a_wrong_password_keeps_the_user_name_escaped(client):
+    response = form_login(client, username='<b>"x', password="wrong")
+    assert response.status_code == 401
+    assert 'value="&lt;b&gt;&#34;x"' in response.text  # kept, and never markup
+
+
+def test_the_favicon_is_served(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.content.startswith(b"<svg") and "max-age" in icon.headers["cache-control"]
+    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text

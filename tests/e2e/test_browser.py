@@ -152,6 +152,8 @@ def test_wrong_password_shows_the_error_in_the_page(server, browser):
     page.fill("input[name=password]", "wrong-password")
     page.click("[data-testid=login-submit]")
     assert page.locator("[data-testid=login-error]").inner_text().startswith("用户名或密码错误")
+    assert page.input_value("input[name=username]") == f"{OWN}-admin"  # kept: only the password is typed again
+    assert page.evaluate("document.activeElement.name") == "password"
 
 
 def test_a_resident_searches_as_they_type_on_a_phone(server, browser):
@@ -234,6 +236,10 @@ def test_a_supervisor_runs_a_campaign_and_the_worker_answers(server, browser):
     first.locator("textarea[name=finding]").fill("走访记录缺少服务对象签字")
     first.locator("form.verdict button").click()
     sup.wait_for_selector("[data-testid=item][data-state=open]")
+    redraw = sup.locator("[data-testid=redraw]")  # a link-styled button: it was white on a white card
+    colour, card = redraw.evaluate(
+        "b => [getComputedStyle(b).color, getComputedStyle(b.closest('.card') || document.body).backgroundColor]")
+    assert colour != card and colour not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), (colour, card)
     sup.click("[data-testid=redraw]")
     sup.wait_for_function("() => document.querySelector('[data-testid=redraw-result]').innerText.includes('一致')")
 
