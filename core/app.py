@@ -18,6 +18,7 @@ from core import db, openapi
 from core.access import authorize
 from core.auth import Principal, resolve_principal
 from core.context import AppContext, build_context
+from core.dates import beijing_time
 from core.handlers import http_exception_handler, internal_error_handler
 from core.plugins import call_async
 from core.settings import Settings
@@ -74,13 +75,19 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         before_send=[security_headers(ctx.settings.trust_proxy)],
-        template_config=TemplateConfig(directory=template_dirs, engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(directory=template_dirs, engine=JinjaTemplateEngine,
+                                       engine_callback=_template_filters),
         openapi_config=openapi.openapi_config(),
         request_max_body_size=ctx.settings.max_body_bytes,
         state=State({"ctx": ctx, "search": backend, "indexer": worker}),
     )
     openapi.document(app)
     return app
+
+
+def _template_filters(engine: JinjaTemplateEngine) -> None:
+    """Filters every page may use: `beijing` shows a stored time as people read it."""
+    engine.engine.filters["beijing"] = beijing_time
 
 
 def create_app_from_env() -> Litestar:

@@ -1,14 +1,37 @@
 """Date arithmetic every module needs (registration periods, grade validity, incubation
-periods) and the one clock for stored timestamps."""
+periods), the one clock for stored timestamps (UTC), and the one way people read a time:
+Beijing time to the minute (`beijing_time`, also the templates' `beijing` filter)."""
 
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
+
+BEIJING = timezone(timedelta(hours=8), "CST")  # China has one zone and no daylight saving
 
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def beijing_time(value: datetime | date | str | None) -> str:
+    """`2026-11-30 20:12` for a moment (stored UTC, or any zone), `2026-11-30` for a date. An ISO
+    string is read first; one without a zone is already a local (Beijing) time and only trimmed.
+    A naive datetime object is taken as UTC (how the database hands stored moments back)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value) if "T" in value or " " in value.strip() else date.fromisoformat(value)
+        except ValueError:
+            return value
+        if isinstance(parsed, datetime) and parsed.tzinfo is None:
+            return parsed.strftime("%Y-%m-%d %H:%M")
+        value = parsed
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+        return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
 
 
 def add_years(day: date, years: int) -> date:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
 from typing import Annotated, Literal
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from litestar import Request, get
 from litestar.params import Parameter
 from litestar.response import Stream, Template
 
+from core.dates import beijing_time
 from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError
@@ -55,19 +55,6 @@ class DatasetOut(msgspec.Struct):
     available: bool = True
     """False when the dataset cannot be read now: its downloads answer 503 until it can."""
     unavailable_reason: str | None = None
-
-
-CHINA_TIME = timezone(timedelta(hours=8), "CST")
-
-
-def display_time(value: str | None) -> str | None:
-    """An ISO time for the page: to the minute, in China Standard Time when it carries a zone."""
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value)
-    if isinstance(moment, datetime) and moment.tzinfo is not None:
-        moment = moment.astimezone(CHINA_TIME)
-    return moment.strftime("%Y-%m-%d %H:%M") if "T" in value else moment.strftime("%Y-%m-%d")
 
 
 def base_url(request: Request) -> str:
@@ -107,7 +94,7 @@ async def portal(request: Request, principal: Principal) -> Template:
     datasets = [{
         **_page_entry(e),
         "licence_url": dcat.licence_url(e.licence),
-        "updated_text": display_time(e.updated),
+        "updated_text": beijing_time(e.updated),
         "district_names": [ctx.districts[code] for code in e.districts],
     } for e in entries]
     return render(request, "opendata.html", principal, datasets=datasets, base=base_url(request))

@@ -4,13 +4,13 @@ supervisors can sample. Flag keys are stable (see core.contrib.SupervisionRule).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
+from core.dates import BEIJING as CHINA_TIME
 from core.contrib import AuditableRecords, SupervisionRule
 from plugins.incubation import states
 from plugins.incubation.tables import Incubatee, Milestone
 
-CHINA_TIME = timezone(timedelta(hours=8))
 INCUBATEE_RECORD = "incubation_incubatee"
 MILESTONE_RECORD = "incubation_milestone"
 

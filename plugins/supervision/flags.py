@@ -25,12 +25,13 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
 from core import audit, db
+from core.dates import BEIJING as CHINA_TIME
 from core.dates import utc_now
 from core.context import AppContext
 from core.contrib import SupervisionRule
@@ -41,7 +42,6 @@ from plugins.supervision.states import FLAG, LABELS, check
 from plugins.supervision.tables import Flag, ScanRun
 
 MODULE = "supervision"
-CHINA_TIME = timezone(timedelta(hours=8), "CST")
 SEVERITIES = {"high": "高", "medium": "中", "low": "低"}
 AGE_BUCKETS = (  # (name, label, label_en, oldest age in days; None: no limit)
     ("lt7", "7天以内", "Under 7 days", 6),

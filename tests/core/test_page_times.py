@@ -1,0 +1,67 @@
+"""People read times in Beijing time: no page shows an ISO timestamp (`2026-11-30T12:08:00…`,
+UTC or otherwise) in its text. Every page a district's staff reach without an id in the path, and the pages
+they link to, is fetched as each staff role, and its visible text (not attributes, not JSON data blocks) is searched."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import OWN, bearer_for  # noqa: F401
+
+ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+LINK = re.compile(r'href="(/districts/\d{6}/[^"?#.]*)"')
+HIDDEN = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S)
+
+
+def _page_paths(app) -> list[str]:
+    paths = set()
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            if "GET" not in handler.http_methods or handler.include_in_schema:
+                continue
+            path = route.path.replace("{code:str}", OWN)
+            if "{" not in path and not path.startswith(("/static", "/schema", "/opendata/hsds")) \
+                    and not path.endswith((".xlsx", ".csv", ".json", ".jsonld", ".ttl", ".ico", ".ndjson")):
+                paths.add(path)
+    return sorted(paths)
+
+
+@pytest.mark.parametrize("role", ["admin", "supervisor", "org", "worker"])
+def test_no_page_shows_an_iso_timestamp(app, client, role):
+    from tests.conftest import login
+
+    login(client, f"{OWN}-{role}")
+    shown, seen = [], set()
+    paths = _page_paths(app)
+    assert len(paths) >= 10, paths
+    queue = [(path, 0) for path in paths]
+    while queue and len(seen) < 300:
+        path, depth = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        answer = client.get(path, headers={"Accept": "text/html"})
+        if answer.status_code != 200 or "text/html" not in answer.headers.get("content-type", ""):
+            continue
+        text = HIDDEN.sub(" ", answer.text)
+        shown += [f"{path}: {m.group(0)}" for m in ISO_TIME.finditer(text)]
+        if depth == 0:  # one step further: the records the lists link to (a campaign, a flag, …)
+            queue += [(link, 1) for link in LINK.findall(answer.text) if link not in seen]
+    assert shown == []
+
+
+def test_beijing_time_reads_every_form_a_time_comes_in():
+    from datetime import date, datetime, timedelta, timezone
+
+    from core.dates import beijing_time
+
+    assert beijing_time(datetime(2026, 11, 30, 12, 12, tzinfo=timezone.utc)) == "2026-11-30 20:12"
+    assert beijing_time(datetime(2026, 11, 30, 23, 30)) == "2026-12-01 07:30"  # naive from the database: UTC
+    assert beijing_time("2026-11-30T16:05:09.123+00:00") == "2026-12-01 00:05"
+    assert beijing_time(datetime(2026, 1, 1, 9, 0, tzinfo=timezone(timedelta(hours=-5)))) == "2026-01-01 22:00"
+    assert beijing_time("2026-03-01T09:30:00") == "2026-03-01 09:30"  # no zone: already local
+    assert beijing_time(date(2026, 2, 28)) == beijing_time("2026-02-28") == "2026-02-28"
+    assert beijing_time(None) == beijing_time("") == ""
+    assert beijing_time("not a time") == "not a time"
