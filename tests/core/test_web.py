@@ -77,3 +77,17 @@ def test_the_favicon_is_served(client):
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
     assert icon.content.startswith(b"<svg") and "max-age" in icon.headers["cache-control"]
     assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").text
+
+
+def test_no_page_script_uses_blocking_browser_dialogs():
+    """alert()/confirm()/prompt() block the page, cannot be styled and read badly on a phone:
+    pages ask with sanshe.ask and report with sanshe.notice (core/web/static/app.js)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    scripts = [*root.glob("core/web/static/*.js"), *root.glob("plugins/*/static/*.js")]
+    assert len(scripts) >= 10
+    found = [f"{path.relative_to(root)}: {m.group(0)}" for path in scripts
+             for m in re.finditer(r"(?<![.\w])(alert|confirm|prompt)\s*\(", path.read_text())]
+    assert found == []

@@ -108,13 +108,18 @@ def test_pages_whose_scripts_moved_out_run_them(server, browser):
     pick = sup.locator("button[data-pick]").last
     pick.click()
     assert sup.locator("#score-form select[name=organization_id]").input_value() == pick.get_attribute("data-pick")
-    # flags.js: resolving asks for a note first; cancelling the prompt sends nothing.
+    # flags.js: resolving asks for a note first, in the page (no prompt()); cancelling sends nothing.
     sup.goto(f"{server}/districts/{OWN}/supervision/flags")
-    asked = []
-    sup.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    native = []
+    sup.on("dialog", lambda dialog: (native.append(dialog.message), dialog.dismiss()))
+    open_before = sup.locator("button[data-action=resolve]").count()
     sup.locator("button[data-action=resolve]").first.click()
-    sup.wait_for_timeout(200)
-    assert asked == ["请填写处理说明（已采取的措施）："]
+    ask = sup.locator("dialog[data-testid=ask]")
+    assert ask.is_visible() and "请填写处理说明（已采取的措施）：" in ask.inner_text()
+    ask.locator("button.secondary").click()
+    assert ask.count() == 0 and native == []
+    sup.reload()
+    assert sup.locator("button[data-action=resolve]").count() == open_before
 
 
 def test_swagger_ui_runs_under_the_csp(server, browser):
@@ -287,3 +292,28 @@ def test_a_district_admin_graduates_a_team_of_the_demo_base(server, browser):
     admin.click("[data-testid=organization-link]")
     admin.wait_for_load_state()
     assert "邻里守望互助会" in admin.content()
+
+
+def test_switching_a_module_off_asks_first_in_the_page(server, browser):
+    admin = _log_in(browser, server, f"{OWN}-admin", phone=True)
+    native = []
+    admin.on("dialog", lambda dialog: (native.append(dialog.message), dialog.dismiss()))
+    admin.goto(f"{server}/districts/{OWN}")
+    switch = admin.locator("button.toggle[data-module=catalogue]")
+    assert switch.get_attribute("data-enabled") == "true" and "danger" in switch.get_attribute("class")
+    switch.click()
+    ask = admin.locator("dialog[data-testid=ask]")
+    assert "停用「服务目录」后" in ask.inner_text() and "武陵区" in ask.inner_text()
+    box = ask.bounding_box()
+    assert box["width"] <= 390  # fits a phone
+    ask.locator("button.secondary").click()  # cancel: nothing changes
+    admin.reload()
+    assert admin.locator("button.toggle[data-module=catalogue]").get_attribute("data-enabled") == "true"
+    admin.locator("button.toggle[data-module=catalogue]").click()
+    with admin.expect_navigation():
+        admin.locator("dialog[data-testid=ask] button.danger").click()
+    assert admin.locator("button.toggle[data-module=catalogue]").get_attribute("data-enabled") == "false"
+    with admin.expect_navigation():  # switching on needs no question
+        admin.locator("button.toggle[data-module=catalogue]").click()
+    assert admin.locator("button.toggle[data-module=catalogue]").get_attribute("data-enabled") == "true"
+    assert native == []

@@ -15,6 +15,68 @@ window.sanshe = {
     const block = document.getElementById("page-data");
     return block ? JSON.parse(block.textContent) : {};
   },
+  // An in-page question instead of confirm()/prompt() (which block the page, cannot be styled
+  // and read badly on a phone): resolves to true (or the text typed, when `input`) or null.
+  ask({ message, input = false, ok, danger = false }) {
+    const zh = document.documentElement.lang !== "en";
+    const dialog = document.createElement("dialog");
+    dialog.className = "ask";
+    dialog.setAttribute("data-testid", "ask");
+    const form = document.createElement("form");
+    form.method = "dialog";
+    const text = document.createElement("p");
+    text.textContent = message;
+    text.id = `ask-${Date.now()}`;
+    dialog.setAttribute("aria-labelledby", text.id);
+    form.append(text);
+    let field = null;
+    if (input) {
+      field = document.createElement("textarea");
+      field.required = true;
+      field.rows = 3;
+      field.setAttribute("aria-labelledby", text.id);
+      form.append(field);
+    }
+    const buttons = document.createElement("p");
+    buttons.className = "actions";
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "secondary";
+    cancel.textContent = zh ? "取消" : "Cancel";
+    const confirmButton = document.createElement("button");
+    confirmButton.type = "submit";
+    confirmButton.value = "ok";
+    confirmButton.className = danger ? "danger" : "";
+    confirmButton.textContent = ok || (zh ? "确定" : "OK");
+    buttons.append(cancel, confirmButton);
+    form.append(buttons);
+    dialog.append(form);
+    document.body.append(dialog);
+    return new Promise((resolve) => {
+      cancel.addEventListener("click", () => dialog.close(""));
+      dialog.addEventListener("close", () => {
+        const answered = dialog.returnValue === "ok";
+        dialog.remove();
+        resolve(answered ? (field ? field.value.trim() : true) : null);
+      });
+      dialog.showModal();
+      (field || confirmButton).focus();
+    });
+  },
+  // A message in the page (replaces alert()): `kind` "error" or "ok"; it stays until the next one.
+  notice(message, kind = "error") {
+    let box = document.getElementById("notice");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "notice";
+      box.setAttribute("data-testid", "notice");
+      document.querySelector("main").prepend(box);
+    }
+    box.className = kind === "error" ? "error" : "ok";
+    box.setAttribute("role", kind === "error" ? "alert" : "status");
+    box.textContent = message;
+    box.scrollIntoView({ block: "nearest" });
+  },
 };
 
 // Small behaviours that used to be inline handlers (the CSP forbids onclick= and the like).
@@ -29,6 +91,8 @@ document.querySelectorAll("[data-print]").forEach((button) => {
 document.querySelectorAll("button.toggle").forEach((button) => {
   button.addEventListener("click", async () => {
     const enabled = button.dataset.enabled !== "true";
+    // Switching a module off hides it from everyone in the district at once: ask first.
+    if (!enabled && !(await sanshe.ask({ message: button.dataset.confirmOff, danger: true, ok: button.textContent.trim() }))) return;
     const response = await fetch(`/api/districts/${button.dataset.district}/modules/${button.dataset.module}`, {
       method: "PUT",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": button.dataset.csrf },
@@ -36,6 +100,6 @@ document.querySelectorAll("button.toggle").forEach((button) => {
     });
     if (response.ok) { location.reload(); return; }
     const problem = await response.json().catch(() => ({}));
-    alert(problem.detail || response.statusText);
+    sanshe.notice(problem.detail || response.statusText);
   });
 });

@@ -6,7 +6,7 @@
   const show = (body) => sanshe.show(document.getElementById("form-errors"), body);
   document.querySelectorAll("button[data-status]").forEach((b) => b.addEventListener("click", async () => {
     const r = await fetch(`${api}/${b.dataset.id}`, {method: "PATCH", headers, body: JSON.stringify({status: b.dataset.status})});
-    if (r.ok) location.reload(); else alert((await r.json()).detail);
+    if (r.ok) location.reload(); else sanshe.notice(sanshe.problem(await r.json()));
   }));
   const form = document.getElementById("new-service");
   if (form) form.addEventListener("submit", async (e) => {

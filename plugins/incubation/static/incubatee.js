@@ -18,7 +18,7 @@
   };
   document.querySelectorAll("form[data-url]").forEach((form) => form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    if (form.dataset.confirm && !confirm(form.dataset.confirm)) return;
+    if (form.dataset.confirm && !(await sanshe.ask({message: form.dataset.confirm, danger: true}))) return;
     const r = await fetch(form.dataset.url, {method: "POST", headers, body: JSON.stringify(body(form))});
     if (r.ok) location.reload(); else sanshe.show(box(form), await problem(r));
   }));

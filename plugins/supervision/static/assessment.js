@@ -8,7 +8,7 @@
 
   document.querySelectorAll("button[data-activate]").forEach((b) => b.addEventListener("click", async () => {
     const r = await fetch(`${api}/schemes/${b.dataset.activate}/activate`, {method: "POST", headers});
-    if (r.ok) location.reload(); else alert((await r.json()).detail);
+    if (r.ok) location.reload(); else sanshe.notice(sanshe.problem(await r.json()));
   }));
 
   const form = document.getElementById("score-form");

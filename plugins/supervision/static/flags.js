@@ -6,21 +6,21 @@
   const ask = page.ask;
   const failed = async (r) => sanshe.problem(await r.json());
   document.querySelectorAll("button[data-action]").forEach((b) => b.addEventListener("click", async () => {
-    const note = prompt(ask[b.dataset.action]);
+    const note = await sanshe.ask({message: ask[b.dataset.action], input: true});
     if (note === null) return;
     const r = await fetch(`${api}/flags/${b.dataset.id}/${b.dataset.action}`,
                           {method: "POST", headers, body: JSON.stringify({note})});
-    if (r.ok) location.reload(); else alert(await failed(r));
+    if (r.ok) location.reload(); else sanshe.notice(await failed(r));
   }));
   const scan = document.getElementById("scan-now");
   if (scan) scan.addEventListener("click", async () => {
     scan.disabled = true;
     document.getElementById("scan-result").textContent = page.scanning;
     const r = await fetch(`${api}/scan`, {method: "POST", headers, body: "{}"});
-    if (!r.ok) { scan.disabled = false; alert(await failed(r)); return; }
+    if (!r.ok) { scan.disabled = false; sanshe.notice(await failed(r)); return; }
     const body = await r.json();
-    alert(page.scanned
-          .replace("%s", body.raised).replace("%s", body.seen));
-    location.reload();
+    document.getElementById("scan-result").textContent = page.scanned
+      .replace("%s", body.raised).replace("%s", body.seen);
+    setTimeout(() => location.reload(), 1500);
   });
 })();
