@@ -89,5 +89,6 @@ def test_no_page_script_uses_blocking_browser_dialogs():
     scripts = [*root.glob("core/web/static/*.js"), *root.glob("plugins/*/static/*.js")]
     assert len(scripts) >= 10
     found = [f"{path.relative_to(root)}: {m.group(0)}" for path in scripts
-             for m in re.finditer(r"(?<![.\w])(alert|confirm|prompt)\s*\(", path.read_text())]
+             for m in re.finditer(r"(?<![.\w])(alert|confirm|prompt)\s*\(",
+                                  re.sub(r"//.*", "", path.read_text()))]  # comments may name them
     assert found == []
