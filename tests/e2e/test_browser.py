@@ -317,3 +317,18 @@ def test_switching_a_module_off_asks_first_in_the_page(server, browser):
         admin.locator("button.toggle[data-module=catalogue]").click()
     assert admin.locator("button.toggle[data-module=catalogue]").get_attribute("data-enabled") == "true"
     assert native == []
+
+
+def test_phone_tables_keep_every_column_and_scroll(server, browser):
+    """No rule hides a column on a phone (the 3rd was hidden everywhere, on the report it was the
+    verdict): a wide table scrolls sideways inside a focusable region instead."""
+    sup = _log_in(browser, server, f"{OWN}-supervisor", phone=True)
+    sup.goto(f"{server}/districts/{OWN}/supervision/audit")
+    region = sup.locator(".table-scroll").first
+    assert region.get_attribute("tabindex") == "0" and region.get_attribute("aria-label")
+    headers = region.locator("th")
+    assert headers.count() >= 4
+    hidden = [headers.nth(i).inner_text() for i in range(headers.count())
+              if headers.nth(i).evaluate("th => getComputedStyle(th).display") == "none"]
+    assert hidden == []
+    assert sup.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself does not scroll sideways
