@@ -332,3 +332,22 @@ def test_phone_tables_keep_every_column_and_scroll(server, browser):
               if headers.nth(i).evaluate("th => getComputedStyle(th).display") == "none"]
     assert hidden == []
     assert sup.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself does not scroll sideways
+
+
+def test_a_form_error_names_the_field_as_the_page_does_next_to_the_field(server, browser):
+    sup = _log_in(browser, server, f"{OWN}-supervisor", phone=True)
+    sup.goto(f"{server}/districts/{OWN}/supervision")
+    form = sup.locator("[data-testid=new-campaign]")
+    form.locator("input[name=title]").fill("日期颠倒的抽查")
+    form.locator("input[name=period_start]").fill("2026-06-30")
+    form.locator("input[name=period_end]").fill("2026-01-01")
+    form.locator("button[type=submit]").click()
+    summary = sup.locator("#form-errors")
+    summary.wait_for(state="visible")
+    assert "结束日期：结束日期不能早于开始日期" in summary.inner_text()
+    assert "period_end" not in sup.locator("main").inner_text()  # never the API's field name
+    note = sup.locator("[data-testid=field-error-period_end]")
+    assert note.inner_text() == "结束日期不能早于开始日期"
+    assert form.locator("input[name=period_end]").get_attribute("aria-invalid") == "true"
+    field_box, note_box = form.locator("input[name=period_end]").bounding_box(), note.bounding_box()
+    assert 0 <= note_box["y"] - (field_box["y"] + field_box["height"]) < 40  # right under the field

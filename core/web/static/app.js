@@ -1,11 +1,43 @@
 // Shared by every page: how an API error body ({detail, errors: [{field, message}]}) is shown.
+// A field error names the field as the page labels it (never the API's `period_end`), and sits
+// next to the field when the page has one of that name.
 window.sanshe = {
-  problem(body) {
-    return [body.detail, ...(body.errors || []).map((e) => `${e.field}：${e.message}`)].filter(Boolean).join("；");
+  // The words a person reads for an API field: the text of the label around (or for) the
+  // control named `field` in `scope`, else the page data's `labels`, else a generic word.
+  label(field, scope = document) {
+    const control = field && scope.querySelector(`[name="${CSS.escape(field)}"]`);
+    const label = control && (control.closest("label") || (control.id && scope.querySelector(`label[for="${CSS.escape(control.id)}"]`)));
+    if (label) {
+      const copy = label.cloneNode(true);
+      copy.querySelectorAll("input, select, textarea, .field-error, small").forEach((el) => el.remove());
+      const text = copy.textContent.replace(/\s+/g, " ").trim().replace(/[：:]$/, "");
+      if (text) return text;
+    }
+    const labels = this.data().labels || {};
+    if (labels[field]) return labels[field];
+    return document.documentElement.lang === "en" ? "This field" : "此项";
   },
-  show(box, body) {
+  problem(body, scope = document) {
+    return [body.detail, ...(body.errors || []).map((e) => `${this.label(e.field, scope)}：${e.message}`)]
+      .filter(Boolean).join("；");
+  },
+  // Show an API error: the summary in `box`, and each field's message next to its control in `form`.
+  show(box, body, form = null) {
+    const scope = form || (box && box.closest("form")) || document;
+    scope.querySelectorAll(".field-error").forEach((el) => el.remove());
+    scope.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+    for (const e of body.errors || []) {
+      const control = e.field && scope.querySelector(`[name="${CSS.escape(e.field)}"]`);
+      if (!control) continue;
+      const note = document.createElement("span");
+      note.className = "field-error";
+      note.setAttribute("data-testid", `field-error-${e.field}`);
+      note.textContent = e.message;
+      control.setAttribute("aria-invalid", "true");
+      (control.closest("label") || control).after(note);
+    }
     box.hidden = false;
-    box.textContent = this.problem(body);
+    box.textContent = this.problem(body, scope);
     box.scrollIntoView({ block: "nearest" });
   },
   // What a page's script needs from the server (API paths, `headers` a write sends — the CSRF

@@ -14,6 +14,6 @@
       headers: {"Content-Type": "application/json", ...page.headers}, body: JSON.stringify(body)});
     const out = await r.json();
     if (r.ok) { location.href = `${page.page}/campaigns/${out.id}`; return; }
-    sanshe.show(document.getElementById("form-errors"), out);
+    sanshe.show(document.getElementById("form-errors"), out, form);
   });
 })();
