@@ -50,6 +50,12 @@ class Principal:
     def is_authenticated(self) -> bool:
         return self.user_id is not None
 
+    @property
+    def home_path(self) -> str:
+        """Where this user works: their district's page, or the city overview (`/`)."""
+        district = next((g.district_code for g in self.grants if g.district_code), None)
+        return f"/districts/{district}" if district else "/"
+
     def covers(self, grant: Grant, district_code: str | None) -> bool:
         """Does this grant's scope reach the district (None: anywhere)?"""
         if grant.scope == "platform" or district_code is None:

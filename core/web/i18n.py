@@ -25,6 +25,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "module_admin": ("模块管理", "Module management"),
     "enable": ("启用", "Enable"),
     "disable": ("停用", "Disable"),
+    "my_home": ("我的工作台", "My workbench"),
     "module_off_confirm": ("停用「%s」后，%s的所有用户将立即无法使用该模块的页面和接口（数据保留，可随时重新启用）。确定停用吗？",
                            "Disable “%s” for everyone in %s? Its pages and API stop at once (the data stays; you can enable it again)."),
     "enabled": ("已启用", "Enabled"),

@@ -47,8 +47,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def home_path(principal: Principal) -> str:
-    district = next((g.district_code for g in principal.grants if g.district_code), None)
-    return f"/districts/{district}" if district else "/"
+    return principal.home_path
 
 
 @get("/", opt={"public": True}, include_in_schema=False)

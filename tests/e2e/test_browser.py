@@ -331,7 +331,11 @@ def test_phone_tables_keep_every_column_and_scroll(server, browser):
     hidden = [headers.nth(i).inner_text() for i in range(headers.count())
               if headers.nth(i).evaluate("th => getComputedStyle(th).display") == "none"]
     assert hidden == []
+    heights = {round(headers.nth(i).bounding_box()["height"]) for i in range(headers.count())}
+    assert max(heights) - min(heights) <= 2, heights  # every header on one line (no 区/县 over two)
     assert sup.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself does not scroll sideways
+    mine = sup.locator("[data-testid=my-home]")  # the header leads back to the user's own workbench
+    assert mine.get_attribute("href") == f"/districts/{OWN}"
 
 
 def test_a_form_error_names_the_field_as_the_page_does_next_to_the_field(server, browser):
