@@ -23,6 +23,7 @@ from core.handlers import http_exception_handler, internal_error_handler
 from core.plugins import call_async
 from core.settings import Settings
 from core.web.security import security_headers
+from core.web.tones import tone
 from core.search import get_backend
 from search_index.base import SearchError
 from core.indexer import OutboxWorker, ensure_indexes
@@ -86,8 +87,10 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
 
 
 def _template_filters(engine: JinjaTemplateEngine) -> None:
-    """Filters every page may use: `beijing` shows a stored time as people read it."""
+    """Filters every page may use: `beijing` shows a stored time as people read it, `tone` colours
+    a state's tag by its meaning (core/web/tones.py)."""
     engine.engine.filters["beijing"] = beijing_time
+    engine.engine.filters["tone"] = tone
 
 
 def create_app_from_env() -> Litestar:

@@ -92,3 +92,12 @@ def test_no_page_script_uses_blocking_browser_dialogs():
              for m in re.finditer(r"(?<![.\w])(alert|confirm|prompt)\s*\(",
                                   re.sub(r"//.*", "", path.read_text()))]  # comments may name them
     assert found == []
+
+
+def test_state_tags_have_one_tone_per_meaning():
+    from core.web.tones import TONES, tone
+
+    assert (tone("合格"), tone("不合格"), tone("存疑"), tone("closed"), tone("no-such-state")) == \
+        ("ok", "bad", "wait", "done", "")
+    every = [value for values in TONES.values() for value in values]
+    assert len(every) == len(set(every))  # no state has two meanings

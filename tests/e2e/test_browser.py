@@ -241,6 +241,9 @@ def test_a_supervisor_runs_a_campaign_and_the_worker_answers(server, browser):
     first.locator("textarea[name=finding]").fill("走访记录缺少服务对象签字")
     first.locator("form.verdict button").click()
     sup.wait_for_selector("[data-testid=item][data-state=open]")
+    verdict = sup.locator("[data-testid=item][data-state=open] [data-testid=verdict]")
+    assert verdict.inner_text() == "存疑" and "wait" in verdict.get_attribute("class")  # amber, and the word
+    assert verdict.evaluate("t => getComputedStyle(t).backgroundColor") == "rgb(254, 243, 199)"
     redraw = sup.locator("[data-testid=redraw]")  # a link-styled button: it was white on a white card
     colour, card = redraw.evaluate(
         "b => [getComputedStyle(b).color, getComputedStyle(b.closest('.card') || document.body).backgroundColor]")
