@@ -52,9 +52,13 @@ class Principal:
 
     @property
     def home_path(self) -> str:
-        """Where this user works: their district's page, or the city overview (`/`)."""
+        """Where this user works: their district's workbench (工作台), a city admin's side-by-side
+        city view, or the public home (`/`) for the platform admin and anyone without a grant."""
         district = next((g.district_code for g in self.grants if g.district_code), None)
-        return f"/districts/{district}" if district else "/"
+        if district:
+            return f"/districts/{district}/workbench"
+        city = next((g.city_code for g in self.grants if g.scope == "city" and g.city_code), None)
+        return f"/cities/{city}" if city else "/"
 
     def covers(self, grant: Grant, district_code: str | None) -> bool:
         """Does this grant's scope reach the district (None: anywhere)?"""

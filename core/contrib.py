@@ -50,6 +50,11 @@ class SettingSpec:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[Any, ...] | None = None
+    description_en: str = ""
+    """The English label (the settings page shows `description` in Chinese)."""
+    help: str = ""
+    """A sentence under the field on the settings page: what the value changes (zh-CN)."""
+    help_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class ModuleSpec:
     label_en: str
     description: str = ""
     settings: tuple[SettingSpec, ...] = ()
+    description_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,35 @@ class DashboardWidget:
     label: str
     label_en: str
     value: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class WorkbenchItem:
+    """One card on a user's workbench (工作台): what waits for them, how many, and where to do it.
+
+    `tone` is a status-tag tone (core/web/tones.py): `wait` (to do), `bad` (overdue or wrong),
+    `ok` (fine), `done` (nothing pending); `path` is a page the principal may open."""
+
+    label: str
+    label_en: str
+    count: int
+    path: str
+    tone: str = "wait"
+    hint: str = ""
+    hint_en: str = ""
+    order: int = 100
+    name: str = ""
+    """A stable identifier (e.g. `talent.logs_to_file`), used by tests and page anchors."""
+
+
+@dataclass(frozen=True)
+class WorkbenchProvider:
+    """To-do cards of a module: `items(ctx, district_code, principal)` (awaitable; ctx is the
+    AppContext) returns the WorkbenchItems the principal may open there, checking permissions as
+    the linked pages do; core calls it only where `module` is enabled."""
+
+    module: str
+    items: Callable[[Any, str, Any], Awaitable[list[WorkbenchItem]]]
 
 
 @dataclass(frozen=True)
@@ -229,6 +264,7 @@ class Contributions:
     routes: list[Any] = field(default_factory=list)
     nav_items: list[NavItem] = field(default_factory=list)
     widgets: list[DashboardWidget] = field(default_factory=list)
+    workbench: list[WorkbenchProvider] = field(default_factory=list)
     datasets: dict[str, Dataset] = field(default_factory=dict)
     data_services: dict[str, DataService] = field(default_factory=dict)
     search_documents: list[SearchDocuments] = field(default_factory=list)

@@ -15,8 +15,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from core import db
-from core.auth import anonymous
-from core.errors import database_unavailable, error_body, page_detail
+from core.auth import anonymous, resolve_principal
+from core.errors import ApiError, database_unavailable, error_body, page_detail
 from core.web.i18n import language_of, translator
 
 log = logging.getLogger("sanshe.db")
@@ -28,11 +28,38 @@ def _wants_html(request: Request) -> bool:
     )
 
 
-def _error_page(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response[Any]:
-    principal = request.scope.get("sanshe_principal") or anonymous(request.app.state.ctx)
-    language = language_of(request)
-    return Template("error.html", status_code=status, headers=headers, context={
-        "t": translator(language), "lang": language, "user": principal, "status": status, "detail": detail})
+class _ErrorPage(Response[Any]):
+    """An HTML error page in the visitor's language whose header still shows who is signed in.
+
+    Exception handlers are synchronous, and a path no route matches never ran the guard that
+    resolves the principal; so the principal is resolved (or taken from the request, where the
+    guard already did) when the page is sent, which is asynchronous."""
+
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None, specific: bool) -> None:
+        super().__init__(content=b"", status_code=status, headers=headers)
+        self.detail, self.specific = detail, specific
+
+    def to_asgi_response(self, app: Any, request: Request, **kwargs: Any) -> Any:  # type: ignore[override]
+        async def send_page(scope: Any, receive: Any, send: Any) -> None:
+            ctx = request.app.state.ctx
+            principal = request.scope.get("sanshe_principal")
+            if principal is None:
+                try:
+                    principal = await resolve_principal(ctx, request)
+                except Exception:  # noqa: BLE001 - the database may be why this page shows: show it signed out
+                    principal = anonymous(ctx)
+            language = language_of(request)
+            page = Template("error.html", status_code=self.status_code, headers=dict(self.headers), context={
+                "t": translator(language), "lang": language, "user": principal, "status": self.status_code,
+                "detail": self.detail, "specific": self.specific, "path": request.url.path})
+            await page.to_asgi_response(app, request, **kwargs)(scope, receive, send)
+
+        return send_page
+
+
+def _error_page(request: Request, exc: HTTPException) -> Response[Any]:
+    """The page for a 403/404/503; `specific` when the error says more than its status (an ApiError's detail)."""
+    return _ErrorPage(exc.status_code, page_detail(exc), exc.headers, isinstance(exc, ApiError))
 
 
 def http_exception_handler(request: Request, exc: HTTPException) -> Response[Any]:
@@ -42,7 +69,7 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response[Any
     if status == 403 and getattr(exc, "code", "") == "two_factor_enrolment_required" and _wants_html(request):
         return Redirect(path="/account/security")  # an admin who must enrol first (core.twofactor)
     if status in (403, 404, 503) and _wants_html(request):
-        return _error_page(request, status, page_detail(exc), exc.headers)
+        return _error_page(request, exc)
     return Response(content=error_body(exc), status_code=status, media_type=MediaType.JSON, headers=exc.headers)
 
 

@@ -53,6 +53,12 @@ def register_dashboard_widgets():
 
 
 @hookspec
+def register_workbench_items():
+    """Return WorkbenchProviders: for a district where the module is enabled and a principal,
+    the to-do cards (label, count, link, tone) shown on that user's workbench (工作台)."""
+
+
+@hookspec
 def register_datasets():
     """Return open Datasets; only their declared public columns are ever published."""
 

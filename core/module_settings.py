@@ -10,6 +10,10 @@ from core.districts import DistrictConfig
 from core.settings import SettingsError
 
 
+# How a type is named to the district admin who typed a wrong value (never `int`).
+TYPE_WORDS = {int: "整数", float: "数字", bool: "是或否", list: "列表", str: "文字"}
+
+
 class ModuleSettingsError(ValueError):
     """Field-level problems with a module's settings: list of (field, message)."""
 
@@ -27,7 +31,7 @@ def validate_settings(spec: ModuleSpec, values: dict[str, Any]) -> dict[str, Any
         value = values.get(name, setting.default)
         expected = (int, float) if setting.type is float else setting.type
         if not isinstance(value, expected) or (setting.type is int and isinstance(value, bool)):
-            errors.append((name, f"应为 {setting.type.__name__} 类型"))
+            errors.append((name, f"应为{TYPE_WORDS.get(setting.type, setting.type.__name__)}"))
             continue
         if setting.minimum is not None and value < setting.minimum:
             errors.append((name, f"不能小于 {setting.minimum}"))

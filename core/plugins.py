@@ -79,6 +79,7 @@ def collect(pm: pluggy.PluginManager) -> Contributions:
     c.routes = _flatten(hook.register_routes())
     c.nav_items = sorted(_flatten(hook.register_nav_items()), key=lambda n: (n.order, n.module))
     c.widgets = _flatten(hook.register_dashboard_widgets())
+    c.workbench = _flatten(hook.register_workbench_items())
     for dataset in _flatten(hook.register_datasets()):
         c.datasets[dataset.name] = dataset
     for service in _flatten(hook.register_data_services()):

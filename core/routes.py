@@ -2,15 +2,21 @@
 
 from core import opendata
 from core.api import audit, auth, districts, system
+from core.registry import pages as registry_pages
 from core.registry import routes as registry
-from core.web import pages
+from core.web import city, elder, pages, settings_page, workbench
 
 ROUTES = [
     *system.ROUTES,
     *auth.ROUTES,
     *districts.ROUTES,
     *registry.ROUTES,
+    *registry_pages.ROUTES,
     *audit.ROUTES,
     *opendata.ROUTES,
     *pages.ROUTES,
+    *settings_page.ROUTES,
+    *elder.ROUTES,
+    *workbench.ROUTES,
+    *city.ROUTES,
 ]

@@ -168,9 +168,12 @@ class PersonController(Controller):
         return s.Person(**services.masked_person(await services.get_person(code, person_id)))
 
     @get("/{person_id:int}/reveal", opt={"permission": "registry.person.reveal"},
-         summary="Full ID number and phone; every reveal is audited")
-    async def reveal(self, code: str, person_id: int, principal: Principal) -> s.PersonRevealed:
-        return s.PersonRevealed(**await services.reveal_person(code, principal.username, person_id))
+         summary="Full ID number and phone; every reveal is audited (with the reason, when given)")
+    async def reveal(self, code: str, person_id: int, principal: Principal,
+                     reason: Annotated[str | None, Parameter(max_length=200, description=(
+                         "why the full values are needed (查看原因); recorded in the audit entry"))] = None,
+                     ) -> s.PersonRevealed:
+        return s.PersonRevealed(**await services.reveal_person(code, principal.username, person_id, reason or ""))
 
     @post("/", opt={"permission": "registry.person.write"}, summary="Register a person")
     async def create(self, code: str, data: s.PersonCreate, principal: Principal) -> s.Person:

@@ -146,10 +146,10 @@ async def _audit_exception(district_code: str, actor: str, org_id: int, values: 
 
 
 async def list_organizations(district_code: str, *, legal_type=None, status=None, grade=None, q=None,
-                             uscc_exception=None, page=1, per_page=20) -> Listing:
+                             uscc_exception=None, credit_status=None, page=1, per_page=20) -> Listing:
     where = [Organization.district_code == district_code]
     for column, value in ((Organization.legal_type, legal_type), (Organization.status, status),
-                          (Organization.grade, grade)):
+                          (Organization.grade, grade), (Organization.credit_status, credit_status)):
         if value:
             where.append(column == value)
     if uscc_exception is not None:
@@ -310,10 +310,15 @@ async def delete_person(district_code: str, actor: str, person_id: int, referrer
                            district_code=district_code, before=masked_person(before))
 
 
-async def reveal_person(district_code: str, actor: str, person_id: int) -> dict:
-    """The full ID number and phone, for a permitted user; the reveal itself is audited."""
+async def reveal_person(district_code: str, actor: str, person_id: int, reason: str = "") -> dict:
+    """The full ID number and phone, for a permitted user; the reveal itself is audited, with the
+    reason the user gave (the person page always asks for one)."""
+    reason = reason.strip()
+    after: dict[str, Any] = {"fields": ["id_number", "phone"]}
+    if reason:
+        after["reason"] = reason
     async with db.write_transaction():
         row = await get_person(district_code, person_id)
         await audit.record(actor=actor, action="reveal", entity="person", entity_id=person_id,
-                           district_code=district_code, after={"fields": ["id_number", "phone"]})
+                           district_code=district_code, after=after)
     return {"id": row["id"], "id_number": row["id_number"], "phone": row["phone"]}

@@ -50,8 +50,25 @@ def home_path(principal: Principal) -> str:
     return principal.home_path
 
 
+SERVICE_SEARCH = "/services"
+
+
+async def _service_search_offered(ctx: AppContext) -> bool:
+    """Does some district enable a module whose navigation offers the public service search?
+    (Core names no plugin: the search page is whatever module links `/services`.)"""
+    modules = {n.module for n in ctx.contributions.nav_items if n.path.split("?")[0] == SERVICE_SEARCH}
+    for code in ctx.districts:
+        if modules & set(await enabled_modules(ctx, code)):
+            return True
+    return False
+
+
 @get("/", opt={"public": True}, include_in_schema=False)
 async def overview(request: Request, principal: Principal) -> Template:
+    """The public service portal: search for a service first, the service fields as entry tiles,
+    then the cities and their districts."""
+    from core.glossary import SERVICE_FIELDS
+
     ctx: AppContext = request.app.state.ctx
     cities: dict[str, dict] = {}
     for code, d in ctx.districts.items():
@@ -59,7 +76,9 @@ async def overview(request: Request, principal: Principal) -> Template:
         city["districts"].append(await district_view(ctx, code))
     for city in cities.values():
         city["population"] = sum(d.population for d in city["districts"])
-    return render(request, "overview.html", principal, cities=list(cities.values()))
+    search = await _service_search_offered(ctx)
+    return render(request, "overview.html", principal, cities=list(cities.values()), search=search,
+                  fields=SERVICE_FIELDS if search else {})
 
 
 LOGIN_CSRF_COOKIE = "sanshe_login_csrf"

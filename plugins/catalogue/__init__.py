@@ -17,9 +17,14 @@ MODULE = "catalogue"
 def register_modules():
     return [ModuleSpec(
         MODULE, "服务目录", "Service catalogue", "社区服务项目与承接组织的公开目录，居民可检索",
+        description_en="A public directory of community services and their providers that residents can search",
         settings=(
-            SettingSpec("extra_fields", list, [], "本区县新增的服务领域（在八个通用领域之外）"),
-            SettingSpec("verify_within_days", int, 365, "服务信息超过多少天未核实即提示复核", minimum=30, maximum=3650),
+            SettingSpec("extra_fields", list, [], "本区县新增的服务领域（在八个通用领域之外）",
+                        description_en="The district's own service fields (beyond the eight shared ones)",
+                        help="每行一个领域名称",
+                        help_en="One field name per line"),
+            SettingSpec("verify_within_days", int, 365, "服务信息超过多少天未核实即提示复核", minimum=30, maximum=3650,
+                        description_en="Days after which an unverified service is flagged for review"),
         ),
     )]
 
@@ -107,3 +112,17 @@ async def load_demo(district):
     from plugins.catalogue.demo import load_services
 
     await load_services(district)
+
+
+@hookimpl
+def register_workbench_items():
+    from plugins.catalogue.workbench import PROVIDERS
+
+    return PROVIDERS
+
+
+@hookimpl
+def register_dashboard_widgets():
+    from plugins.catalogue.workbench import WIDGETS
+
+    return WIDGETS

@@ -4,10 +4,11 @@ the public search at /api/search/services, and the public service pages."""
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import parse_qsl, urlencode
 
 import msgspec
 from litestar import Request, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 from litestar.response import Template
 
 from core.auth import Principal
@@ -143,35 +144,64 @@ async def search_page(request: Request, principal: Principal) -> Template:
                   q=request.query_params.get("q", ""), district=request.query_params.get("district", ""))
 
 
+SEARCH_KEYS = ("q", "district", "field", "target", "community", "fee", "page")
+
+
+def back_to_search(query: str | None) -> str:
+    """The search page with the query a visitor came from (only the search's own parameters)."""
+    kept = [(k, v) for k, v in parse_qsl(query or "")[:40] if k in SEARCH_KEYS and len(v) <= 100]
+    return "/services" + (f"?{urlencode(kept)}" if kept else "")
+
+
 @get("/services/{service_id:int}", opt={"public": True}, include_in_schema=False)
-async def detail_page(request: Request, service_id: int, principal: Principal) -> Template:
+async def detail_page(request: Request, service_id: int, principal: Principal,
+                      back: Annotated[str | None, QueryParameter(name="from", max_length=2000)] = None) -> Template:
+    """A published service; `?from=<the search's query>` keeps the search for the way back."""
     from core.web.pages import render
 
-    detail = await public_service(_ctx(request), service_id)
-    return render(request, "catalogue/detail.html", principal, **detail)
+    ctx = _ctx(request)
+    detail = await public_service(ctx, service_id)
+    district = ctx.districts.get(detail["service"]["district"])
+    return render(request, "catalogue/detail.html", principal, **detail, back=back_to_search(back), fees=FEES,
+                  district_en=(district.name_en or district.name) if district else detail["service"]["district_name"])
 
 
 @get("/districts/{code:str}/catalogue", opt={**MANAGE, "permission": "catalogue.service.read"},
      include_in_schema=False)
 async def manage_page(request: Request, code: str, principal: Principal, status: str | None = None,
-                      page: PageNo = 1) -> Template:
-    """Staff page: the district's services (organisation staff: their own), publish/suspend, add."""
+                      q: Annotated[str | None, Parameter(max_length=100)] = None, page: PageNo = 1,
+                      edit: Annotated[int | None, Parameter(ge=1, le=2**62)] = None,
+                      saved: Annotated[int | None, Parameter(ge=1, le=2**62)] = None) -> Template:
+    """Staff page: the district's services (organisation staff: their own), searched by name and
+    filtered by status; publish/suspend; add a service; `?edit=<id>` opens a service's edit form."""
     from core.web.pages import render
     from plugins.catalogue.glossary import STATUSES
 
     ctx = _ctx(request)
     per_page = 30
-    total, rows = await services.list_services(code, principal, status=status or None, page=page, per_page=per_page)
+    q = (q or "").strip()
+    total, rows = await services.list_services(code, principal, status=status or None, q=q or None, page=page,
+                                               per_page=per_page)
+    can_write = principal.can("catalogue.service.write", code)
+    editing = await services.get(code, edit, principal) if edit and can_write else None
+    just_saved = None
+    if saved:
+        try:
+            just_saved = await services.get(code, saved, principal)
+        except ApiError:  # a stale or foreign id in the address: no message, the page still shows
+            pass
     limit = principal.organization_limit("catalogue.service.write", code)
     orgs = await Organization.select(Organization.id, Organization.name).where(
         (Organization.district_code == code) & Organization.status.is_in(["registered", "filed"])).order_by(
         Organization.id)
+    communities = await Community.select(Community.code, Community.name).where(
+        (Community.district_code == code) & (Community.kind == "community")).order_by(Community.code)
     settings = await module_settings(ctx, code, "catalogue")
     return render(request, "catalogue/manage.html", principal, district=ctx.districts[code], services=rows,
-                  total=total, page=page, pages=max(1, -(-total // per_page)), status=status or "",
+                  total=total, page=page, pages=max(1, -(-total // per_page)), status=status or "", q=q,
                   statuses=STATUSES, fees=FEES, fields=service_fields(settings), target_groups=list(TARGET_GROUPS),
-                  organizations=[o for o in orgs if limit is None or o["id"] in limit],
-                  can_write=principal.can("catalogue.service.write", code))
+                  organizations=[o for o in orgs if limit is None or o["id"] in limit], communities=communities,
+                  can_write=can_write, editing=editing, just_saved=just_saved)
 
 
 ROUTES = [manage_page, list_services, get_service, create_service, update_service, delete_service, list_fields, search,

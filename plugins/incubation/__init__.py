@@ -23,16 +23,28 @@ DEFAULT_MILESTONES = ["charter", "rules", "finance", "registration", "first_serv
 @hookimpl
 def register_modules():
     return [ModuleSpec(MODULE, "孵化基地", "Incubation base", "社区社会组织的申请、评审、入驻培育与出壳",
+                       description_en="Applications, reviews, incubation and graduation of community organisations",
                        settings=(
-                           SettingSpec("period_months", int, 18, "孵化期（月）", minimum=3, maximum=48),
-                           SettingSpec("max_extensions", int, 1, "最多延期次数", minimum=0, maximum=5),
-                           SettingSpec("extension_months", int, 6, "每次延期（月）", minimum=1, maximum=24),
-                           SettingSpec("min_members", int, 3, "申请团队最少成员数", minimum=1, maximum=100),
-                           SettingSpec("min_reviewers", int, 2, "评审最少评分人数", minimum=1, maximum=20),
+                           SettingSpec("period_months", int, 18, "孵化期（月）", minimum=3, maximum=48,
+                                       description_en="Incubation period (months)"),
+                           SettingSpec("max_extensions", int, 1, "最多延期次数", minimum=0, maximum=5,
+                                       description_en="Extensions allowed at most"),
+                           SettingSpec("extension_months", int, 6, "每次延期（月）", minimum=1, maximum=24,
+                                       description_en="Months per extension"),
+                           SettingSpec("min_members", int, 3, "申请团队最少成员数", minimum=1, maximum=100,
+                                       description_en="Fewest members of an applying team"),
+                           SettingSpec("min_reviewers", int, 2, "评审最少评分人数", minimum=1, maximum=20,
+                                       description_en="Fewest reviewers who score an application"),
                            SettingSpec("accept_score", float, 60.0, "评审平均分达到多少可以入驻（满分100）",
-                                       minimum=0, maximum=100),
+                                       minimum=0, maximum=100,
+                                       description_en="Average review score needed to move in (out of 100)"),
                            SettingSpec("required_milestones", list, DEFAULT_MILESTONES,
-                                       "出壳前必须由导师确认的能力建设事项"),
+                                       "出壳前必须由导师确认的能力建设事项",
+                                       description_en="Capacity milestones the mentor must sign off before graduation",
+                                       help=("每行一项，填事项代码：charter 章程、rules 活动规范、finance 财务制度、"
+                                             "registration 登记/备案、first_service 首次服务、members 非退休成员"),
+                                       help_en=("One per line, by code: charter, rules, finance, registration, first_service, "
+                                                "members")),
                        ))]
 
 
@@ -120,3 +132,17 @@ async def load_demo(district, ctx):
     from plugins.incubation.demo import load
 
     await load(district, ctx)
+
+
+@hookimpl
+def register_workbench_items():
+    from plugins.incubation.workbench import PROVIDERS
+
+    return PROVIDERS
+
+
+@hookimpl
+def register_dashboard_widgets():
+    from plugins.incubation.workbench import WIDGETS
+
+    return WIDGETS

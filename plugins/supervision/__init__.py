@@ -22,15 +22,21 @@ _SUPERVISORS = (PLATFORM_ADMIN, SUPERVISOR)
 @hookimpl
 def register_modules():
     return [ModuleSpec(MODULE, "监管", "Supervision", "抽查社工服务记录、自动预警、社会组织评估与审计追溯",
+                       description_en="Spot checks of service logs, automatic flags, organisation assessment and audit trails",
                        settings=(
                            SettingSpec("scan_interval_hours", int, 24, "自动预警扫描间隔（小时，0 表示只手动扫描）",
-                                       minimum=0, maximum=24 * 30),
-                           SettingSpec("default_sample_percent", int, 10, "抽查默认比例（%）", minimum=1, maximum=100),
-                           SettingSpec("evidence_max_mb", int, 10, "单个佐证材料大小上限（MB）", minimum=1, maximum=50),
-                           SettingSpec("grade_valid_years", int, 5, "评估等级有效期（年）", minimum=1, maximum=10),
+                                       minimum=0, maximum=24 * 30,
+                                       description_en="Hours between automatic flag scans (0: manual scans only)"),
+                           SettingSpec("default_sample_percent", int, 10, "抽查默认比例（%）", minimum=1, maximum=100,
+                                       description_en="Default spot-check sample (%)"),
+                           SettingSpec("evidence_max_mb", int, 10, "单个佐证材料大小上限（MB）", minimum=1, maximum=50,
+                                       description_en="Largest evidence file (MB)"),
+                           SettingSpec("grade_valid_years", int, 5, "评估等级有效期（年）", minimum=1, maximum=10,
+                                       description_en="Years an assessment grade stays valid"),
                            SettingSpec("min_registered_years", int, 2,
                                        "参加评估须登记满几年（民政部令第39号：取得登记证书满两个年度；0 表示不限）",
-                                       minimum=0, maximum=10),
+                                       minimum=0, maximum=10,
+                                       description_en="Years registered before an organisation may be assessed (0: no limit)"),
                        ))]
 
 
@@ -122,3 +128,17 @@ def register_supervision_rules():
     from plugins.supervision.rules import RULES
 
     return RULES
+
+
+@hookimpl
+def register_workbench_items():
+    from plugins.supervision.workbench import PROVIDERS
+
+    return PROVIDERS
+
+
+@hookimpl
+def register_dashboard_widgets():
+    from plugins.supervision.workbench import WIDGETS
+
+    return WIDGETS

@@ -21,6 +21,13 @@ FlagView = row_view(Flag, "FlagView", exclude=("dedupe",), extra=[
     ("rule_title", str), ("organization_name", str), ("state_label", str), ("severity_label", str)])
 
 
+class ScopeCandidate(msgspec.Struct):
+    """An organisation or worker a campaign can be scoped to, found by name."""
+    id: int
+    name: str
+    detail: str
+
+
 class Redraw(msgspec.Struct):
     seed: int
     population: int

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core import hookimpl
-from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, PLATFORM_ADMIN, SOCIAL_WORKER, SUPERVISOR
+from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, ORG_STAFF, PLATFORM_ADMIN, SOCIAL_WORKER, SUPERVISOR
 from core.contrib import ModuleSpec, NavItem, Permission, SettingSpec
 
 MODULE = "talent"
@@ -20,14 +20,24 @@ _READERS = (PLATFORM_ADMIN, CITY_ADMIN, DISTRICT_ADMIN, SUPERVISOR)
 @hookimpl
 def register_modules():
     return [ModuleSpec(MODULE, "社工人才库", "Social-worker talent database", "社工队伍的资格、岗位、薪酬、继续教育与储备",
+                       description_en="Social workers' qualifications, posts, pay, continuing education and reserve pool",
                        settings=(
-                           SettingSpec("subsidy_assistant", int, 200, "助理社会工作师每月职业资格补贴（元）", minimum=0),
-                           SettingSpec("subsidy_social_worker", int, 300, "社会工作师每月职业资格补贴（元）", minimum=0),
-                           SettingSpec("subsidy_senior", int, 500, "高级社会工作师每月职业资格补贴（元）", minimum=0),
-                           SettingSpec("ce_hours_assistant", int, 72, "助理社会工作师每3年继续教育学时", minimum=0),
-                           SettingSpec("ce_hours_social_worker", int, 90, "社会工作师每3年继续教育学时", minimum=0),
-                           SettingSpec("ce_hours_senior", int, 90, "高级社会工作师每3年继续教育学时", minimum=0),
-                           SettingSpec("salary_grades", list, [], "本区县薪酬等级（如三岗十八级），空表示自由填写"),
+                           SettingSpec("subsidy_assistant", int, 200, "助理社会工作师每月职业资格补贴（元）", minimum=0,
+                                       description_en="Monthly qualification allowance, assistant social worker (yuan)"),
+                           SettingSpec("subsidy_social_worker", int, 300, "社会工作师每月职业资格补贴（元）", minimum=0,
+                                       description_en="Monthly qualification allowance, social worker (yuan)"),
+                           SettingSpec("subsidy_senior", int, 500, "高级社会工作师每月职业资格补贴（元）", minimum=0,
+                                       description_en="Monthly qualification allowance, senior social worker (yuan)"),
+                           SettingSpec("ce_hours_assistant", int, 72, "助理社会工作师每3年继续教育学时", minimum=0,
+                                       description_en="Continuing-education hours per 3 years, assistant social worker"),
+                           SettingSpec("ce_hours_social_worker", int, 90, "社会工作师每3年继续教育学时", minimum=0,
+                                       description_en="Continuing-education hours per 3 years, social worker"),
+                           SettingSpec("ce_hours_senior", int, 90, "高级社会工作师每3年继续教育学时", minimum=0,
+                                       description_en="Continuing-education hours per 3 years, senior social worker"),
+                           SettingSpec("salary_grades", list, [], "本区县薪酬等级（如三岗十八级），空表示自由填写",
+                                       description_en="The district's pay grades (e.g. 3 posts × 18 levels); empty: free text",
+                                       help="每行一个等级",
+                                       help_en="One grade per line"),
                        ))]
 
 
@@ -45,6 +55,7 @@ def register_permissions():
         Permission("talent.stats.read", "查看人才队伍统计", _READERS),
         Permission("talent.record.read", "查看社工服务记录", _READERS),
         Permission("talent.record.own", "填写本人服务记录与继续教育", (SOCIAL_WORKER,)),
+        Permission("talent.staff.read", "查看本机构社工的档案与记录", (ORG_STAFF,)),
         Permission("talent.reserve.manage", "管理院校合作与储备人才", _ADMINS),
         Permission("talent.volunteer.manage", "管理社工+志愿者队伍", (*_ADMINS, SOCIAL_WORKER)),
     ]
@@ -64,6 +75,10 @@ def register_nav_items():
                 order=20),
         NavItem(MODULE, "人才统计", "Workforce statistics", "/districts/{code}/talent/stats",
                 permission="talent.stats.read", order=21),
+        NavItem(MODULE, "我的档案", "My profile", "/districts/{code}/talent/me", permission="talent.record.own",
+                order=22),
+        NavItem(MODULE, "本机构社工", "Our social workers", "/districts/{code}/talent/staff",
+                permission="talent.staff.read", order=23),
     ]
 
 
@@ -77,6 +92,11 @@ def register_referrers():
 @hookimpl
 def register_template_dirs():
     return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def register_static_dirs():
+    return [(MODULE, Path(__file__).parent / "static")]
 
 
 @hookimpl
@@ -112,3 +132,17 @@ def register_commands():
     from plugins.talent.cli import COMMAND
 
     return [COMMAND]
+
+
+@hookimpl
+def register_workbench_items():
+    from plugins.talent.workbench import PROVIDERS
+
+    return PROVIDERS
+
+
+@hookimpl
+def register_dashboard_widgets():
+    from plugins.talent.workbench import WIDGETS
+
+    return WIDGETS

@@ -169,7 +169,7 @@ def test_the_login_form_needs_its_csrf_token(client):
     token = mismatched.text.split('name="_csrf" value="')[1].split('"')[0]  # a fresh pair after a refusal
     ok = client.post("/login", data={"username": f"{OWN}-admin", "password": PASSWORD, "_csrf": token},
                      follow_redirects=False)
-    assert ok.status_code == 303 and ok.headers["location"] == f"/districts/{OWN}"
+    assert ok.status_code == 303 and ok.headers["location"] == f"/districts/{OWN}/workbench"
     assert client.get("/api/me").json()["username"] == f"{OWN}-admin"
 
 

@@ -103,6 +103,30 @@ def test_hook_register_dashboard_widgets(example_enabled, client):
     assert "示例便签数" in page and f'<div class="value">{count}</div>' in page
 
 
+def test_hook_register_workbench_items(ctx, client, tokens):
+    from core.contrib import WorkbenchItem
+    from core.web.workbench import collect
+
+    assert {p.module for p in ctx.contributions.workbench} >= {"talent", "supervision", "incubation", "catalogue"}
+    platform = run(principal_for(ctx, "admin"))
+    own = {s.module: s.items for s in run(collect(ctx, OWN, platform))}
+    other = {s.module for s in run(collect(ctx, OTHER, platform))}
+    assert "supervision" in own and "supervision" not in other  # only modules the district enabled contribute
+    assert all(isinstance(i, WorkbenchItem) and i.path.startswith("/") and i.count >= 0
+               for items in own.values() for i in items)
+    resident = {i.name for s in run(collect(ctx, OWN, run(principal_for(ctx, f"{OWN}-resident")))) for i in s.items}
+    assert "catalogue.near_me" in resident and "supervision.flags" not in resident  # only what they may open
+    page = client.get(f"/districts/{OWN}/workbench", headers=bearer(tokens["supervisor"]))
+    assert page.status_code == 200 and 'data-testid="todo-supervision.to_judge"' in page.text
+
+
+async def principal_for(ctx, username: str):
+    from core.auth import principal_for_user
+    from core.tables import User
+
+    return await principal_for_user(ctx, await User.select().where(User.username == username).first())
+
+
 def test_hook_register_datasets(example_enabled, client):
     client.post(f"/api/districts/{OWN}/example/notes", json={"text": "公开内容", "author_phone": "13955556666"},
                 headers=example_enabled)

@@ -29,7 +29,7 @@ def test_english_is_one_click_away(client):
 
 def test_login_form_redirects_to_the_users_district_and_shows_module_admin(client):
     response = form_login(client, username=f"{OWN}-admin", password=PASSWORD)
-    assert response.status_code == 303 and response.headers["location"] == f"/districts/{OWN}"
+    assert response.status_code == 303 and response.headers["location"] == f"/districts/{OWN}/workbench"
     home = client.get(f"/districts/{OWN}")
     assert "常德市 武陵区" in home.text and 'data-testid="module-admin"' in home.text
 
@@ -41,7 +41,7 @@ def test_login_form_errors_are_shown_in_chinese(client):
 
 def test_login_never_redirects_off_site(client):
     response = form_login(client, username=f"{OWN}-org", password=PASSWORD, next="//evil.example/")
-    assert response.headers["location"] == f"/districts/{OWN}"
+    assert response.headers["location"] == f"/districts/{OWN}/workbench"
 
 
 def test_logout_form_needs_the_csrf_field(client):

@@ -139,7 +139,8 @@ def test_district_admin_logs_in_and_sees_the_district_home_in_chinese(server, br
     page.fill("input[name=username]", f"{OWN}-admin")
     page.fill("input[name=password]", PASSWORD)
     page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{server}/districts/{OWN}")
+    page.wait_for_url(f"{server}/districts/{OWN}/workbench")  # login lands on the workbench
+    page.goto(f"{server}/districts/{OWN}")
     assert page.locator("[data-testid=district-name]").inner_text() == "常德市 武陵区"
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert "已启用模块" in page.content() and "模块管理" in page.content()
@@ -191,15 +192,15 @@ def _log_in(browser, server, username, phone=False):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("[data-testid=login-submit]")
-    page.wait_for_url(f"{server}/districts/{OWN}")
+    page.wait_for_url(f"{server}/districts/{OWN}/workbench")
     return page
 
 
-async def _worker_with_2018_logs() -> int:
+async def _worker_with_2018_logs() -> tuple[int, str]:
     """The demo worker (who can log in) with three submitted logs in 2018, a year nothing else uses."""
     from datetime import date, datetime, timezone
 
-    from core.tables import User
+    from core.tables import Person, User
     from plugins.talent.tables import ServiceLog, SocialWorker
 
     person = (await User.select(User.person_id).where(User.username == f"{OWN}-worker").first())["person_id"]
@@ -209,7 +210,7 @@ async def _worker_with_2018_logs() -> int:
                                              kind="个案", summary=f"入户走访{d}", state="submitted",
                                              submitted_at=datetime(2018, 6, 1, tzinfo=timezone.utc))
                                   for d in (3, 4, 5)])
-    return worker
+    return worker, (await Person.select(Person.name).where(Person.id == person).first())["name"]
 
 
 def test_a_supervisor_runs_a_campaign_and_the_worker_answers(server, browser):
@@ -218,7 +219,7 @@ def test_a_supervisor_runs_a_campaign_and_the_worker_answers(server, browser):
     from tests.conftest import run
 
     with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
-        worker = pool.submit(run, _worker_with_2018_logs()).result()
+        worker, worker_name = pool.submit(run, _worker_with_2018_logs()).result()
     sup = _log_in(browser, server, f"{OWN}-supervisor")
     sup.goto(f"{server}/districts/{OWN}/supervision")
     form = sup.locator("[data-testid=new-campaign]")
@@ -227,7 +228,9 @@ def test_a_supervisor_runs_a_campaign_and_the_worker_answers(server, browser):
     form.locator("input[name=period_start]").fill("2018-01-01")
     form.locator("input[name=period_end]").fill("2018-12-31")
     form.locator("select[name=scope]").select_option("worker")
-    form.locator("input[name=scope_id]").fill(str(worker))
+    sup.locator("[data-testid=scope-q]").fill(worker_name[:2])  # the worker is picked by name
+    sup.locator("[data-testid=scope-suggestion]", has_text=worker_name).first.click()
+    assert form.locator("input[name=scope_id]").input_value() == str(worker)
     form.locator("select[name=sampling]").select_option("count")
     form.locator("input[name=sample_size]").fill("2")
     form.locator("input[name=seed]").fill("7")
@@ -338,7 +341,7 @@ def test_phone_tables_keep_every_column_and_scroll(server, browser):
     assert max(heights) - min(heights) <= 2, heights  # every header on one line (no 区/县 over two)
     assert sup.evaluate("document.documentElement.scrollWidth") <= 390  # the page itself does not scroll sideways
     mine = sup.locator("[data-testid=my-home]")  # the header leads back to the user's own workbench
-    assert mine.get_attribute("href") == f"/districts/{OWN}"
+    assert mine.get_attribute("href") == f"/districts/{OWN}/workbench"
 
 
 def test_a_form_error_names_the_field_as_the_page_does_next_to_the_field(server, browser):

@@ -95,7 +95,7 @@ def test_an_admin_enrols_on_a_phone_then_logs_in_with_a_code_and_a_recovery_code
     assert "验证码错误" in desk.locator("[data-testid=login-error]").inner_text()
     desk.fill("[data-testid=code-input]", pyotp.TOTP(secret).at(time.time() + 30))  # enrolment used this step
     desk.click("[data-testid=code-submit]")
-    desk.wait_for_url(f"{server}/districts/{OWN}")
+    desk.wait_for_url(f"{server}/districts/{OWN}/workbench")
     assert desk.locator("[data-testid=who]").inner_text() == "两步验证测试管理员"
 
     # Without the phone: the recovery-code link, on a phone-width screen.
@@ -106,7 +106,7 @@ def test_an_admin_enrols_on_a_phone_then_logs_in_with_a_code_and_a_recovery_code
     _fits(lost, 390)
     lost.fill("[data-testid=code-input]", codes[0])
     lost.click("[data-testid=code-submit]")
-    lost.wait_for_url(f"{server}/districts/{OWN}")
+    lost.wait_for_url(f"{server}/districts/{OWN}/workbench")
     lost.click("[data-testid=who]")
     lost.wait_for_url(f"{server}/account/security")
     assert lost.locator("[data-testid=codes-left]").inner_text() == "9"

@@ -18,8 +18,9 @@ from core import audit
 from core.auth import Principal
 from core.context import AppContext
 from core.modules import module_settings
+from core.paging import PageNo
 from core.views import view, views
-from plugins.supervision import campaigns, evidence, report, states
+from plugins.supervision import campaigns, evidence, report, scope, states, verdicts
 from plugins.supervision import schemas as s
 
 BASE = "/api/districts/{code:str}/supervision"
@@ -40,6 +41,14 @@ def _ctx(request: Request) -> AppContext:
 @dataclass
 class VerdictIn:
     verdict: str
+    finding: str = ""
+
+
+@dataclass
+class VerdictsIn:
+    item_ids: list[int]
+    """The sampled records (ids) of this campaign to judge, at most 200."""
+    verdict: str = "合格"
     finding: str = ""
 
 
@@ -143,6 +152,27 @@ async def give_verdict(code: str, item_id: int, data: VerdictIn, principal: Prin
                 s.SampledRecord)
 
 
+@post(BASE + "/campaigns/{campaign_id:int}/verdicts", opt=MANAGE, tags=["supervision"], status_code=200,
+      summary="Give several sampled records of a campaign the same verdict, all or none (each audited)")
+async def give_verdicts(code: str, campaign_id: int, data: VerdictsIn, principal: Principal) -> list[s.SampledRecord]:
+    """A refusal names each record it concerns as the field `items.<id>`; then nothing is saved."""
+    return views(await verdicts.give_verdicts(code, campaign_id, principal.username, data.item_ids, data.verdict,
+                                              data.finding), s.SampledRecord)
+
+
+@get(BASE + "/scope-candidates", opt=MANAGE, tags=["supervision"],
+     summary="Organisations or workers a campaign can be scoped to, by name")
+async def scope_candidates(
+        request: Request, code: str,
+        scope_kind: Annotated[str, QueryParameter(name="scope", max_length=16, description="organization | worker")],
+        q: Annotated[str, QueryParameter(max_length=50, description="name contains")] = "",
+        source: Annotated[str | None, QueryParameter(max_length=100, description="record source name")] = None,
+        period_start: date | None = None, period_end: date | None = None) -> list[s.ScopeCandidate]:
+    """Workers are those the source has records of in the period, named from the registry."""
+    found = await scope.candidates(_ctx(request), code, scope_kind, q, source, period_start, period_end)
+    return [s.ScopeCandidate(id=c.id, name=c.name, detail=c.detail) for c in found]
+
+
 @post(BASE + "/items/{item_id:int}/answer", opt=RESPOND, tags=["supervision"], status_code=200,
       summary="Answer a finding about yourself or your organisation's staff (open → answered)")
 async def answer_finding(code: str, item_id: int, data: AnswerIn, principal: Principal) -> s.SampledRecord:
@@ -194,19 +224,34 @@ def _page(request: Request, name: str, principal: Principal, code: str, **contex
 async def home_page(request: Request, code: str, principal: Principal) -> Template:
     ctx = _ctx(request)
     settings = await module_settings(ctx, code, "supervision")
-    return _page(request, "supervision/home.html", principal, code,
-                 campaigns=await campaigns.list_campaigns(code), sources=list(campaigns.sources(ctx).values()),
+    sources = list(campaigns.sources(ctx).values())
+    # The service log is what supervisors sample most: the form starts there when the module offers it.
+    default_source = next((x.name for x in sources if x.record_type == "service_log"), sources[0].name if sources else "")
+    return _page(request, "supervision/home.html", principal, code, campaigns=await campaigns.list_campaigns(code),
+                 sources=sources, default_source=default_source,
                  default_percent=settings["default_sample_percent"], today=date.today(),
                  can_manage=principal.can("supervision.campaign.manage", code),
                  can_audit=principal.can("audit.read", code))
 
 
 @get(PAGE + "/campaigns/{campaign_id:int}", opt=READ, include_in_schema=False)
-async def campaign_page(request: Request, code: str, campaign_id: int, principal: Principal) -> Template:
-    campaign, rows = await _campaign_read(principal, code, campaign_id)
+async def campaign_page(request: Request, code: str, campaign_id: int, principal: Principal, page: PageNo = 1,
+                        show: Annotated[str | None, QueryParameter(max_length=16)] = None) -> Template:
+    """The campaign and one page of its records (20), filtered by state or verdict; only the
+    records shown are written to the audit log as read."""
+    campaign = await campaigns.get(code, campaign_id)
+    show = show if show in verdicts.FILTERS else None
+    rows, total = await verdicts.page(code, campaign_id, show, page)
+    pages = max(1, -(-total // verdicts.PER_PAGE))
+    if page > pages:  # e.g. the last page's records were judged and left the filter: show the new last page
+        page = pages
+        rows, total = await verdicts.page(code, campaign_id, show, page)
+    await _read_logged(principal, code, campaign_id, rows)
     source = campaigns.sources(_ctx(request)).get(campaign["source"])
     return _page(request, "supervision/campaign.html", principal, code, campaign=campaign, items=rows,
                  source_title=source.title if source else campaign["source"],
+                 scope_name=await scope.name(_ctx(request), campaign), counts=await verdicts.counts(campaign_id),
+                 filters=verdicts.FILTERS, show=show or "", total=total, page=page, pages=pages,
                  can_manage=principal.can("supervision.campaign.manage", code))
 
 
@@ -224,5 +269,5 @@ async def findings_page(request: Request, code: str, principal: Principal) -> Te
 
 
 ROUTES = [list_sources, list_campaigns, create_campaign, get_campaign, sample_campaign, redraw_campaign,
-          close_campaign, report_xlsx, give_verdict, answer_finding, close_finding, add_evidence, get_evidence,
-          my_findings, home_page, campaign_page, report_page, findings_page]
+          close_campaign, report_xlsx, give_verdict, give_verdicts, scope_candidates, answer_finding, close_finding,
+          add_evidence, get_evidence, my_findings, home_page, campaign_page, report_page, findings_page]

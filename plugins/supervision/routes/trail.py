@@ -1,5 +1,6 @@
 """The audit trail page: the core audit log of this district, filtered by entity, actor
-or time, with the chain check (intact, or the first broken link)."""
+or time, with the chain check (intact, or the first broken link); events read in words
+(plugins/supervision/trail_words.py), never as JSON."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from core import audit
 from core.auth import Principal
 from core.tables import AuditEvent
 from core.paging import PageNo
+from plugins.supervision import trail_words
 
 PER_PAGE = 50
 Text = Annotated[str | None, Parameter(max_length=64)]
@@ -32,9 +34,11 @@ async def audit_page(request: Request, code: str, principal: Principal, entity: 
                   .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
     entities = sorted({r["entity"] for r in await AuditEvent.select(AuditEvent.entity).where(
         AuditEvent.district_code == code).distinct()})
-    return render(request, "supervision/audit.html", principal, district=request.app.state.ctx.districts[code],
-                  events=[audit.public_event(r) for r in rows], total=total, page=page,
-                  pages=max(1, -(-total // PER_PAGE)), entities=entities, check=await audit.verify(),
+    ctx = request.app.state.ctx
+    return render(request, "supervision/audit.html", principal, district=ctx.districts[code],
+                  events=await trail_words.describe(ctx, [audit.public_event(r) for r in rows]), total=total, page=page,
+                  pages=max(1, -(-total // PER_PAGE)),
+                  entities=[(e, trail_words.entity_label(ctx, e)) for e in entities], check=await audit.verify(),
                   filters={"entity": entity or "", "entity_id": entity_id or "", "actor": actor or "",
                            "since": since or "", "until": until or ""})
 

@@ -1,6 +1,6 @@
 """Workforce statistics: a district's figures as JSON, the city view (each district
-the caller may read, side by side), the dashboard page with server-drawn SVG charts,
-and the roster page. The numbers come from plugins.talent.stats."""
+the caller may read, side by side), the dashboard page with server-drawn SVG charts
+(the roster pages are in roster_pages.py). The numbers come from plugins.talent.stats."""
 
 from __future__ import annotations
 
@@ -16,18 +16,15 @@ from core.errors import ApiError
 from core.modules import enabled_modules
 from core.web.pages import language_of, render
 from core.views import view
-from plugins.talent import services
 from plugins.talent.glossary import (AGE_BANDS, EDUCATION_LEVELS, NATIONAL_STATES, POST_TYPES, QUALIFICATIONS,
                                      REGISTRATION_STATES, WORKER_STATUSES)
 from plugins.talent import schemas as s
-from plugins.talent.routes._common import BASE, MODULE, PageNo
+from plugins.talent.routes._common import BASE, MODULE
 from plugins.talent.stats import combined_stats, district_stats
-from plugins.talent.tables import SocialWorker
 
 READ = "talent.stats.read"
 STATS_OPT = {**MODULE, "permission": READ}
 GENDERS_EN = {"男": "Male", "女": "Female"}
-ROSTER_PAGE_SIZE = 50
 
 
 def _ctx(request: Request) -> AppContext:
@@ -101,16 +98,4 @@ async def stats_page(request: Request, code: str, principal: Principal, on: dt.d
                   labels=_labels(lang), age_bands=list(reversed(AGE_BANDS)), trend=trend_chart(stats["trend"], lang))
 
 
-@get("/districts/{code:str}/talent", opt={**MODULE, "permission": "talent.worker.read"}, include_in_schema=False)
-async def roster_page(request: Request, code: str, principal: Principal, page: PageNo = 1) -> Template:
-    """The roster (ID numbers and phones masked), with links to the statistics and the spreadsheets."""
-    total = await SocialWorker.count().where(SocialWorker.district_code == code)
-    rows = await SocialWorker.select().where(SocialWorker.district_code == code).order_by(SocialWorker.id).limit(
-        ROSTER_PAGE_SIZE).offset((page - 1) * ROSTER_PAGE_SIZE)
-    return render(request, "talent/roster.html", principal, district=_ctx(request).districts[code],
-                  workers=await services.worker_view(rows), total=total, page=page,
-                  pages=max(1, -(-total // ROSTER_PAGE_SIZE)), labels=_labels(language_of(request)),
-                  can_stats=principal.can(READ, code), can_import=principal.can("talent.import", code))
-
-
-ROUTES = [district_statistics, city_statistics, stats_page, roster_page]
+ROUTES = [district_statistics, city_statistics, stats_page]

@@ -1,0 +1,326 @@
+"""The audit trail in words: what an event did ("评定"), to which record
+("社工服务记录 #3462 · 王芳 · 2026-11-02"), by whom (a display name) and what changed
+("状态：待评定 → 待回复"), never JSON.
+
+Record kinds other modules audit are named by the titles they give their record sources
+(`register_auditable_records`: the record type → its title); the rest come from the table
+below, which holds only words (supervision imports no other plugin). Unknown kinds, actions
+and fields keep their machine names rather than disappear."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from core.context import AppContext
+from core.dates import beijing_time
+from core.glossary import COMMUNITY_KINDS, CREDIT_LISTS, CREDIT_STATUSES, INSPECTION_RESULTS, LEGAL_TYPES, ORG_STATUSES
+from core.tables import Community, Organization, Person, User
+from plugins.supervision import campaigns, states
+from plugins.supervision.tables import Campaign, Flag, SampleItem
+
+ACTIONS = {
+    "create": "新建", "update": "修改", "delete": "删除", "read": "查看个人信息", "reveal": "查看完整信息",
+    "sample": "抽样", "verdict": "评定", "answer": "回复", "close": "结束", "scan": "预警扫描", "activate": "启用",
+    "submit": "提交", "correct": "更正", "sign_off": "确认完成", "apply": "申请", "screen": "初审", "score": "评分",
+    "accept": "同意入驻", "reject": "不予入驻", "move_in": "入驻", "graduate": "出壳", "extend": "延期",
+    "milestone_plan": "制定能力建设计划", "register": "登记", "import": "导入", "load_demo": "载入演示数据",
+    "record": "登记结果", "list": "列入名录", "remove": "移出名录", "grade": "评定等级", "credit_status": "信用状态变化",
+    "registration_override": "登记规则例外", "login": "登录", "logout": "退出登录", "login_locked": "账户锁定",
+    "set_password": "设置密码", "revoke": "吊销", "resolve": "处理", "dismiss": "忽略", "enable_module": "启用模块",
+    "rescore": "重新评分", "attach": "添加佐证", "add_member": "添加成员", "add_activity": "添加活动", "move": "移动",
+    "place": "安排", "uscc_exception": "统一社会信用代码例外", "return": "退回", "publish": "发布",
+    "two_factor_enrolled": "开启两步登录", "two_factor_reset": "重置两步登录", "two_factor_failed": "两步验证失败",
+    "two_factor_disabled": "关闭两步登录", "two_factor_disable_failed": "关闭两步登录失败",
+    "two_factor_recovery_used": "使用恢复码登录",
+}
+ENTITIES = {
+    "person": "人员", "organization": "社会组织", "community": "街道社区", "user": "用户", "session": "登录会话",
+    "api_token": "接口令牌", "district_module": "功能模块", "annual_inspection": "年检结果", "credit_listing": "信用名录",
+    "supervision_campaign": "抽查", "supervision_item": "抽查记录", "supervision_evidence": "佐证材料",
+    "supervision_flag": "预警", "supervision_scan": "预警扫描", "supervision_scheme": "评估指标体系",
+    "supervision_assessment": "社会组织评估", "social_worker": "社工", "social_worker_roster": "社工花名册",
+    "service_log": "服务记录", "continuing_education": "继续教育记录", "registration_application": "登记申请",
+    "service": "服务项目", "candidate": "候选人", "college": "院校", "volunteer_team": "志愿服务队",
+    "incubation_base": "孵化基地", "incubation_incubatee": "入孵团队", "incubation_milestone": "能力建设事项",
+    "incubation_training": "孵化培训", "incubation_review": "孵化评估",
+}
+FIELDS = {
+    "state": "状态", "stage": "阶段", "name": "名称", "title": "名称", "verdict": "评定结果", "finding": "发现的问题",
+    "response": "回复", "close_note": "处理结论", "summary": "结论", "note": "备注", "reason": "原因", "day": "日期",
+    "hours": "时长", "kind": "类别", "population": "抽查范围内记录数", "seed": "随机种子", "records": "抽取的记录",
+    "persons": "涉及人员", "person_id": "人员", "person": "人员", "organization": "社会组织",
+    "organization_id": "社会组织", "employer_org_id": "所在机构", "community_code": "社区",
+    "employer_community_code": "所在社区", "district_code": "区县", "parent_code": "上级街道", "grade": "等级",
+    "valid_until": "有效期至", "credit_status": "信用状态", "credit_list": "信用名录", "legal_type": "组织类型",
+    "status": "状态", "result": "结果", "year": "年度", "scope": "范围", "scope_id": "范围对象", "sampling": "抽样方式",
+    "sample_size": "比例或数量", "source": "记录来源", "period_start": "开始日期", "period_end": "结束日期",
+    "created_by": "创建人", "reviewed_by": "评定人", "closed_by": "结束人", "responded_by": "回复人",
+    "recorded_by": "登记人", "listed_by": "列入人", "handled_by": "处理人", "signed_off_by": "确认人",
+    "reviewer": "评审人", "mentor": "导师", "applicant": "申请人", "username": "用户名", "grants": "授权",
+    "role": "角色", "phone": "手机号", "id_number": "身份证号", "gender": "性别", "birth_year": "出生年份",
+    "address": "地址", "contact_name": "联系人", "contact_phone": "联系电话", "registered_on": "登记日期",
+    "listed_on": "列入日期", "uscc": "统一社会信用代码", "score": "得分", "scores": "各项得分", "total": "总分",
+    "comment": "意见", "decision_reason": "决定理由", "review_score": "评审分", "enabled": "启用", "settings": "设置",
+    "module": "模块", "file": "文件", "created": "新建数", "updated": "更新数", "rows": "行数", "fields": "字段",
+    "qualification": "职业资格", "post_type": "岗位类别", "education": "学历", "certificate_no": "证书编号",
+    "position_title": "职务", "raised": "新预警数", "errors": "错误", "rules": "规则", "active": "启用",
+    "evidence": "佐证", "filename": "文件名", "assessment_id": "评估", "scheme_id": "指标体系", "assessed_on": "评估日期",
+    "kind_label": "类别", "workers": "社工数", "services": "服务数", "incubatee_type": "团队类型",
+    "intended_services": "拟需服务", "members": "成员", "base": "孵化基地", "eligibility": "资格核查", "retired": "退休",
+    "rule": "规则", "ok": "符合", "blocking": "必须满足", "residency": "入驻方式", "space": "工位",
+    "moved_in_on": "入驻日期", "planned_end": "计划结束", "graduated_on": "出壳日期", "district": "区县",
+}
+# State words other modules store (incubation stages, milestones, service logs) → 中文.
+_STATE_WORDS = {
+    "applied": "已申请", "screened": "已初审", "accepted": "已同意入驻", "incubating": "孵化中", "graduated": "已出壳",
+    "rejected": "未通过", "withdrawn": "已撤回", "planned": "计划中", "submitted": "已提交", "signed_off": "已确认完成",
+    "returned": "已退回", "on_site": "实体入驻", "virtual": "虚拟入驻", "sprout": "萌芽型", "startup": "初创型", "hub": "枢纽型",
+}
+_PERSON_FIELDS = {"person_id", "person", "persons"}
+_ORG_FIELDS = {"organization", "organization_id", "employer_org_id"}
+_COMMUNITY_FIELDS = {"community_code", "employer_community_code", "parent_code"}
+_USER_FIELDS = {"created_by", "reviewed_by", "closed_by", "responded_by", "recorded_by", "listed_by", "handled_by",
+                "signed_off_by", "reviewer", "mentor", "applicant", "uploaded_by", "removed_by"}
+_VALUE_WORDS = {**states.LABELS, **{k: v[0] for table in (LEGAL_TYPES, ORG_STATUSES, CREDIT_STATUSES, CREDIT_LISTS,
+                                                          INSPECTION_RESULTS, COMMUNITY_KINDS) for k, v in table.items()},
+                **campaigns.SCOPES, **campaigns.SAMPLING, **_STATE_WORDS}
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+MAX_CHANGES, MAX_ITEMS, MAX_TEXT = 10, 8, 80
+
+
+def _short(text: str, limit: int = MAX_TEXT) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class Words:
+    """What one page of events needs named: people, organisations, communities, users, records."""
+
+    def __init__(self) -> None:
+        self.persons: dict[int, str] = {}
+        self.orgs: dict[int, str] = {}
+        self.communities: dict[str, str] = {}
+        self.users: dict[str, str] = {}
+        self.records: dict[tuple[str, str], str] = {}
+        self.fixed: dict[str, dict[str, str]] = {}  # field → value → words (districts, roles, sources)
+
+    def value(self, field: str, value: Any) -> str:
+        """One value in words (references named, lists joined, JSON text unpacked)."""
+        if value is None or value == "" or value == []:
+            return "（空）"
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, str) and value[:1] in "[{":
+            try:
+                return self.value(field, json.loads(value))
+            except ValueError:
+                pass
+        if isinstance(value, list):
+            shown = [self.value(field, v) for v in value[:MAX_ITEMS]]
+            more = f" 等{len(value)}项" if len(value) > MAX_ITEMS else ""
+            return _short("、".join(shown)) + more
+        if isinstance(value, dict):
+            return _short("；".join(f"{FIELDS.get(k, k)} {self.value(k, v)}" for k, v in value.items()))
+        if field in _PERSON_FIELDS and isinstance(value, int):
+            return self.persons.get(value, f"人员 #{value}")
+        if field in _ORG_FIELDS and isinstance(value, int):
+            return self.orgs.get(value, f"社会组织 #{value}")
+        if field in _COMMUNITY_FIELDS:
+            return self.communities.get(str(value), str(value))
+        if field in _USER_FIELDS:
+            return self.users.get(str(value), str(value))
+        if str(value) in self.fixed.get(field, {}):
+            return self.fixed[field][str(value)]
+        if field == "records":
+            return f"#{value}"
+        if isinstance(value, float):
+            return f"{value:g}"
+        if isinstance(value, str) and _ISO_MOMENT.match(value):
+            return beijing_time(value)
+        return _short(_VALUE_WORDS.get(value, value) if isinstance(value, str) else str(value))
+
+    def changes(self, before: Any, after: Any) -> list[dict[str, str]]:
+        """Each changed field as {field, old, new} (old empty when the field is new)."""
+        before = before if isinstance(before, dict) else ({} if before is None else {"value": before})
+        after = after if isinstance(after, dict) else ({} if after is None else {"value": after})
+        out = []
+        for key in [*before, *[k for k in after if k not in before]]:
+            old, new = before.get(key), after.get(key)
+            if key in before and key in after and old == new:
+                continue
+            out.append({"field": FIELDS.get(key, key), "old": self.value(key, old) if key in before else "",
+                        "new": self.value(key, new) if key in after else "（删除）"})
+        if len(out) > MAX_CHANGES:
+            out = [*out[:MAX_CHANGES], {"field": "…", "old": "", "new": f"另有{len(out) - MAX_CHANGES}项"}]
+        return out
+
+
+def _ints(values: Any) -> set[int]:
+    items = values if isinstance(values, list) else [values]
+    return {v for v in items if isinstance(v, int) and not isinstance(v, bool) and 0 < v < 2**63}  # a key the DB can hold
+
+
+def _walk(payload: Any, found: dict[str, set]) -> None:
+    """Collect referenced ids from an event payload by field name."""
+    if isinstance(payload, dict):
+        for key, value in payload.items():
+            if key in _PERSON_FIELDS:
+                found["persons"] |= _ints(value)
+            elif key in _ORG_FIELDS:
+                found["orgs"] |= _ints(value)
+            elif key in _COMMUNITY_FIELDS and isinstance(value, str):
+                found["communities"].add(value)
+            elif (key in _USER_FIELDS or key == "username") and isinstance(value, str):
+                found["users"].add(value)
+            else:
+                _walk(value, found)
+    elif isinstance(payload, list):
+        for value in payload:
+            _walk(value, found)
+
+
+async def words_for(ctx: AppContext, events: list[dict[str, Any]]) -> Words:
+    """Look up, in a few queries, every name the events refer to."""
+    words, found = Words(), defaultdict(set)
+    districts = {code: d.name for code, d in ctx.districts.items()}
+    words.fixed = {"district_code": districts, "district": districts,
+                   "role": {name: role.label for name, role in ctx.contributions.roles.items()},
+                   "source": {x.name: x.title for x in campaigns.sources(ctx).values()}}
+    for e in events:
+        found["users"].add(e["actor"])
+        _walk(e["before"], found)
+        _walk(e["after"], found)
+        ids = found.setdefault(e["entity"], set())
+        ids.add(e["entity_id"])
+    numeric = {k: {int(i) for i in found.get(k, ()) if str(i).isdigit() and len(str(i)) < 16}
+               for k in ("person", "organization", "supervision_campaign", "supervision_item", "supervision_flag")}
+    persons = found["persons"] | numeric["person"]
+    orgs = found["orgs"] | numeric["organization"]
+    words.users = {u["username"]: u["display_name"] or u["username"] for u in await User.select(
+        User.username, User.display_name).where(User.username.is_in(sorted(found["users"]) or [""]))}
+    items = await SampleItem.select().where(SampleItem.id.is_in(sorted(numeric["supervision_item"]) or [0]))
+    persons |= {i["person_id"] for i in items if i["person_id"]}
+    words.persons = {p["id"]: p["name"] for p in await Person.select(Person.id, Person.name).where(
+        Person.id.is_in(sorted(persons) or [0]))}
+    words.orgs = {o["id"]: o["name"] for o in await Organization.select(Organization.id, Organization.name).where(
+        Organization.id.is_in(sorted(orgs) or [0]))}
+    communities = found["communities"] | set(found.get("community", ()))
+    words.communities = {c["code"]: c["name"] for c in await Community.select(Community.code, Community.name).where(
+        Community.code.is_in(sorted(communities) or [""]))}
+    await _name_records(ctx, words, events, found, numeric, items)
+    return words
+
+
+async def _name_records(ctx: AppContext, words: Words, events: list[dict[str, Any]], found: dict[str, set],
+                        numeric: dict[str, set[int]], items: list[dict[str, Any]]) -> None:
+    sources = {c["id"]: c for c in await Campaign.select(Campaign.id, Campaign.title, Campaign.source).where(
+        Campaign.id.is_in(sorted(numeric["supervision_campaign"] | {i["campaign"] for i in items}) or [0]))}
+    source_titles = {s.name: s.title for s in campaigns.sources(ctx).values()}
+    for c in sources.values():
+        if str(c["id"]) in found.get("supervision_campaign", ()):
+            words.records[("supervision_campaign", str(c["id"]))] = c["title"]
+    for i in items:
+        record = source_titles.get(sources.get(i["campaign"], {}).get("source"), "记录")
+        words.records[("supervision_item", str(i["id"]))] = _join(
+            f"{record} #{i['record_id']}", words.persons.get(i["person_id"]), i["day"])
+    for f in await Flag.select(Flag.id, Flag.message).where(Flag.id.is_in(sorted(numeric["supervision_flag"]) or [0])):
+        words.records[("supervision_flag", str(f["id"]))] = _short(f["message"], 40)
+    for p in numeric["person"]:
+        if p in words.persons:
+            words.records[("person", str(p))] = words.persons[p]
+    for o in numeric["organization"]:
+        if o in words.orgs:
+            words.records[("organization", str(o))] = words.orgs[o]
+    for code in found.get("community", ()):
+        if code in words.communities:
+            words.records[("community", code)] = words.communities[code]
+    await _sampled_records(ctx, words, found)
+    await _fetched_records(ctx, words, events)
+    for e in events:  # what the events say themselves: a name or title written with the record
+        for payload in (e["after"], e["before"]):
+            if isinstance(payload, dict) and (e["entity"], e["entity_id"]) not in words.records:
+                text = payload.get("name") or payload.get("title") or words.users.get(payload.get("username"))
+                if isinstance(text, str) and text:
+                    words.records[(e["entity"], e["entity_id"])] = _short(text, 40)
+
+
+async def _fetched_records(ctx: AppContext, words: Words, events: list[dict[str, Any]]) -> None:
+    """Records not sampled yet: ask their source for the days the events name (a record's
+    `day` is written with it), and name them by the worker and the day."""
+    wanted: dict[str, dict[str, date]] = defaultdict(dict)
+    for e in events:
+        day = next((p.get("day") for p in (e["after"], e["before"]) if isinstance(p, dict) and p.get("day")), None)
+        if (e["entity"], e["entity_id"]) not in words.records and isinstance(day, str):
+            try:
+                wanted[e["entity"]][e["entity_id"]] = date.fromisoformat(day[:10])
+            except ValueError:
+                continue
+    code = next((e["district_code"] for e in events if e["district_code"]), None)
+    for record_type, days in wanted.items():
+        source = next((x for x in campaigns.sources(ctx).values() if x.record_type == record_type), None)
+        if source is None or code is None:
+            continue
+        start, end = min(days.values()), max(days.values())
+        if (end - start).days > campaigns.MAX_PERIOD_DAYS:
+            continue
+        records = {str(r["id"]): r async for r in source.fetch(code, start, end) if str(r["id"]) in days}
+        missing = {r.get("person_id") for r in records.values() if r.get("person_id") not in words.persons}
+        words.persons.update({p["id"]: p["name"] for p in await Person.select(Person.id, Person.name).where(
+            Person.id.is_in(sorted(i for i in missing if i) or [0]))})
+        for record_id, r in records.items():
+            words.records[(record_type, record_id)] = _join(words.persons.get(r.get("person_id")), r.get("day"))
+
+
+def _record_titles(ctx: AppContext) -> dict[str, str]:
+    """Record type → title, from the modules' record sources (the first source of a type names it)."""
+    out: dict[str, str] = {}
+    for source in campaigns.sources(ctx).values():
+        if source.record_type:
+            out.setdefault(source.record_type, source.title)
+    return out
+
+
+async def _sampled_records(ctx: AppContext, words: Words, found: dict[str, set]) -> None:
+    """Records of other modules that a campaign sampled: named by the worker and the day."""
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for source in campaigns.sources(ctx).values():
+        by_type[source.record_type].append(source.name)
+    for record_type, source_names in by_type.items():
+        ids = sorted(found.get(record_type, ()))
+        if not record_type or not ids:
+            continue
+        rows = await SampleItem.select(SampleItem.record_id, SampleItem.person_id, SampleItem.day).where(
+            SampleItem.record_id.is_in(ids) & SampleItem.campaign.is_in(
+                Campaign.select(Campaign.id).where(Campaign.source.is_in(source_names))))
+        missing = {r["person_id"] for r in rows if r["person_id"] and r["person_id"] not in words.persons}
+        if missing:
+            words.persons.update({p["id"]: p["name"] for p in await Person.select(Person.id, Person.name).where(
+                Person.id.is_in(sorted(missing)))})
+        for r in rows:
+            words.records[(record_type, r["record_id"])] = _join(words.persons.get(r["person_id"]), r["day"])
+
+
+def _join(*parts: Any) -> str:
+    return " · ".join(str(p) for p in parts if p not in (None, ""))
+
+
+def entity_label(ctx: AppContext, entity: str) -> str:
+    return _record_titles(ctx).get(entity) or ENTITIES.get(entity, entity)
+
+
+async def describe(ctx: AppContext, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events as the trail shows them: action, entity and record named, actor's display name, changes."""
+    words = await words_for(ctx, events)
+    out = []
+    for e in events:
+        label = entity_label(ctx, e["entity"])
+        name = words.records.get((e["entity"], e["entity_id"]), "")
+        ref = f"{label} #{e['entity_id']}" if str(e["entity_id"]).isdigit() else f"{label} {e['entity_id']}"
+        out.append({**e, "action_label": ACTIONS.get(e["action"], e["action"]), "entity_label": label,
+                    "record": _join(ref, name), "actor_name": words.users.get(e["actor"], e["actor"]),
+                    "changes": words.changes(e["before"], e["after"])})
+    return out
