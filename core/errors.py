@@ -67,8 +67,11 @@ def _field_errors(exc: ValidationException) -> list[dict[str, str]]:
             message = str(item.get("message", ""))
             if found := _AT_PATH.search(message):
                 key, message = found.group(1), message[: found.start()]
-            elif found := _NAMED_FIELD.search(message):
+            elif found := _NAMED_FIELD.search(message):  # the field is named by `field`; the page shows its label
                 key = found.group(1)
+                message = "必填，不能为空" if "missing" in message else "不接受此字段"
+                errors.append({"field": key, "message": message})
+                continue
             errors.append({"field": key, "message": _translate(message)})
     return errors
 

@@ -64,7 +64,7 @@ async def get_district(request: Request, code: str) -> District:
 
 
 @put("/api/districts/{code:str}/modules/{name:str}", opt={"permission": "district.modules.manage"},
-     tags=["districts"], summary="Enable or disable a module for the district (audited)")
+     tags=["districts"], summary="Enable or disable a module for the district, or change its settings (audited)")
 async def set_module(request: Request, code: str, name: str, data: ModuleChange, principal: Principal) -> ModuleChanged:
     ctx: AppContext = request.app.state.ctx
     spec = ctx.contributions.modules.get(name)
@@ -84,7 +84,9 @@ async def set_module(request: Request, code: str, name: str, data: ModuleChange,
             await DistrictModule.update(row).where(condition)
         else:
             await DistrictModule.insert(DistrictModule(district_code=code, module=name, **{c._meta.name: v for c, v in row.items()}))
-        await audit.record(actor=principal.username, action="enable_module" if data.enabled else "disable_module",
+        action = "update_settings" if data.enabled == was_enabled and data.enabled else \
+            "enable_module" if data.enabled else "disable_module"
+        await audit.record(actor=principal.username, action=action,
                            entity="district_module", entity_id=name, district_code=code,
                            before={"enabled": was_enabled, "settings": current},
                            after={"enabled": data.enabled, "settings": values})

@@ -31,6 +31,7 @@ ACTIONS = {
     "record": "登记结果", "list": "列入名录", "remove": "移出名录", "grade": "评定等级", "credit_status": "信用状态变化",
     "registration_override": "登记规则例外", "login": "登录", "logout": "退出登录", "login_locked": "账户锁定",
     "set_password": "设置密码", "revoke": "吊销", "resolve": "处理", "dismiss": "忽略", "enable_module": "启用模块",
+    "disable_module": "停用模块", "update_settings": "修改模块设置",
     "rescore": "重新评分", "attach": "添加佐证", "add_member": "添加成员", "add_activity": "添加活动", "move": "移动",
     "place": "安排", "uscc_exception": "统一社会信用代码例外", "return": "退回", "publish": "发布",
     "two_factor_enrolled": "开启两步登录", "two_factor_reset": "重置两步登录", "two_factor_failed": "两步验证失败",
@@ -143,14 +144,19 @@ class Words:
             return beijing_time(value)
         return _short(_VALUE_WORDS.get(value, value) if isinstance(value, str) else str(value))
 
-    def changes(self, before: Any, after: Any) -> list[dict[str, str]]:
-        """Each changed field as {field, old, new} (old empty when the field is new)."""
+    def changes(self, before: Any, after: Any, labels: dict[str, str] | None = None) -> list[dict[str, str]]:
+        """Each changed field as {field, old, new} (old empty when the field is new). `labels` names
+        the keys of a nested `settings` object (a module's settings), which is compared key by key."""
         before = before if isinstance(before, dict) else ({} if before is None else {"value": before})
         after = after if isinstance(after, dict) else ({} if after is None else {"value": after})
         out = []
         for key in [*before, *[k for k in after if k not in before]]:
             old, new = before.get(key), after.get(key)
             if key in before and key in after and old == new:
+                continue
+            if key == "settings" and isinstance(old, dict) and isinstance(new, dict):
+                out.extend({**change, "field": f"设置 · {(labels or {}).get(change['field'], change['field'])}"}
+                           for change in self.changes(old, new))
                 continue
             out.append({"field": FIELDS.get(key, key), "old": self.value(key, old) if key in before else "",
                         "new": self.value(key, new) if key in after else "（删除）"})
@@ -319,8 +325,11 @@ async def describe(ctx: AppContext, events: list[dict[str, Any]]) -> list[dict[s
     for e in events:
         label = entity_label(ctx, e["entity"])
         name = words.records.get((e["entity"], e["entity_id"]), "")
-        ref = f"{label} #{e['entity_id']}" if str(e["entity_id"]).isdigit() else f"{label} {e['entity_id']}"
+        module = ctx.contributions.modules.get(e["entity_id"]) if e["entity"] == "district_module" else None
+        labels = {s.name: s.description for s in module.settings} if module else None
+        name = module.label if module else name
+        ref = label if module else f"{label} #{e['entity_id']}" if str(e["entity_id"]).isdigit() else f"{label} {e['entity_id']}"
         out.append({**e, "action_label": ACTIONS.get(e["action"], e["action"]), "entity_label": label,
                     "record": _join(ref, name), "actor_name": words.users.get(e["actor"], e["actor"]),
-                    "changes": words.changes(e["before"], e["after"])})
+                    "changes": words.changes(e["before"], e["after"], labels)})
     return out

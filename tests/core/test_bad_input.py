@@ -53,6 +53,8 @@ def test_bad_input_is_refused_with_a_field_message_and_writes_nothing(client, as
     if field:
         assert [e["field"] for e in problem["errors"]] == [field], problem
         assert all(e["message"] for e in problem["errors"])
+        # the page shows "label：message", so the message never repeats the API's name for the field
+        assert all(e["field"] not in e["message"] and "`" not in e["message"] for e in problem["errors"]), problem
     assert table_counts() == before
 
 

@@ -134,7 +134,7 @@ def test_the_admin_changes_a_module_setting_with_a_bad_then_a_good_value(server,
         page.click("[data-testid=settings-save]")
         page.wait_for_selector("[data-testid=settings-saved]:not([hidden])")
         assert error.count() == 0
-        event = _last_event("enable_module", "supervision")
+        event = _last_event("update_settings", "supervision")
         assert json.loads(event["after"])["settings"]["grade_valid_years"] == 7
         assert json.loads(event["before"])["settings"]["grade_valid_years"] == int(original)
         page.reload()

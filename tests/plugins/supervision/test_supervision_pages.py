@@ -243,3 +243,22 @@ def test_audit_trail_survives_ids_no_database_can_hold(client, as_role):
     page = client.get(f"{PAGE}/audit", params={"entity": "person"}, headers=as_role("district_admin"))
     assert page.status_code == 200
     assert f"人员 #{2**64}" in _events_table(page.text)
+
+
+def test_a_settings_change_reads_key_by_key_in_the_trail(client, as_role):
+    """Saving a module's settings is audited as 修改模块设置, and the trail names each changed
+    setting by its label ("设置 · 评估等级有效期（年）：5 → 7"), never the settings as one lump."""
+    admin = as_role("district_admin")
+    url = f"/api/districts/{OWN}/modules/supervision"
+    years = client.put(url, json={"enabled": True}, headers=admin).json()["settings"]["grade_valid_years"]
+    changed = 7 if years != 7 else 6
+    try:
+        assert client.put(url, json={"enabled": True, "settings": {"grade_valid_years": changed}},
+                          headers=admin).status_code == 200
+        page = client.get(f"{PAGE}/audit", params={"entity": "district_module"}, headers=admin)
+        table = _events_table(page.text)
+        assert "修改模块设置" in table and "功能模块 · 监管" in table
+        assert f"设置 · 评估等级有效期（年）</span>：{years} → {changed}" in table
+        assert "grade_valid_years" not in table and "{" not in table
+    finally:
+        client.put(url, json={"enabled": True, "settings": {"grade_valid_years": years}}, headers=admin)
