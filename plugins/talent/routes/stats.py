@@ -69,7 +69,9 @@ def _labels(lang: str) -> dict[str, str]:
 
 
 def trend_chart(points: list[dict[str, Any]], lang: str, width: int = 560, height: int = 220) -> dict[str, Any]:
-    """Geometry of the trend line: the axis range and each point's position and label."""
+    """Geometry of the trend line: the axis range and each point's position and label. The axis
+    starts near the lowest value so that a change shows; when it does not start at 0 the chart
+    says so (`broken`: a break mark on the axis and the words 纵轴未从 0 开始)."""
     left, right, top, bottom = 48, 16, 16, 34
     values = [p["workers"] for p in points]
     low, high = min(values, default=0), max(values, default=0)
@@ -84,7 +86,8 @@ def trend_chart(points: list[dict[str, Any]], lang: str, width: int = 560, heigh
         label = f"{month}月" if lang != "en" else dt.date(2000, month, 1).strftime("%b")
         out.append({**p, "x": round(x, 1), "y": round(y, 1), "label": label})
     return {"width": width, "height": height, "left": left, "top": top, "bottom": height - bottom,
-            "right": width - right, "low": low, "high": high, "points": out,
+            "right": width - right, "low": low, "high": high, "points": out, "broken": low > 0,
+            "note": "纵轴未从 0 开始" if lang != "en" else "Axis does not start at 0",
             "line": " ".join(f"{p['x']},{p['y']}" for p in out)}
 
 

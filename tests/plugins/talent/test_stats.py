@@ -280,6 +280,20 @@ def test_dashboard_draws_svg_charts_and_tables(client, tokens):
     assert "人才队伍统计" not in english
 
 
+def test_the_trend_axis_says_when_it_does_not_start_at_zero(client, tokens):
+    from plugins.talent.routes.stats import trend_chart
+
+    months = [{"month": f"2026-{m:02d}", "workers": w} for m, w in ((1, 200), (2, 204), (3, 210))]
+    cut = trend_chart(months, "zh-CN")
+    assert cut["broken"] and cut["low"] > 0
+    assert not trend_chart([{**m, "workers": w} for m, w in zip(months, (0, 3, 6))], "zh-CN")["broken"]
+    page = client.get(f"/districts/{OWN}/talent/stats", headers=bearer(tokens["supervisor"])).text
+    trend = page[page.index('data-testid="chart-trend"'):]
+    trend = trend[:trend.index("</svg>")]
+    low = int(re.findall(r'text-anchor="end">(\d+)</text>', trend)[-1])  # the axis' lowest label
+    assert ('data-testid="axis-break"' in trend and "纵轴未从 0 开始" in trend) == (low > 0)
+
+
 def test_pages_need_login_and_permission(client, tokens):
     anonymous = client.get(f"/districts/{OWN}/talent/stats", headers={"Accept": "text/html"}, follow_redirects=False)
     assert anonymous.status_code in (302, 303, 307) and anonymous.headers["location"].startswith("/login?next=")
