@@ -149,6 +149,14 @@ def test_on_a_phone_the_admin_filters_the_roster_and_opens_a_worker(server, brow
     assert page.locator("[data-testid=roster-total]").inner_text() != total
     assert page.locator("[data-testid=filter-status]").input_value() == "离岗"
     _fits(page, 390)
+    # On a phone each worker is a card: one row per card, each value under its column's name.
+    row = page.locator("[data-testid=roster] tbody tr").first
+    box = row.bounding_box()
+    assert box["width"] <= 390 and page.locator("[data-testid=roster] thead").bounding_box()["height"] <= 1
+    cell = row.locator("td").nth(3)  # the ID number: masked, and named
+    assert cell.get_attribute("data-label") == "身份证号" and "********" in cell.inner_text()
+    assert cell.evaluate("c => getComputedStyle(c, '::before').content") == '"身份证号："'
+    assert page.locator("[data-testid=roster]").get_attribute("role") == "table" and row.get_attribute("role") == "row"
     page.screenshot(path=str(SHOTS / "e2e-roster-phone.png"), full_page=True)
     link = page.locator("[data-testid=worker-link]").first
     name = link.inner_text()

@@ -111,6 +111,22 @@ window.sanshe = {
   },
 };
 
+// Tables marked `stack` become one card per row on a phone (app.css): each cell gets its column's
+// name to show, and explicit ARIA roles, since display:block drops the table semantics.
+document.querySelectorAll("table.grid.stack").forEach((table) => {
+  const names = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  table.setAttribute("role", "table");
+  table.querySelectorAll("thead, tbody").forEach((group) => group.setAttribute("role", "rowgroup"));
+  table.querySelectorAll("tr").forEach((row) => row.setAttribute("role", "row"));
+  table.querySelectorAll("thead th").forEach((th) => th.setAttribute("role", "columnheader"));
+  table.querySelectorAll("tbody tr").forEach((row) => {
+    [...row.children].forEach((cell, i) => {
+      cell.setAttribute("role", cell.tagName === "TH" ? "rowheader" : "cell");
+      if (names[i] && !cell.hasAttribute("colspan")) cell.dataset.label = names[i];
+    });
+  });
+});
+
 // Small behaviours that used to be inline handlers (the CSP forbids onclick= and the like).
 document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
   select.addEventListener("change", () => select.form.submit());
