@@ -1,18 +1,22 @@
 """The talent database's workbench cards (工作台): for readers of the roster, registrations expiring
-or lapsed; for a social worker, their profile, logs still to submit and continuing-education
+or lapsed; for importers, the roster import (an import is checked and written in one step, so
+nothing waits half-done: the card says when the last one ran and what it wrote); for a social worker, their profile, logs still to submit and continuing-education
 hours still short; for organisation staff, their organisation's workers. Each card only where
 the principal may open its page (the same permissions as the pages' routes).
 Also the module's dashboard figures (WIDGETS: the district home and the city's side-by-side view)."""
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, timedelta
 from typing import Any
 
 from core.auth import Principal
+from core.dates import beijing_time
 from core.contrib import DashboardWidget, WorkbenchItem, WorkbenchProvider
 from core.modules import module_settings
+from core.tables import AuditEvent
 from plugins.talent import services
 from plugins.talent.rules import DUE_DAYS
 from plugins.talent.tables import ServiceLog, SocialWorker
@@ -35,6 +39,22 @@ async def _roster_items(code: str, today: date) -> list[WorkbenchItem]:
         "登记即将到期或已过期的社工", "Registrations expiring or lapsed", due, f"/districts/{code}/talent",
         tone="bad" if lapsed else "wait", name="talent.registration_due", order=20,
         hint=f"{DUE_DAYS}天内到期，其中已过期 {lapsed} 人", hint_en=f"Within {DUE_DAYS} days; {lapsed} lapsed")]
+
+
+async def _import_item(code: str) -> WorkbenchItem:
+    last = await AuditEvent.select(AuditEvent.at, AuditEvent.after).where(
+        (AuditEvent.district_code == code) & (AuditEvent.action == "import") & (AuditEvent.entity == "social_worker")
+    ).order_by(AuditEvent.seq, ascending=False).first()
+    page = f"/districts/{code}/talent/import"
+    if last is None:
+        return WorkbenchItem("导入花名册", "Import a roster", 0, page, tone="done", name="talent.import", order=25,
+                             hint="尚未导入过花名册", hint_en="No roster imported yet")
+    after = json.loads(last["after"] or "{}")
+    created, updated = after.get("created", 0), after.get("updated", 0)
+    return WorkbenchItem("导入花名册 · 上次写入人数", "Import a roster · written last time", created + updated, page,
+                         tone="done", name="talent.import", order=25,
+                         hint=f"上次导入 {beijing_time(last['at'])}：新增 {created} 人，更新 {updated} 人",
+                         hint_en=f"Last import {beijing_time(last['at'])}: {created} added, {updated} updated")
 
 
 async def _own_items(ctx: Any, code: str, principal: Principal) -> list[WorkbenchItem]:
@@ -85,6 +105,8 @@ async def items(ctx: Any, code: str, principal: Principal) -> list[WorkbenchItem
     out: list[WorkbenchItem] = []
     if principal.can("talent.worker.read", code):
         out += await _roster_items(code, today)
+    if principal.can("talent.import", code):
+        out.append(await _import_item(code))
     if principal.can("talent.record.own", code):
         out += await _own_items(ctx, code, principal)
     if principal.can("talent.staff.read", code):

@@ -15,17 +15,19 @@ from plugins.supervision.tables import Flag
 from plugins.talent.tables import SocialWorker
 from tests.conftest import OTHER, OWN, PASSWORD, ROLE_USERS, bearer, run
 from tests.core.test_web import form_login
+from tests.plugins.talent.test_roster import record, refs, upload, xlsx  # noqa: F401 - refs is a fixture
 
 CITY = "430700"
 WORKBENCH = f"/districts/{OWN}/workbench"
 
 CARDS = {  # role → cards that must be there, cards that must not
-    "district_admin": ({"core.modules", "talent.registration_due", "supervision.flags", "incubation.decisions",
+    "district_admin": ({"core.modules", "talent.registration_due", "talent.import", "supervision.flags",
+                        "incubation.decisions",
                         "incubation.milestones", "catalogue.drafts", "catalogue.stale"},
                        {"talent.logs_to_file", "supervision.to_judge", "catalogue.near_me"}),
     "supervisor": ({"supervision.open_campaigns", "supervision.to_judge", "supervision.to_close", "supervision.flags",
                     "talent.registration_due"},
-                   {"core.modules", "incubation.decisions", "catalogue.drafts", "catalogue.near_me"}),
+                   {"core.modules", "incubation.decisions", "catalogue.drafts", "catalogue.near_me", "talent.import"}),
     "org_staff": ({"catalogue.published", "catalogue.drafts", "talent.staff", "talent.staff_registration_due",
                    "supervision.findings_to_answer"},
                   {"core.modules", "supervision.flags", "talent.registration_due", "catalogue.near_me"}),
@@ -123,6 +125,20 @@ def test_an_expiring_registration_is_counted_for_the_admin(client, as_role):
     finally:
         run(SocialWorker.update({SocialWorker.registration_expires: worker["registration_expires"]}).where(
             SocialWorker.id == worker["id"]))
+
+
+def test_the_admins_import_card_tells_the_last_import(client, as_role, tokens, refs):
+    """An import is checked and written at once (nothing waits half-done), so the card says when
+    the last one ran and how many workers it wrote, in Beijing time, and leads to the import page."""
+    admin = as_role("district_admin")
+    rows = [record(refs, 姓名=f"工作台导入{i}") for i in range(3)]
+    answer = upload(client, tokens, xlsx(rows))
+    assert answer.status_code == 200, answer.text
+    page = client.get(WORKBENCH, headers=admin).text
+    assert cards(page)["talent.import"] == 3
+    card = page.split('data-testid="todo-talent.import"')[1].split("</a>")[0]
+    assert "新增 3 人" in card and f'/districts/{OWN}/talent/import' in page
+    assert re.search(r"上次导入 \d{4}-\d\d-\d\d \d\d:\d\d", card) and "T" not in card.split("上次导入")[1][:20]
 
 
 def test_an_application_shows_for_the_applicant_and_waits_for_the_admin(client, as_role):
