@@ -30,8 +30,17 @@ def beijing_time(value: datetime | date | str | None) -> str:
         value = parsed
     if isinstance(value, datetime):
         moment = value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-        return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+        try:
+            return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+        except OverflowError:  # a moment at the edge of time (0001-01-01T00:00+06:00): shown as written
+            return f"{moment.year:04d}-{moment:%m-%d %H:%M %z}"
     return value.isoformat()
+
+
+def beijing_day_start(day: date) -> str:
+    """The stored (UTC, ISO) form of midnight at the start of a Beijing day: what a person means by
+    "from 2026-11-30" when the log stores UTC (2026-11-29T16:00:00+00:00)."""
+    return datetime(day.year, day.month, day.day, tzinfo=BEIJING).astimezone(timezone.utc).isoformat()
 
 
 def add_years(day: date, years: int) -> date:

@@ -121,5 +121,8 @@ def error_body(exc: HTTPException) -> dict[str, Any]:
 
 
 def page_detail(exc: HTTPException) -> str:
-    """What an HTML error page says for a 403/404/503."""
-    return exc.detail if isinstance(exc, ApiError) else _DETAILS[exc.status_code]
+    """What an HTML error page says for a 400/403/404/422/503: the detail, and each field's message."""
+    body = error_body(exc) if isinstance(exc, (ApiError, ValidationException)) else {"errors": []}
+    detail = exc.detail if isinstance(exc, ApiError) else body.get("detail") or _DETAILS.get(exc.status_code, "请求出错")
+    fields = "；".join(dict.fromkeys(e["message"] for e in body["errors"] if e["message"]))  # never the API's field names
+    return f"{detail}：{fields}" if fields else detail

@@ -58,7 +58,7 @@ class _ErrorPage(Response[Any]):
 
 
 def _error_page(request: Request, exc: HTTPException) -> Response[Any]:
-    """The page for a 403/404/503; `specific` when the error says more than its status (an ApiError's detail)."""
+    """The page for a 400/403/404/422/503; `specific` when the error says more than its status (an ApiError's detail)."""
     return _ErrorPage(exc.status_code, page_detail(exc), exc.headers, isinstance(exc, ApiError))
 
 
@@ -68,7 +68,7 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response[Any
         return Redirect(path=f"/login?next={request.url.path}")
     if status == 403 and getattr(exc, "code", "") == "two_factor_enrolment_required" and _wants_html(request):
         return Redirect(path="/account/security")  # an admin who must enrol first (core.twofactor)
-    if status in (403, 404, 503) and _wants_html(request):
+    if status in (400, 403, 404, 422, 503) and _wants_html(request):  # a page's bad address reads as a page too
         return _error_page(request, exc)
     return Response(content=error_body(exc), status_code=status, media_type=MediaType.JSON, headers=exc.headers)
 

@@ -65,3 +65,6 @@ def test_beijing_time_reads_every_form_a_time_comes_in():
     assert beijing_time(date(2026, 2, 28)) == beijing_time("2026-02-28") == "2026-02-28"
     assert beijing_time(None) == beijing_time("") == ""
     assert beijing_time("not a time") == "not a time"
+    # moments Beijing time cannot reach (a payload someone stored) are shown as written, not an error page
+    assert beijing_time("0001-01-01T00:00:00+06:00") == "0001-01-01 00:00 +0600"
+    assert beijing_time("9999-12-31T23:30:00-12:00") == "9999-12-31 23:30 -1200"

@@ -18,11 +18,11 @@
     for (const [key, values] of Object.entries(chosen)) values.forEach((v) => params.append(key, v));
     const mine = ++seq;
     renderActive();  // at once, whatever the answer: a filter stays visible and removable
+    history.replaceState(null, "", `/services?${params}`);  // the address says what the chips say, at once too
     const response = await fetch(`/api/search/services?${params}`);
     if (mine !== seq) return;  // a newer query is on its way
     const body = await response.json();
     if (!response.ok) { $("status").textContent = body.detail || response.statusText; return; }
-    history.replaceState(null, "", `/services?${params}`);
     render(body, params);
   }
 

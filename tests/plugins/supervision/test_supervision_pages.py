@@ -262,3 +262,37 @@ def test_a_settings_change_reads_key_by_key_in_the_trail(client, as_role):
         assert "grade_valid_years" not in table and "{" not in table
     finally:
         client.put(url, json={"enabled": True, "settings": {"grade_valid_years": years}}, headers=admin)
+
+
+def test_the_trail_filters_by_beijing_days_both_ends_included(client, as_role):
+    """People pick days in Beijing time; the log stores UTC. 自 2026-11-30 starts at 16:00 UTC the
+    day before, 至 2026-11-30 includes that whole Beijing day; a malformed day is a field error."""
+    from core import audit
+    from core.dates import BEIJING
+    from plugins.supervision.routes.trail import _day_bound
+
+    assert _day_bound("2026-11-30", "since") == "2026-11-29T16:00:00+00:00"
+    assert _day_bound("2026-11-30", "until", next_day=True) == "2026-11-30T16:00:00+00:00"
+    assert _day_bound("0001-01-01", "since") is None and _day_bound("9999-12-31", "until", next_day=True) is None
+
+    async def add():
+        async with db.write_transaction():
+            await audit.record(actor="test", action="update", entity="community", entity_id="按日筛选",
+                               district_code=OWN, after={"name": "按北京日期筛选的事件"})
+        return await AuditEvent.select(AuditEvent.at).where(AuditEvent.entity_id == "按日筛选").order_by(
+            AuditEvent.seq, ascending=False).first()
+    at = datetime.fromisoformat(run(add())["at"]).astimezone(BEIJING).date()
+    admin = as_role("district_admin")
+
+    def shown(**days) -> bool:
+        page = client.get(f"{PAGE}/audit", params={"entity": "community", **days}, headers=admin)
+        assert page.status_code == 200
+        return "按北京日期筛选的事件" in _events_table(page.text)
+    assert shown(since=at.isoformat(), until=at.isoformat())
+    assert not shown(until=date.fromordinal(at.toordinal() - 1).isoformat())
+    assert not shown(since=date.fromordinal(at.toordinal() + 1).isoformat())
+    bad = client.get(f"{PAGE}/audit", params={"since": "2026-13-01"}, headers=admin)
+    assert bad.status_code == 422 and bad.json()["errors"] == [{"field": "since", "message": "日期格式应为 YYYY-MM-DD"}]
+    page = client.get(f"{PAGE}/audit", params={"since": "2026-13-01"}, headers={**admin, "Accept": "text/html"})
+    assert page.status_code == 422 and 'data-testid="error-page"' in page.text  # a browser gets a page, in words
+    assert "日期格式应为 YYYY-MM-DD" in page.text and "since" not in page.text.split('data-testid="error-page"')[1]
