@@ -109,6 +109,9 @@ class WorkbenchItem:
     order: int = 100
     name: str = ""
     """A stable identifier (e.g. `talent.logs_to_file`), used by tests and page anchors."""
+    tally: bool = True
+    """Whether `count` counts things to do (records, applications), so it adds to the page's
+    "共有 N 项待办"; False for a measure such as hours still short."""
 
 
 @dataclass(frozen=True)

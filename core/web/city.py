@@ -28,6 +28,9 @@ class Row:
     label: str
     label_en: str
     values: list[Any] = field(default_factory=list)
+    module_label: str = ""
+    """The contributing module's name, shown on its own line above the figure's label."""
+    module_label_en: str = ""
 
 
 def may_compare(principal: Principal, city_code: str) -> bool:
@@ -48,10 +51,9 @@ async def compare(ctx: AppContext, city_code: str) -> tuple[list, list[Row]]:
     order = list(ctx.contributions.modules)
     for widget in sorted(ctx.contributions.widgets, key=lambda w: order.index(w.module) if w.module in order else 99):
         spec = ctx.contributions.modules.get(widget.module)
-        prefix, prefix_en = (spec.label + " · ", spec.label_en + " · ") if spec else ("", "")
-        rows.append(Row(f"{widget.module}.{widget.name}", widget.module, prefix + widget.label, prefix_en + widget.label_en,
+        rows.append(Row(f"{widget.module}.{widget.name}", widget.module, widget.label, widget.label_en,
                         [await _value(widget, d.code) if widget.module in enabled[d.code] else OFF
-                         for d in districts]))
+                         for d in districts], spec.label if spec else "", spec.label_en if spec else ""))
     return districts, rows
 
 

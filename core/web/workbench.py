@@ -95,7 +95,7 @@ async def workbench_page(request: Request, code: str, principal: Principal) -> T
     language = language_of(request)
     return render(request, "workbench.html", principal, district=ctx.districts[code], sections=sections,
                   roles=role_labels(ctx, principal, code, language),
-                  pending=sum(i.count for s in sections for i in s.items if i.tone in ("wait", "bad")))
+                  pending=sum(i.count for s in sections for i in s.items if i.tally and i.tone in ("wait", "bad")))
 
 
 ROUTES = [workbench_page]

@@ -78,7 +78,7 @@ async def _own_items(ctx: Any, code: str, principal: Principal) -> list[Workbenc
         short = math.ceil(ce["short"])
         items.append(WorkbenchItem(
             "继续教育尚差学时", "Continuing-education hours short", short, page + "#ce-title",
-            tone="bad" if short and ce["elapsed"] > 0.8 else "wait", name="talent.ce_short", order=12,
+            tone="bad" if short and ce["elapsed"] > 0.8 else "wait", name="talent.ce_short", order=12, tally=False,
             hint=f"本周期须 {ce['required']} 学时，已完成 {ce['hours']:g}，周期至 {ce['period_end']}",
             hint_en=f"{ce['hours']:g} of {ce['required']} hours, period ends {ce['period_end']}"))
     return items

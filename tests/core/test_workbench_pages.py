@@ -84,6 +84,10 @@ def test_a_social_workers_draft_log_is_counted_and_zero_reads_calmly(client, as_
     assert draft.status_code == 201, draft.text
     page = client.get(WORKBENCH, headers=worker).text
     assert cards(page)["talent.logs_to_file"] == before + 1
+    # the page's to-do total counts things to do (the draft, findings), never hours still short
+    listed = cards(page)
+    pending = re.search(r'data-testid="workbench-pending">共有 (\d+) 项待办', page)
+    assert pending and int(pending[1]) == listed["talent.logs_to_file"] + listed["supervision.findings_to_answer"]
     assert client.post(f"/api/districts/{OWN}/talent/me/logs/{draft.json()['id']}/submit",
                        headers=worker).status_code == 200
     after = client.get(WORKBENCH, headers=worker).text
