@@ -276,13 +276,13 @@ async def switch_language(request: Request, language: str) -> Redirect:
     return response
 
 
-FAVICON = Path(__file__).parent / "static" / "favicon.svg"
+FAVICON = (Path(__file__).parent / "static" / "favicon.svg").read_bytes()  # read once, served from memory
 
 
 @get("/favicon.ico", opt={"public": True}, include_in_schema=False)
 async def favicon() -> Response[bytes]:
     """Browsers and crawlers ask for /favicon.ico whatever the page links; modern ones take SVG."""
-    return Response(FAVICON.read_bytes(), media_type="image/svg+xml",
+    return Response(FAVICON, media_type="image/svg+xml",
                     headers={"Cache-Control": "public, max-age=86400"})
 
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.conftest import OWN, bearer_for  # noqa: F401
+from tests.conftest import OWN
 
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 LINK = re.compile(r'href="(/districts/\d{6}/[^"?#.]*)"')
