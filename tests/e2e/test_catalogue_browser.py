@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import OWN, PASSWORD
+from tests.e2e.support import fits as _fits
 from tests.e2e.test_browser import browser, no_csp_violations  # noqa: F401 - fixtures
 from tests.served import Server
 
@@ -27,10 +28,6 @@ SHOTS = Path(os.environ["SANSHE_DATA_DIR"])
 def catalogue_server(ctx):
     with Server(dict(os.environ), SHOTS / "e2e-catalogue-server.log") as served:
         yield served.url
-
-
-def _fits(page, width: int) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, page.url
 
 
 def _px(page, selector: str, prop: str) -> float:

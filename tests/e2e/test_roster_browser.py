@@ -9,14 +9,16 @@ from __future__ import annotations
 import io
 import os
 import random
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.conftest import OWN, PASSWORD, run
+from tests.conftest import OWN
+from tests.e2e.support import fits as _fits
+from tests.e2e.support import in_thread as _in_thread
+from tests.e2e.support import log_in
 from tests.e2e.test_browser import browser, no_csp_violations  # noqa: F401 - fixtures
 from tests.served import Server
 
@@ -29,11 +31,6 @@ def server(ctx):
     """`sanshe serve` on the test database."""
     with Server(dict(os.environ), SHOTS / "e2e-roster-server.log") as served:
         yield served.url
-
-
-def _in_thread(awaitable):
-    with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
-        return pool.submit(run, awaitable).result()
 
 
 def _workers() -> int:
@@ -63,17 +60,7 @@ def _roster(path: Path, rows: list[dict]) -> Path:
 
 
 def _log_in(browser, server: str, width: int, height: int):
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", f"{OWN}-admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
-    return page
-
-
-def _fits(page, width: int) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    return log_in(browser, server, f"{OWN}-admin", width, height)
 
 
 def test_an_admin_imports_a_roster_with_a_bad_row_fixes_it_and_imports(server, browser, tmp_path):

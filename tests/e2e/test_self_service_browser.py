@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import OWN, PASSWORD, run
+from tests.conftest import OWN, run
+from tests.e2e.support import fits as _fits
+from tests.e2e.support import log_in
 from tests.e2e.test_browser import browser, no_csp_violations  # noqa: F401 - fixtures
 from tests.served import Server
 
@@ -51,18 +53,9 @@ def org_worker(ctx):
 
 
 def _log_in(browser, server: str, username: str, width: int, height: int):
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_url(lambda url: "/login" not in url)  # the user's workbench
+    page = log_in(browser, server, username, width, height)  # lands on the user's workbench
     page.goto(f"{server}/districts/{OWN}")  # the district home, whose navigation lists the module's pages
     return page
-
-
-def _fits(page, width: int) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
 
 
 def _hours_left(page) -> float:

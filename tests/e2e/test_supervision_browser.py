@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import os
 import re
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import OWN, PASSWORD, run
+from tests.conftest import OWN
+from tests.e2e.support import fits as _fits
+from tests.e2e.support import in_thread as _in_thread
+from tests.e2e.support import log_in
 from tests.e2e.test_browser import browser, no_csp_violations, server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.e2e
@@ -42,23 +44,8 @@ async def _worker_with_2016_logs() -> int:
     return worker
 
 
-def _in_thread(awaitable):
-    with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
-        return pool.submit(run, awaitable).result()
-
-
 def _log_in(browser, server, width: int):
-    page = browser.new_context(viewport={"width": width, "height": 844 if width < 600 else 900}).new_page()
-    page.goto(f"{server}/login")
-    page.fill("input[name=username]", f"{OWN}-supervisor")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[data-testid=login-submit]")
-    page.wait_for_load_state()
-    return page
-
-
-def _fits(page, width: int) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    return log_in(browser, server, f"{OWN}-supervisor", width)
 
 
 def _shot(page, name: str) -> None:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import OTHER, OWN, PASSWORD
-from tests.served import Server
+from tests.e2e.support import fits as _fits
 from tests.e2e.test_browser import browser, no_csp_violations  # noqa: F401 - fixtures
+from tests.served import Server
 
 pytestmark = pytest.mark.e2e
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 800}
@@ -24,10 +25,6 @@ SHOTS = Path(os.environ["SANSHE_DATA_DIR"])
 def server(ctx):
     with Server(dict(os.environ), SHOTS / "e2e-workbench-server.log") as served:
         yield served.url
-
-
-def _fits(page, width: int) -> None:
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
 
 
 def _log_in(browser, server: str, username: str, viewport: dict, lands_on: str):
