@@ -74,6 +74,9 @@ FIELDS = {
     "intended_services": "拟需服务", "members": "成员", "base": "孵化基地", "eligibility": "资格核查", "retired": "退休",
     "rule": "规则", "ok": "符合", "blocking": "必须满足", "residency": "入驻方式", "space": "工位",
     "moved_in_on": "入驻日期", "planned_end": "计划结束", "graduated_on": "出壳日期", "district": "区县",
+    "certificate_year": "取证年份", "first_registered_on": "首次登记日期", "continuing_education": "继续教育记录数",
+    "registration_applications": "登记申请数", "service_logs": "服务记录数", "major": "所学专业",
+    "employer_uscc": "工作单位统一社会信用代码", "hired_on": "入职日期", "left_on": "离职日期",
 }
 # State words other modules store (incubation stages, milestones, service logs) → 中文.
 _STATE_WORDS = {
