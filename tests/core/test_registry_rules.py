@@ -24,6 +24,15 @@ LAST_YEAR = TODAY.year - 1
 _serial = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as each test starts, not as the module was imported: a run that crosses midnight
+    (CI did, at 00:00) must not compare yesterday's date with the server's today."""
+    global TODAY, LAST_YEAR
+    TODAY = date.today()
+    LAST_YEAR = TODAY.year - 1
+
+
 def new_org(client, admin, legal_type: str = "social_service_institution", registered_on: str = "2018-05-20") -> int:
     n = next(_serial)
     category = {"social_group": "1", "social_service_institution": "2", "foundation": "3"}.get(legal_type)
