@@ -22,6 +22,13 @@ from tests.conftest import OTHER, OWN, PASSWORD, bearer, run
 
 API = f"/api/districts/{OWN}/incubation"
 TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as each test starts, not as the module was imported (a run crossing midnight)."""
+    global TODAY
+    TODAY = date.today()
 KINDS = list(glossary.MILESTONES)
 PHONE = "13811112222"
 

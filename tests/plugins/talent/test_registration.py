@@ -22,6 +22,14 @@ TODAY = date.today()
 EXAM = TODAY.year - 1  # passed last year: a first registration is on time until the end of this year
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as each test starts, not as the module was imported (a run crossing midnight)."""
+    global TODAY, EXAM
+    TODAY = date.today()
+    EXAM = TODAY.year - 1
+
+
 def body(seq: int, **extra) -> dict:
     return {"name": "登记测试", "id_number": make_id_number(OWN, date(1991, 2, 3) + timedelta(days=seq), 300 + seq),
             "post_type": "社区专职工作者", "education": "本科", "qualification": "助理社会工作师",

@@ -22,6 +22,13 @@ BASE = f"/api/districts/{OWN}/talent"
 TODAY = date.today()
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as each test starts, not as the module was imported (a run crossing midnight)."""
+    global TODAY
+    TODAY = date.today()
+
+
 @pytest.fixture
 def admin(tokens):
     return bearer(tokens["district_admin"])

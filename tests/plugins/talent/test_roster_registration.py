@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import pytest
+
 from core.dates import add_years
 from core.tables import AuditEvent, Person
 from plugins.talent.roster import HEADERS
@@ -16,6 +18,14 @@ from tests.conftest import run
 
 TODAY = date.today()
 EXAM = TODAY.year - 1
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as each test starts, not as the module was imported (a run crossing midnight)."""
+    global TODAY, EXAM
+    TODAY = date.today()
+    EXAM = TODAY.year - 1
 
 
 def worker_of(id_number: str) -> dict:

@@ -18,6 +18,14 @@ TODAY = date.today()
 DAY = TODAY - timedelta(days=5)
 
 
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as each test starts, not as the module was imported (a run crossing midnight)."""
+    global TODAY, DAY
+    TODAY = date.today()
+    DAY = TODAY - timedelta(days=5)
+
+
 def counts() -> tuple[int, int, int]:
     return run(VolunteerActivity.count()), run(VolunteerHours.count()), run(AuditEvent.count())
 
