@@ -5,9 +5,21 @@ Beijing time to the minute (`beijing_time`, also the templates' `beijing` filter
 from __future__ import annotations
 
 import calendar
+import os
+import time
 from datetime import date, datetime, timedelta, timezone
 
 BEIJING = timezone(timedelta(hours=8), "CST")  # China has one zone and no daylight saving
+
+
+def use_beijing_dates() -> None:
+    """Make this process's civil date Beijing's, so `date.today()` (a registration day, a listing
+    day, "no later than today") is the date people in China live on, whatever zone the host
+    runs in: on a UTC host it was yesterday from 00:00 to 08:00 Beijing time. Stored moments stay
+    UTC (`utc_now`). An operator's own TZ is respected; `CST-8` needs no time-zone database."""
+    if not os.environ.get("TZ"):
+        os.environ["TZ"] = "CST-8"
+        time.tzset()
 
 
 def utc_now() -> datetime:

@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.dates import use_beijing_dates
+
 REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 TWO_FACTOR_POLICIES = ("off", "optional", "required")
 
@@ -119,6 +121,7 @@ def load_settings(
 
     `need_secret=False` serves database-only tools (migrations) that sign nothing.
     """
+    use_beijing_dates()  # every entry point (CLI, ASGI app, workers) reads settings first
     env = dict(os.environ if env is None else env)
     config_dir = Path(env.get("SANSHE_CONFIG_DIR") or REPO_CONFIG_DIR)
     path = config_dir / "settings.toml"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import pytest
 
 TEST_DATA_DIR = Path(tempfile.mkdtemp(prefix="sanshe-test-"))
 os.environ["SANSHE_DATA_DIR"] = str(TEST_DATA_DIR)
+os.environ["TZ"] = "CST-8"  # Beijing's civil date in the tests and every server they start, as in production
+time.tzset()
 os.environ["SANSHE_SECRET_KEY"] = "test-secret-key-0123456789abcdef-0123456789"
 os.environ["SANSHE_ARGON2_FAST"] = "1"
 os.environ["SANSHE_DB_POOL"] = "0"

@@ -4,7 +4,9 @@ they link to, is fetched as each staff role, and its visible text (not attribute
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +70,24 @@ def test_beijing_time_reads_every_form_a_time_comes_in():
     # moments Beijing time cannot reach (a payload someone stored) are shown as written, not an error page
     assert beijing_time("0001-01-01T00:00:00+06:00") == "0001-01-01 00:00 +0600"
     assert beijing_time("9999-12-31T23:30:00-12:00") == "9999-12-31 23:30 -1200"
+
+
+@pytest.mark.parametrize("tz, zone", [(None, "beijing"), ("UTC", "utc")])
+def test_the_civil_date_is_beijings_unless_the_operator_sets_tz(tz, zone):
+    """Loading the settings (every entry point does) makes date.today() the Beijing date on a
+    host in any zone; an operator's explicit TZ is kept. Checked in a fresh process at a moment
+    the process's local offset (always distinguishes the two) and its dates."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TZ"}
+    if tz:
+        env["TZ"] = tz
+    script = ("from datetime import date, datetime, timezone\n"
+              "from core.dates import BEIJING\nfrom core.settings import load_settings\nload_settings()\n"
+              "import time\nnow = datetime.now(timezone.utc)\n"
+              "print(time.localtime().tm_gmtoff, date.today(), now.astimezone(BEIJING).date(), now.date())")
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2]).stdout.split()
+    offset, today, beijing, utc = out
+    assert (int(offset), today) == ((8 * 3600, beijing) if zone == "beijing" else (0, utc))
