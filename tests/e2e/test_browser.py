@@ -117,7 +117,8 @@ def test_pages_whose_scripts_moved_out_run_them(server, browser):
     ask = sup.locator("dialog[data-testid=ask]")
     assert ask.is_visible() and "请填写处理说明（已采取的措施）：" in ask.inner_text()
     ask.locator("button.secondary").click()
-    assert ask.count() == 0 and native == []
+    ask.wait_for(state="detached")  # removed when its close event has run, not at the click itself
+    assert native == []
     sup.reload()
     assert sup.locator("button[data-action=resolve]").count() == open_before
 
