@@ -6,19 +6,18 @@ violation (the `no_csp_violations` fixture of test_browser.py)."""
 
 from __future__ import annotations
 
-import io
 import os
 import random
 from datetime import date, timedelta
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from tests.conftest import OWN
 from tests.e2e.support import fits as _fits
 from tests.e2e.support import in_thread as _in_thread
 from tests.e2e.support import log_in
+from tests.plugins.talent.test_roster import xlsx
 from tests.e2e.test_browser import browser, no_csp_violations  # noqa: F401 - fixtures
 from tests.served import Server
 
@@ -46,16 +45,7 @@ def _id_number() -> str:
 
 
 def _roster(path: Path, rows: list[dict]) -> Path:
-    from plugins.talent.roster import HEADERS
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(list(HEADERS))
-    for r in rows:
-        sheet.append([r.get(h) for h in HEADERS])
-    out = io.BytesIO()
-    book.save(out)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(xlsx(rows))
     return path
 
 

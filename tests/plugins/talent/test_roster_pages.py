@@ -7,13 +7,11 @@ access: another district, the organisation staff role and a supervisor get what 
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
-import openpyxl
 import pytest
 
 from core.codes import make_id_number
@@ -21,6 +19,7 @@ from core.tables import Community, Organization, Person
 from plugins.talent.roster import HEADERS
 from plugins.talent.tables import ServiceLog, SocialWorker, StatusChange
 from tests.conftest import OTHER, OWN, bearer, run
+from tests.plugins.talent.test_roster import xlsx
 
 PAGE = f"/districts/{OWN}/talent"
 API = f"/api/districts/{OWN}/talent/workers"
@@ -188,17 +187,6 @@ def test_the_import_page_carries_what_its_script_needs(client, admin):
     assert client.get(f"{API}/template.xlsx", headers=admin).status_code == 200
 
 
-def _sheet(rows: list[dict]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(list(HEADERS))
-    for r in rows:
-        sheet.append([r.get(h) for h in HEADERS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_the_page_flow_check_fix_confirm_as_a_session(client):
     """What import.js does, with the session cookie and the page's CSRF token: check (dry run) a
     file with a bad row → every error names the row and the template header and nothing is
@@ -216,12 +204,12 @@ def test_the_page_flow_check_fix_confirm_as_a_session(client):
     bad = {**good, "姓名": "页面导入乙", "身份证号": make_id_number(AREA, date(1989, 6, 7), 22), "学历": "大学"}
     before = _count()
     checked = client.post(f"{data['import']}?dry_run=true", headers=data["headers"],
-                          files={"file": ("名单.xlsx", _sheet([good, bad]))})
+                          files={"file": ("名单.xlsx", xlsx([good, bad]))})
     assert checked.status_code == 422 and checked.json()["code"] == "import_invalid"
     [error] = checked.json()["errors"]
     assert (error["row"], error["column"], error["value"]) == (3, "学历", "大学") and "1 处错误" in checked.json()["detail"]
     assert _count() == before
-    fixed = _sheet([good, {**bad, "学历": "大专"}])
+    fixed = xlsx([good, {**bad, "学历": "大专"}])
     dry = client.post(f"{data['import']}?dry_run=true", headers=data["headers"], files={"file": ("名单.xlsx", fixed)})
     assert dry.status_code == 200 and dry.json() == {"rows": 2, "created": 2, "updated": 0, "ignored_columns": [],
                                                      "dry_run": True}
