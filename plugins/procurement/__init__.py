@@ -1,0 +1,92 @@
+"""Government purchase of services (政府购买服务, 财政部令第102号): purchase projects of a
+district — buyer, service field from the district's guidance catalogue (指导性目录), target
+group, communities, budget, term, method and indicators — moved through their stages
+(planning → tender → evaluation → awarded → contracted → in delivery → evaluated → closed,
+or cancelled / unsuccessful with a reason), every move conditional and audited. Slice 1:
+projects and stages; bids, contracts, evaluation and OCDS publication come later."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core import hookimpl
+from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, PLATFORM_ADMIN, SUPERVISOR
+from core.contrib import ModuleSpec, NavItem, Permission, SettingSpec
+
+MODULE = "procurement"
+_READERS = (PLATFORM_ADMIN, CITY_ADMIN, DISTRICT_ADMIN, SUPERVISOR)
+_WRITERS = (PLATFORM_ADMIN, DISTRICT_ADMIN)
+
+
+@hookimpl
+def register_modules():
+    from plugins.procurement.glossary import DEFAULT_CATALOGUE
+
+    return [ModuleSpec(MODULE, "政府购买服务", "Government purchase of services",
+                       "购买服务项目的立项、采购、签约、实施与评价",
+                       description_en="Purchase-of-services projects from planning to tender, contract, delivery "
+                                      "and evaluation",
+                       settings=(
+                           SettingSpec("guidance_catalogue", list, list(DEFAULT_CATALOGUE),
+                                       "指导性目录：可以购买的服务领域",
+                                       description_en="Guidance catalogue: service fields that may be bought",
+                                       help="每行一个服务领域；项目的服务领域必须在目录中（财政部令第102号）",
+                                       help_en="One service field per line; a project's field must be in the "
+                                               "catalogue (MOF Order No. 102)"),
+                           SettingSpec("ocid_prefix", str, "ocds-sanshe", "开放合同数据（OCDS）编号前缀",
+                                       description_en="Open Contracting (OCDS) ocid prefix",
+                                       help="项目编号为“前缀-区县代码-项目号”，设置后不要再改",
+                                       help_en="A project's ocid is <prefix>-<district>-<id>; do not change it "
+                                               "once projects exist"),
+                           SettingSpec("max_term_months", int, 12, "服务期限一般不超过（月）", minimum=1,
+                                       maximum=60, description_en="Usual longest term (months)",
+                                       help="超过此期限须填写理由", help_en="A longer term needs a reason"),
+                           SettingSpec("max_term_months_with_reason", int, 36, "说明理由后服务期限最长（月）",
+                                       minimum=1, maximum=60,
+                                       description_en="Longest term with a recorded reason (months)",
+                                       help="持续性、稳定性服务可以跨年度签约，但不超过此期限",
+                                       help_en="Stable continuous services may run longer, never past this"),
+                       ))]
+
+
+@hookimpl
+def register_piccolo_apps():
+    return ["plugins.procurement.piccolo_app"]
+
+
+@hookimpl
+def register_permissions():
+    return [
+        Permission("procurement.read", "查看政府购买服务项目", _READERS),
+        Permission("procurement.manage", "管理政府购买服务项目：立项、修改、推进阶段、终止", _WRITERS),
+    ]
+
+
+@hookimpl
+def register_routes():
+    from plugins.procurement.routes import ROUTES
+
+    return ROUTES
+
+
+@hookimpl
+def register_nav_items():
+    return [NavItem(MODULE, "政府购买服务", "Purchase of services", "/districts/{code}/procurement",
+                    permission="procurement.read", order=45)]
+
+
+@hookimpl
+def register_template_dirs():
+    return [Path(__file__).parent / "templates"]
+
+
+@hookimpl
+def register_static_dirs():
+    return [(MODULE, Path(__file__).parent / "static")]
+
+
+@hookimpl
+async def load_demo(district, ctx):
+    from plugins.procurement.demo import load
+
+    await load(district, ctx)
