@@ -256,6 +256,20 @@ class Command:
     run: Callable[[Any], int | None]
 
 
+@dataclass(frozen=True)
+class ServiceOffer:
+    """A service a module's record runs, offered to the catalogue (hook `offer_services`):
+    provided by the registry organisation `organization_id`, in a service `field`, for
+    `target_groups` (core.glossary.TARGET_GROUPS), in `communities` (12-digit codes)."""
+
+    name: str
+    organization_id: int
+    field: str
+    description: str = ""
+    communities: tuple[str, ...] = ()
+    target_groups: tuple[str, ...] = ()
+
+
 @dataclass
 class Contributions:
     """Everything the registered plugins contributed, gathered once at start-up."""

@@ -143,3 +143,17 @@ async def module_disabled(district_code, module, actor):
 @hookspec
 async def user_logged_in(user_id, username):
     """A user logged in with a password."""
+
+
+# --- linkage between modules ------------------------------------------------------------
+
+
+@hookspec
+async def offer_services(ctx, district_code, source, offers, status, actor):
+    """A module offers the services one of its records runs (e.g. a purchase project in
+    delivery) to the service catalogue, so the catalogue needs to know nothing of that module.
+    `source` is the record's stable key (e.g. "procurement:<ocid>"), `offers` a list of
+    core.contrib.ServiceOffer and `status` one of published | suspended | closed for all of
+    them. Where the catalogue is enabled it creates or updates one service per offer (matched
+    by source and name, inside the caller's transaction) and returns [{"id", "name",
+    "status"}]; where it is off it returns None."""

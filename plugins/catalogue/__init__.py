@@ -126,3 +126,10 @@ def register_dashboard_widgets():
     from plugins.catalogue.workbench import WIDGETS
 
     return WIDGETS
+
+
+@hookimpl
+async def offer_services(ctx, district_code, source, offers, status, actor):
+    from plugins.catalogue.offers import accept
+
+    return await accept(ctx, district_code, source, offers, status, actor)
