@@ -157,3 +157,16 @@ async def offer_services(ctx, district_code, source, offers, status, actor):
     them. Where the catalogue is enabled it creates or updates one service per offer (matched
     by source and name, inside the caller's transaction) and returns [{"id", "name",
     "status"}]; where it is off it returns None."""
+
+
+@hookspec
+async def offer_delivery_refs(ctx, district_code, organization_id):
+    """Return [{"ref", "title"}]: records of the module (e.g. purchase projects in delivery
+    awarded to the organisation) a social worker employed by `organization_id` may name on a
+    service log, so the logged hours count as that record's delivery evidence."""
+
+
+@hookspec
+async def delivery_hours(ctx, district_code, refs):
+    """Return {ref: {"hours", "logs", "beneficiaries", "workers"}} for the given delivery refs:
+    the submitted, current (not superseded) service logs that name each ref, summed."""

@@ -146,3 +146,10 @@ def register_dashboard_widgets():
     from plugins.talent.workbench import WIDGETS
 
     return WIDGETS
+
+
+@hookimpl
+async def delivery_hours(ctx, district_code, refs):
+    from plugins.talent.delivery import hours
+
+    return await hours(district_code, refs)

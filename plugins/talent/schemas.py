@@ -106,6 +106,13 @@ def shaped(value: dict[str, Any] | list[dict[str, Any]], shape: Any) -> Any:
 
 # -- records, reserve pool, volunteers and roster import: answers built from their tables ------------
 
+class DeliveryRef(msgspec.Struct):
+    """A record a service log may name (offered by another module), e.g. a purchase project."""
+
+    ref: str
+    title: str
+
+
 ServiceLogView = row_view(ServiceLog, "ServiceLogView")
 CollegeView = row_view(College, "CollegeView")
 CandidateView = row_view(Candidate, "CandidateView")

@@ -46,6 +46,9 @@ class ServiceLog(Table, tablename="talent_service_log"):
     kind = Varchar(length=8)
     beneficiaries = Integer(default=0)
     summary = Text(default="")
+    # A record of another module the service was delivered under (e.g. a purchase project's
+    # ocid), offered through the `offer_delivery_refs` hook; its hours roll up there.
+    delivery_ref = Varchar(length=100, null=True, default=None, index=True)
     state = Varchar(length=12, default="draft")
     submitted_at = Timestamptz(null=True, default=None)
     corrects = Integer(null=True, default=None)

@@ -187,3 +187,12 @@ async def module_disabled(district_code, module, actor):
 @hookimpl
 async def user_logged_in(user_id, username):
     CALLS.append(("user_logged_in", username))
+
+
+@hookimpl
+async def offer_delivery_refs(ctx, district_code, organization_id):
+    from core.modules import enabled_modules
+
+    if "example" not in await enabled_modules(ctx, district_code):
+        return []
+    return [{"ref": f"example:delivery-{organization_id}", "title": "示例服务项目"}]

@@ -15,7 +15,7 @@ from core.auth import Principal
 from core.errors import ApiError, invalid
 from core.tables import Community
 from core.views import view
-from plugins.talent import education, services
+from plugins.talent import delivery, education, services
 from plugins.talent import schemas as s
 from plugins.talent.routes._common import BASE, MODULE, settings_for
 from plugins.talent.schemas import EducationRecord, MyProfile, shaped
@@ -34,6 +34,9 @@ class LogIn(msgspec.Struct, forbid_unknown_fields=True):
     community_code: str | None = None
     beneficiaries: Annotated[int, msgspec.Meta(ge=0, le=100000)] = 0
     summary: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    delivery_ref: Annotated[str, msgspec.Meta(max_length=100, description=(
+        "a delivery record the log belongs to, e.g. a purchase project's ocid "
+        "(one of GET …/talent/me/delivery-refs)"))] | None = None
 
 
 class LogCorrection(LogIn, forbid_unknown_fields=True, kw_only=True):
@@ -58,8 +61,10 @@ async def own_worker(code: str, principal: Principal) -> dict:
     return row
 
 
-async def _check_log(code: str, data: LogIn) -> None:
+async def _check_log(request: Request, code: str, data: LogIn, worker: dict) -> None:
     errors = []
+    if error := await delivery.check_ref(request.app.state.ctx, code, worker, data.delivery_ref):
+        errors.append(("delivery_ref", error))
     if data.day > dt.date.today():
         errors.append(("day", "服务日期不能晚于今天"))
     if data.community_code and not await Community.exists().where(
@@ -89,9 +94,9 @@ async def my_logs(code: str, principal: Principal) -> list[dict]:
 
 
 @post(BASE + "/me/logs", opt=OWN, tags=["talent"], summary="Add a draft service log")
-async def add_log(code: str, data: LogIn, principal: Principal) -> s.ServiceLogView:
+async def add_log(request: Request, code: str, data: LogIn, principal: Principal) -> s.ServiceLogView:
     worker = await own_worker(code, principal)
-    await _check_log(code, data)
+    await _check_log(request, code, data, worker)
     async with db.write_transaction():
         row = (await ServiceLog.insert(ServiceLog(worker=worker["id"], district_code=code, **_log_values(data)))
                .returning(*ServiceLog.all_columns()))[0]
@@ -109,11 +114,12 @@ async def _my_log(code: str, principal: Principal, log_id: int) -> dict:
 
 
 @patch(BASE + "/me/logs/{log_id:int}", opt=OWN, tags=["talent"], summary="Edit my draft log")
-async def edit_log(code: str, log_id: int, data: LogIn, principal: Principal) -> s.ServiceLogView:
+async def edit_log(request: Request, code: str, log_id: int, data: LogIn, principal: Principal
+                   ) -> s.ServiceLogView:
     row = await _my_log(code, principal, log_id)
     if row["state"] != "draft":
         raise ApiError(409, "已提交的记录不能修改，请提交更正", "record_submitted")
-    await _check_log(code, data)
+    await _check_log(request, code, data, await own_worker(code, principal))
     async with db.write_transaction():
         await ServiceLog.update({getattr(ServiceLog, k): v for k, v in _log_values(data).items()}).where(
             ServiceLog.id == log_id)
@@ -140,11 +146,12 @@ async def submit_log(code: str, log_id: int, principal: Principal) -> s.ServiceL
 
 @post(BASE + "/me/logs/{log_id:int}/correction", opt=OWN, tags=["talent"],
       summary="Correct a submitted log: a new record that keeps the original")
-async def correct_log(code: str, log_id: int, data: LogCorrection, principal: Principal) -> s.ServiceLogView:
+async def correct_log(request: Request, code: str, log_id: int, data: LogCorrection, principal: Principal
+                      ) -> s.ServiceLogView:
     original = await _my_log(code, principal, log_id)
     if original["state"] != "submitted" or original["superseded"]:
         raise ApiError(409, "只能更正已提交且未被更正过的记录", "not_correctable")
-    await _check_log(code, data)
+    await _check_log(request, code, data, await own_worker(code, principal))
     async with db.write_transaction():
         row = (await ServiceLog.insert(ServiceLog(
             worker=original["worker"], district_code=code, **_log_values(data), state="submitted",
@@ -155,6 +162,14 @@ async def correct_log(code: str, log_id: int, data: LogCorrection, principal: Pr
                            district_code=code, before={k: original[k] for k in LogIn.__struct_fields__},
                            after={**_log_values(data), "reason": data.reason, "correction_id": row["id"]})
     return view(row, s.ServiceLogView)
+
+
+@get(BASE + "/me/delivery-refs", opt=OWN, tags=["talent"],
+     summary="The delivery records (e.g. purchase projects in delivery) my logs may name")
+async def my_delivery_refs(request: Request, code: str, principal: Principal) -> list[s.DeliveryRef]:
+    worker = await own_worker(code, principal)
+    return [s.DeliveryRef(ref=o["ref"], title=o["title"])
+            for o in await delivery.offered_refs(request.app.state.ctx, code, worker)]
 
 
 @get(BASE + "/me/education", opt=OWN, tags=["talent"], summary="My continuing education")
@@ -191,5 +206,5 @@ async def worker_education(code: str, worker_id: int) -> list[dict]:
     ).order_by(ContinuingEducation.day, ascending=False)
 
 
-ROUTES = [my_profile, my_logs, add_log, edit_log, submit_log, correct_log, my_education, add_education, worker_logs,
-          worker_education]
+ROUTES = [my_profile, my_logs, add_log, edit_log, submit_log, correct_log, my_delivery_refs, my_education,
+          add_education, worker_logs, worker_education]

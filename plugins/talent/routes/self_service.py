@@ -17,7 +17,7 @@ from core.context import AppContext
 from core.modules import enabled_modules
 from core.tables import Community
 from core.web.pages import render
-from plugins.talent import glossary, services
+from plugins.talent import delivery, glossary, services
 from plugins.talent.routes.records import OWN, own_worker
 from plugins.talent.routes.staff import STAFF, staff_rows, staff_worker, worker_bundle
 
@@ -46,17 +46,20 @@ async def _page(request: Request, principal: Principal, code: str, row: dict[str
     bundle = await worker_bundle(request, code, row)
     communities = await _communities(code)
     names = {c["code"]: c["name"] for c in communities}
-    logs = [{**log, "shown_state": _log_state(log), "community": names.get(log["community_code"] or "", "")}
+    refs = await delivery.offered_refs(ctx, code, row) if own else []
+    titles = {r["ref"]: r["title"] for r in refs}
+    logs = [{**log, "shown_state": _log_state(log), "community": names.get(log["community_code"] or "", ""),
+             "delivery_title": titles.get(log["delivery_ref"] or "", log["delivery_ref"])}
             for log in bundle["logs"]]
     # what the form needs to edit a draft or correct a submitted log (page data is JSON: dates as text)
     editable = {log["id"]: {"day": str(log["day"]), "hours": log["hours"], "kind": log["kind"],
                             "community_code": log["community_code"] or "", "beneficiaries": log["beneficiaries"],
-                            "summary": log["summary"]}
+                            "summary": log["summary"], "delivery_ref": log["delivery_ref"] or ""}
                 for log in logs if own and log["shown_state"] in ("draft", "submitted")}
     findings = FINDINGS if "supervision" in await enabled_modules(ctx, code) and principal.can(FINDINGS, code) else None
     return render(request, "talent/me.html", principal, district=ctx.districts[code], worker=bundle,
                   ce=bundle["continuing_education"], logs=logs, education=bundle["education"],
-                  communities=communities, own=own, words=WORDS, editable=editable, today=date.today(),
+                  communities=communities, delivery_refs=refs, own=own, words=WORDS, editable=editable, today=date.today(),
                   findings_url=f"/districts/{code}/supervision/findings" if findings else None)
 
 

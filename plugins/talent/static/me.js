@@ -41,6 +41,7 @@
     logBox.hidden = true;
     if (log) {
       for (const name of ["day", "hours", "kind", "community_code", "beneficiaries", "summary"]) logForm[name].value = log[name];
+      if (logForm.delivery_ref) logForm.delivery_ref.value = log.delivery_ref;
     }
     reasonLabel.hidden = mode !== "correct";
     logForm.reason.required = mode === "correct";
@@ -67,6 +68,7 @@
         day: logForm.day.value || undefined, hours: number(logForm, "hours"), kind: logForm.kind.value,
         community_code: logForm.community_code.value || null, beneficiaries: number(logForm, "beneficiaries") ?? 0,
         summary: logForm.summary.value.trim(),
+        delivery_ref: (logForm.delivery_ref && logForm.delivery_ref.value) || null,
       };
       if (target.correct) body.reason = logForm.reason.value.trim();
       save.disabled = true;
