@@ -1,4 +1,4 @@
-"""Core tables: identity, per-district module state, shared registry, audit log.
+"""Core tables: identity, per-district module state, shared registry, audit log, uploads.
 
 Every row that belongs to a district carries `district_code`; queries scope by
 it from the request's principal, never from a client-supplied field.
@@ -216,6 +216,22 @@ class AuditHead(Table, tablename="audit_head"):
 
     seq = Integer(default=0)
     hash = Varchar(length=64)
+
+
+# --- uploads --------------------------------------------------------------------------
+
+
+class Upload(Table, tablename="upload"):
+    """A file someone uploaded (evidence and the like), kept once under the data folder by its
+    SHA-256 (`core.uploads`); modules point at it by id. Never deleted, like the file."""
+
+    district_code = Varchar(length=6, index=True)
+    sha256 = Varchar(length=64, index=True)
+    size = Integer()
+    content_type = Varchar(length=100)
+    filename = Varchar(length=200)
+    uploaded_by = Varchar(length=64)
+    uploaded_at = Timestamptz(default=TimestamptzNow())
 
 
 # --- search ---------------------------------------------------------------------------

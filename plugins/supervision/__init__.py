@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core import hookimpl
+from core import hookimpl, uploads
 from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, ORG_STAFF, PLATFORM_ADMIN, SOCIAL_WORKER, SUPERVISOR
 from core.contrib import ModuleSpec, NavItem, Permission, Role, SettingSpec
 
@@ -29,7 +29,7 @@ def register_modules():
                                        description_en="Hours between automatic flag scans (0: manual scans only)"),
                            SettingSpec("default_sample_percent", int, 10, "抽查默认比例（%）", minimum=1, maximum=100,
                                        description_en="Default spot-check sample (%)"),
-                           SettingSpec("evidence_max_mb", int, 10, "单个佐证材料大小上限（MB）", minimum=1, maximum=50,
+                           SettingSpec("evidence_max_mb", int, 10, "单个佐证材料大小上限（MB）", minimum=1, maximum=uploads.MAX_MB,
                                        description_en="Largest evidence file (MB)"),
                            SettingSpec("grade_valid_years", int, 5, "评估等级有效期（年）", minimum=1, maximum=10,
                                        description_en="Years an assessment grade stays valid"),

@@ -214,8 +214,8 @@ async def _decorate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     orgs = {o["id"]: o["name"] for o in await Organization.select(Organization.id, Organization.name).where(
         Organization.id.is_in(sorted({r["organization_id"] for r in rows if r["organization_id"]}) or [0]))}
     files: dict[int, list[dict]] = {}
-    for e in await Evidence.select(Evidence.id, Evidence.item, Evidence.filename, Evidence.size,
-                                   Evidence.content_type, Evidence.uploaded_by, Evidence.uploaded_at).where(
+    for e in await Evidence.select(Evidence.id, Evidence.item, *[getattr(Evidence.upload, n).as_alias(n) for n in (
+            "filename", "size", "content_type", "uploaded_by", "uploaded_at")]).where(
             Evidence.item.is_in([r["id"] for r in rows] or [0])).order_by(Evidence.id):
         files.setdefault(e["item"], []).append(e)
     return [{**r, "person_name": persons.get(r["person_id"], ""), "organization_name": orgs.get(r["organization_id"], ""),

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import msgspec
 
+from core.tables import Upload
 from core.views import row_view
-from plugins.supervision.tables import Campaign, Evidence, Flag, SampleItem
+from plugins.supervision.tables import Campaign, Flag, SampleItem
 
-
-EvidenceAdded = row_view(Evidence, "EvidenceAdded", exclude=("uploaded_at",))
+# Evidence is a core upload linked to a finding (`item`); `id` is the evidence's own id.
+EvidenceAdded = row_view(Upload, "EvidenceAdded", exclude=("uploaded_at",), extra=[("item", int | None)],
+                         module=__name__)
 # A campaign in the list, with its records counted: total, per state and per verdict.
 CampaignSummary = row_view(Campaign, "CampaignSummary", extra=[("items", dict[str, int])])
 SampledRecord = row_view(SampleItem, "SampledRecord", extra=[
     ("person_name", str), ("organization_name", str), ("evidence", list[row_view(
-        Evidence, "EvidenceListed", exclude=("district_code", "sha256"))])])
+        Upload, "EvidenceListed", exclude=("district_code", "sha256"), extra=[("item", int | None)],
+        module=__name__)])])
 CampaignView = row_view(Campaign, "CampaignView")
 CampaignWithRecords = row_view(Campaign, "CampaignWithRecords", extra=[("items", list[SampledRecord])])
 FlagView = row_view(Flag, "FlagView", exclude=("dedupe",), extra=[

@@ -2,9 +2,11 @@
 answers), automatic flags and the scan schedule, and agency assessment (indicator
 systems, scored assessments, grade history)."""
 
-from piccolo.columns import Boolean, Date, Float, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Date, Float, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+from core.tables import Upload
 
 # -- audit campaigns --------------------------------------------------------------------------
 
@@ -59,16 +61,12 @@ class SampleItem(Table, tablename="supervision_item"):
 
 
 class Evidence(Table, tablename="supervision_evidence"):
-    """A file attached to a finding, stored under the data folder by its SHA-256."""
+    """A file attached to a finding: the file and its name, type, size and uploader are core's
+    `upload` row (`core.uploads`); this row says which finding it belongs to."""
 
     item = ForeignKey(references=SampleItem, index=True)
     district_code = Varchar(length=6, index=True)
-    filename = Varchar(length=200)
-    content_type = Varchar(length=100)
-    size = Integer()
-    sha256 = Varchar(length=64)
-    uploaded_by = Varchar(length=64)
-    uploaded_at = Timestamptz(default=TimestamptzNow())
+    upload = ForeignKey(references=Upload, on_delete=OnDelete.restrict, index=True)
 
 
 # -- flags ------------------------------------------------------------------------------------

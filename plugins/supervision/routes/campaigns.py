@@ -9,12 +9,10 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Request, Response, get, post
-from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, QueryParameter
+from litestar.params import QueryParameter
 from litestar.response import File, Template
 
-from core import audit
+from core import audit, uploads
 from core.auth import Principal
 from core.context import AppContext
 from core.modules import module_settings
@@ -29,9 +27,9 @@ READ = {"module": "supervision", "permission": "supervision.read"}
 MANAGE = {"module": "supervision", "permission": "supervision.campaign.manage"}
 RESPOND = {"module": "supervision", "permission": "supervision.finding.respond"}
 ANY_USER = {"module": "supervision", "authenticated": True}
-# The largest evidence_max_mb a district may set (50 MB) plus room for the multipart envelope: this route
+# The largest evidence_max_mb a district may set plus room for the multipart envelope: this route
 # takes bodies past the app's general limit; the district's own limit is checked on the file itself.
-EVIDENCE_BODY_LIMIT = 51 * 1024 * 1024
+EVIDENCE_BODY_LIMIT = uploads.BODY_LIMIT
 
 
 def _ctx(request: Request) -> AppContext:
@@ -68,9 +66,8 @@ class SummaryIn:
 
 
 @dataclass
-class EvidenceUpload:
-    file: UploadFile
-    """PDF, PNG, JPEG, DOCX or XLSX, at most the district's evidence_max_mb."""
+class EvidenceUpload(uploads.FileUpload):
+    pass
 
 
 async def _read_logged(principal: Principal, code: str, campaign_id: int, rows: list[dict[str, Any]]) -> None:
@@ -189,19 +186,15 @@ async def close_finding(code: str, item_id: int, data: NoteIn, principal: Princi
       request_max_body_size=EVIDENCE_BODY_LIMIT,
       summary="Attach evidence to a finding (the supervisor, or whoever may answer it)")
 async def add_evidence(request: Request, code: str, item_id: int, principal: Principal,
-                       data: Annotated[EvidenceUpload, Body(media_type=RequestEncodingType.MULTI_PART)]
-                       ) -> s.EvidenceAdded:
-    content = await data.file.read()
-    return view(await evidence.add(_ctx(request), code, item_id, principal, data.file.filename, content),
-                s.EvidenceAdded)
+                       data: Annotated[EvidenceUpload, uploads.MULTIPART]) -> s.EvidenceAdded:
+    filename, content = await uploads.received(data)
+    return view(await evidence.add(_ctx(request), code, item_id, principal, filename, content), s.EvidenceAdded)
 
 
 @get(BASE + "/evidence/{evidence_id:int}", opt=ANY_USER, tags=["supervision"],
      summary="Download an evidence file")
 async def get_evidence(request: Request, code: str, evidence_id: int, principal: Principal) -> File:
-    row, path = await evidence.get(_ctx(request), code, evidence_id, principal)
-    return File(path=path, filename=row["filename"], media_type=row["content_type"],
-                headers={"X-Content-Type-Options": "nosniff"})
+    return uploads.download(_ctx(request), await evidence.get(code, evidence_id, principal), evidence.WHAT)
 
 
 @get(BASE + "/findings", opt=RESPOND, tags=["supervision"],
