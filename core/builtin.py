@@ -65,3 +65,10 @@ def register_supervision_rules():
     from core.registry.rules import RULES
 
     return RULES
+
+
+@hookimpl
+def register_audit_words():
+    from core.audit_words import CORE_WORDS
+
+    return [CORE_WORDS]

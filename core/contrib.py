@@ -257,6 +257,21 @@ class Command:
 
 
 @dataclass(frozen=True)
+class AuditWords:
+    """How a module's audit events read on the audit trail (hook `register_audit_words`), in
+    Chinese: its record kinds (`entities`: entity → words), `actions` (an action, or
+    "<entity>.<action>" where the same verb means something else for that kind), payload
+    `fields`, and stored `values` (e.g. state names). Two modules may not give one entity, action
+    or field different words (core refuses to start); for values the first module's word wins."""
+
+    module: str
+    entities: dict[str, str] = field(default_factory=dict)
+    actions: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ServiceOffer:
     """A service a module's record runs, offered to the catalogue (hook `offer_services`):
     provided by the registry organisation `organization_id`, in a service `field`, for
@@ -289,6 +304,8 @@ class Contributions:
     auditable_records: list[AuditableRecords] = field(default_factory=list)
     commands: list[Command] = field(default_factory=list)
     referrers: list[Referrer] = field(default_factory=list)
+    audit_words: AuditWords = field(default_factory=lambda: AuditWords("*"))
+    """Every module's audit words, merged."""
     template_dirs: list[Any] = field(default_factory=list)
     static_dirs: list[tuple[str, Any]] = field(default_factory=list)
     """(plugin name, folder) pairs served at /static/<plugin name>/."""

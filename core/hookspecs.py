@@ -91,6 +91,12 @@ def register_referrers():
 
 
 @hookspec
+def register_audit_words():
+    """Return AuditWords: how the module's audit events (its record kinds, actions, payload
+    fields and stored values) read in Chinese on the audit trail."""
+
+
+@hookspec
 def register_commands():
     """Return Commands added to the `sanshe` CLI (e.g. `sanshe talent import`)."""
 

@@ -14,7 +14,7 @@ from typing import Any
 import pluggy
 
 from core import hookspecs
-from core.contrib import REGISTRY_KINDS, SCOPES, Contributions
+from core.contrib import REGISTRY_KINDS, SCOPES, AuditWords, Contributions
 from core.settings import Settings, SettingsError
 
 log = logging.getLogger("sanshe.hooks")
@@ -95,6 +95,7 @@ def collect(pm: pluggy.PluginManager) -> Contributions:
             raise SettingsError(f"referrer {referrer.label!r} of {referrer.module!r}: unknown kind {referrer.kind!r} "
                                 f"(known: {', '.join(REGISTRY_KINDS)})")
         c.referrers.append(referrer)
+    c.audit_words = _merge_words(_flatten(hook.register_audit_words()))
     c.template_dirs = _flatten(hook.register_template_dirs())
     for name, folder in _flatten(hook.register_static_dirs()):
         # The name becomes a URL segment below /static, next to core's own files.
@@ -102,6 +103,24 @@ def collect(pm: pluggy.PluginManager) -> Contributions:
             raise SettingsError(f"static folder name {name!r} is invalid or registered twice")
         c.static_dirs.append((name, folder))
     return c
+
+
+def _merge_words(contributed: list[AuditWords]) -> AuditWords:
+    """One table of audit words; a word two modules disagree on stops the start-up (values: first wins)."""
+    merged = AuditWords("*")
+    owners: dict[tuple[str, str], str] = {}
+    for words in contributed:
+        for kind in ("entities", "actions", "fields"):
+            table = getattr(merged, kind)
+            for key, text in getattr(words, kind).items():
+                if table.get(key, text) != text:
+                    raise SettingsError(f"audit words: {words.module!r} calls the {kind} key {key!r} {text!r}, "
+                                        f"{owners[kind, key]!r} calls it {table[key]!r}")
+                table.setdefault(key, text)
+                owners.setdefault((kind, key), words.module)
+        for key, text in words.values.items():
+            merged.values.setdefault(key, text)
+    return merged
 
 
 async def call_async(caller, **kwargs) -> list[Any]:

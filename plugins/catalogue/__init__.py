@@ -133,3 +133,10 @@ async def offer_services(ctx, district_code, source, offers, status, actor):
     from plugins.catalogue.offers import accept
 
     return await accept(ctx, district_code, source, offers, status, actor)
+
+
+@hookimpl
+def register_audit_words():
+    from plugins.catalogue.glossary import AUDIT_WORDS
+
+    return [AUDIT_WORDS]

@@ -1,6 +1,8 @@
 """The catalogue's own terms (value → labels). Service fields and target groups are shared
 vocabulary and live in `core.glossary`."""
 
+from core.contrib import AuditWords
+
 FEES = {"free": ("免费", "Free"), "subsidised": ("政府补贴", "Subsidised"), "paid": ("收费", "Paid")}
 
 STATUSES = {
@@ -21,3 +23,11 @@ HSDS_TAXONOMIES = {
 }
 # The description of a service field a district added (the glossary has no English for it).
 HSDS_EXTRA_FIELD = "区县新增的服务领域（a service field added by a district）"
+
+# How this module's audit events read on the audit trail (hook register_audit_words).
+AUDIT_WORDS = AuditWords(
+    "catalogue",
+    entities={
+        "service": "服务项目",
+    },
+)

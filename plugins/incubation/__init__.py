@@ -146,3 +146,10 @@ def register_dashboard_widgets():
     from plugins.incubation.workbench import WIDGETS
 
     return WIDGETS
+
+
+@hookimpl
+def register_audit_words():
+    from plugins.incubation.glossary import AUDIT_WORDS
+
+    return [AUDIT_WORDS]

@@ -142,3 +142,10 @@ def register_dashboard_widgets():
     from plugins.supervision.workbench import WIDGETS
 
     return WIDGETS
+
+
+@hookimpl
+def register_audit_words():
+    from plugins.supervision.trail_words import AUDIT_WORDS
+
+    return [AUDIT_WORDS]

@@ -3,9 +3,10 @@
 ("状态：待评定 → 待回复"), never JSON.
 
 Record kinds other modules audit are named by the titles they give their record sources
-(`register_auditable_records`: the record type → its title); the rest come from the table
-below, which holds only words (supervision imports no other plugin). Unknown kinds, actions
-and fields keep their machine names rather than disappear."""
+(`register_auditable_records`: the record type → its title); every other word comes from the
+modules themselves (`register_audit_words`: core's in core/audit_words.py, supervision's below),
+so supervision holds no other module's words. Unknown kinds, actions and fields keep their
+machine names rather than disappear."""
 
 from __future__ import annotations
 
@@ -17,83 +18,36 @@ from typing import Any
 
 from core.context import AppContext
 from core.dates import beijing_time
-from core.glossary import COMMUNITY_KINDS, CREDIT_LISTS, CREDIT_STATUSES, INSPECTION_RESULTS, LEGAL_TYPES, ORG_STATUSES
+from core.contrib import AuditWords
 from core.tables import Community, Organization, Person, User
 from plugins.supervision import campaigns, states
 from plugins.supervision.tables import Campaign, Flag, SampleItem
 
-ACTIONS = {
-    "create": "新建", "update": "修改", "delete": "删除", "read": "查看个人信息", "reveal": "查看完整信息",
-    "sample": "抽样", "verdict": "评定", "answer": "回复", "close": "结束", "scan": "预警扫描", "activate": "启用",
-    "submit": "提交", "correct": "更正", "sign_off": "确认完成", "apply": "申请", "screen": "初审", "score": "评分",
-    "accept": "同意入驻", "reject": "不予入驻", "move_in": "入驻", "graduate": "出壳", "extend": "延期",
-    "milestone_plan": "制定能力建设计划", "register": "登记", "import": "导入", "load_demo": "载入演示数据",
-    "record": "登记结果", "list": "列入名录", "remove": "移出名录", "grade": "评定等级", "credit_status": "信用状态变化",
-    "registration_override": "登记规则例外", "login": "登录", "logout": "退出登录", "login_locked": "账户锁定",
-    "set_password": "设置密码", "revoke": "吊销", "resolve": "处理", "dismiss": "忽略", "enable_module": "启用模块",
-    "disable_module": "停用模块", "update_settings": "修改模块设置",
-    "rescore": "重新评分", "attach": "添加佐证", "upload": "上传文件", "add_member": "添加成员", "add_activity": "添加活动", "move": "移动",
-    "place": "安排", "uscc_exception": "统一社会信用代码例外", "return": "退回", "publish": "发布",
-    "two_factor_enrolled": "开启两步登录", "two_factor_reset": "重置两步登录", "two_factor_failed": "两步验证失败",
-    "two_factor_disabled": "关闭两步登录", "two_factor_disable_failed": "关闭两步登录失败",
-    "two_factor_recovery_used": "使用恢复码登录",
-}
-ENTITIES = {
-    "person": "人员", "organization": "社会组织", "community": "街道社区", "user": "用户", "session": "登录会话",
-    "api_token": "接口令牌", "district_module": "功能模块", "annual_inspection": "年检结果", "credit_listing": "信用名录",
-    "upload": "上传的文件",
-    "supervision_campaign": "抽查", "supervision_item": "抽查记录", "supervision_evidence": "佐证材料",
-    "supervision_flag": "预警", "supervision_scan": "预警扫描", "supervision_scheme": "评估指标体系",
-    "supervision_assessment": "社会组织评估", "social_worker": "社工", "social_worker_roster": "社工花名册",
-    "service_log": "服务记录", "continuing_education": "继续教育记录", "registration_application": "登记申请",
-    "service": "服务项目", "candidate": "候选人", "college": "院校", "volunteer_team": "志愿服务队",
-    "incubation_base": "孵化基地", "incubation_incubatee": "入孵团队", "incubation_milestone": "能力建设事项",
-    "incubation_training": "孵化培训", "incubation_review": "孵化评估",
-}
-FIELDS = {
-    "state": "状态", "stage": "阶段", "name": "名称", "title": "名称", "verdict": "评定结果", "finding": "发现的问题",
-    "response": "回复", "close_note": "处理结论", "summary": "结论", "note": "备注", "reason": "原因", "day": "日期",
-    "hours": "时长", "kind": "类别", "population": "抽查范围内记录数", "seed": "随机种子", "records": "抽取的记录",
-    "persons": "涉及人员", "person_id": "人员", "person": "人员", "organization": "社会组织",
-    "organization_id": "社会组织", "employer_org_id": "所在机构", "community_code": "社区",
-    "employer_community_code": "所在社区", "district_code": "区县", "parent_code": "上级街道", "grade": "等级",
-    "valid_until": "有效期至", "credit_status": "信用状态", "credit_list": "信用名录", "legal_type": "组织类型",
-    "status": "状态", "result": "结果", "year": "年度", "scope": "范围", "scope_id": "范围对象", "sampling": "抽样方式",
-    "sample_size": "比例或数量", "source": "记录来源", "period_start": "开始日期", "period_end": "结束日期",
-    "created_by": "创建人", "reviewed_by": "评定人", "closed_by": "结束人", "responded_by": "回复人",
-    "recorded_by": "登记人", "listed_by": "列入人", "handled_by": "处理人", "signed_off_by": "确认人",
-    "reviewer": "评审人", "mentor": "导师", "applicant": "申请人", "username": "用户名", "grants": "授权",
-    "role": "角色", "phone": "手机号", "id_number": "身份证号", "gender": "性别", "birth_year": "出生年份",
-    "address": "地址", "contact_name": "联系人", "contact_phone": "联系电话", "registered_on": "登记日期",
-    "listed_on": "列入日期", "uscc": "统一社会信用代码", "score": "得分", "scores": "各项得分", "total": "总分",
-    "comment": "意见", "decision_reason": "决定理由", "review_score": "评审分", "enabled": "启用", "settings": "设置",
-    "module": "模块", "file": "文件", "created": "新建数", "updated": "更新数", "rows": "行数", "fields": "字段",
-    "qualification": "职业资格", "post_type": "岗位类别", "education": "学历", "certificate_no": "证书编号",
-    "position_title": "职务", "raised": "新预警数", "errors": "错误", "rules": "规则", "active": "启用",
-    "upload": "文件", "content_type": "文件类型", "size": "大小（字节）",
-    "evidence": "佐证", "filename": "文件名", "assessment_id": "评估", "scheme_id": "指标体系", "assessed_on": "评估日期",
-    "kind_label": "类别", "workers": "社工数", "services": "服务数", "incubatee_type": "团队类型",
-    "intended_services": "拟需服务", "members": "成员", "base": "孵化基地", "eligibility": "资格核查", "retired": "退休",
-    "rule": "规则", "ok": "符合", "blocking": "必须满足", "residency": "入驻方式", "space": "工位",
-    "moved_in_on": "入驻日期", "planned_end": "计划结束", "graduated_on": "出壳日期", "district": "区县",
-    "certificate_year": "取证年份", "first_registered_on": "首次登记日期", "continuing_education": "继续教育记录数",
-    "registration_applications": "登记申请数", "service_logs": "服务记录数", "major": "所学专业",
-    "employer_uscc": "工作单位统一社会信用代码", "hired_on": "入职日期", "left_on": "离职日期",
-}
-# State words other modules store (incubation stages, milestones, service logs) → 中文.
-_STATE_WORDS = {
-    "applied": "已申请", "screened": "已初审", "accepted": "已同意入驻", "incubating": "孵化中", "graduated": "已出壳",
-    "rejected": "未通过", "withdrawn": "已撤回", "planned": "计划中", "submitted": "已提交", "signed_off": "已确认完成",
-    "returned": "已退回", "on_site": "实体入驻", "virtual": "虚拟入驻", "sprout": "萌芽型", "startup": "初创型", "hub": "枢纽型",
-}
+AUDIT_WORDS = AuditWords(
+    "supervision",
+    entities={
+        "supervision_campaign": "抽查", "supervision_item": "抽查记录", "supervision_evidence": "佐证材料",
+        "supervision_flag": "预警", "supervision_scan": "预警扫描", "supervision_scheme": "评估指标体系",
+        "supervision_assessment": "社会组织评估",
+    },
+    actions={
+        "sample": "抽样", "verdict": "评定", "answer": "回复", "scan": "预警扫描", "grade": "评定等级",
+        "resolve": "处理", "dismiss": "忽略", "attach": "添加佐证",
+    },
+    fields={
+        "verdict": "评定结果", "finding": "发现的问题", "response": "回复", "close_note": "处理结论",
+        "population": "抽查范围内记录数", "seed": "随机种子", "records": "抽取的记录", "valid_until": "有效期至",
+        "scope": "范围", "scope_id": "范围对象", "sampling": "抽样方式", "sample_size": "比例或数量",
+        "raised": "新预警数", "rules": "规则", "evidence": "佐证", "assessment_id": "评估", "scheme_id": "指标体系",
+        "assessed_on": "评估日期",
+    },
+    values={**states.LABELS, **campaigns.SCOPES, **campaigns.SAMPLING},
+)
 _PERSON_FIELDS = {"person_id", "person", "persons"}
 _ORG_FIELDS = {"organization", "organization_id", "employer_org_id"}
 _COMMUNITY_FIELDS = {"community_code", "employer_community_code", "parent_code"}
 _USER_FIELDS = {"created_by", "reviewed_by", "closed_by", "responded_by", "recorded_by", "listed_by", "handled_by",
                 "signed_off_by", "reviewer", "mentor", "applicant", "uploaded_by", "removed_by"}
-_VALUE_WORDS = {**states.LABELS, **{k: v[0] for table in (LEGAL_TYPES, ORG_STATUSES, CREDIT_STATUSES, CREDIT_LISTS,
-                                                          INSPECTION_RESULTS, COMMUNITY_KINDS) for k, v in table.items()},
-                **campaigns.SCOPES, **campaigns.SAMPLING, **_STATE_WORDS}
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 MAX_CHANGES, MAX_ITEMS, MAX_TEXT = 10, 8, 80
 
@@ -106,7 +60,8 @@ def _short(text: str, limit: int = MAX_TEXT) -> str:
 class Words:
     """What one page of events needs named: people, organisations, communities, users, records."""
 
-    def __init__(self) -> None:
+    def __init__(self, lexicon: AuditWords) -> None:
+        self.lexicon = lexicon  # every module's words (core.contrib.AuditWords, merged)
         self.persons: dict[int, str] = {}
         self.orgs: dict[int, str] = {}
         self.communities: dict[str, str] = {}
@@ -130,7 +85,7 @@ class Words:
             more = f" 等{len(value)}项" if len(value) > MAX_ITEMS else ""
             return _short("、".join(shown)) + more
         if isinstance(value, dict):
-            return _short("；".join(f"{FIELDS.get(k, k)} {self.value(k, v)}" for k, v in value.items()))
+            return _short("；".join(f"{self.lexicon.fields.get(k, k)} {self.value(k, v)}" for k, v in value.items()))
         if field in _PERSON_FIELDS and isinstance(value, int):
             return self.persons.get(value, f"人员 #{value}")
         if field in _ORG_FIELDS and isinstance(value, int):
@@ -147,7 +102,7 @@ class Words:
             return f"{value:g}"
         if isinstance(value, str) and _ISO_MOMENT.match(value):
             return beijing_time(value)
-        return _short(_VALUE_WORDS.get(value, value) if isinstance(value, str) else str(value))
+        return _short(self.lexicon.values.get(value, value) if isinstance(value, str) else str(value))
 
     def changes(self, before: Any, after: Any, labels: dict[str, str] | None = None) -> list[dict[str, str]]:
         """Each changed field as {field, old, new} (old empty when the field is new). `labels` names
@@ -163,7 +118,7 @@ class Words:
                 out.extend({**change, "field": f"设置 · {(labels or {}).get(change['field'], change['field'])}"}
                            for change in self.changes(old, new))
                 continue
-            out.append({"field": FIELDS.get(key, key), "old": self.value(key, old) if key in before else "",
+            out.append({"field": self.lexicon.fields.get(key, key), "old": self.value(key, old) if key in before else "",
                         "new": self.value(key, new) if key in after else "（删除）"})
         if len(out) > MAX_CHANGES:
             out = [*out[:MAX_CHANGES], {"field": "…", "old": "", "new": f"另有{len(out) - MAX_CHANGES}项"}]
@@ -196,7 +151,7 @@ def _walk(payload: Any, found: dict[str, set]) -> None:
 
 async def words_for(ctx: AppContext, events: list[dict[str, Any]]) -> Words:
     """Look up, in a few queries, every name the events refer to."""
-    words, found = Words(), defaultdict(set)
+    words, found = Words(ctx.contributions.audit_words), defaultdict(set)
     districts = {code: d.name for code, d in ctx.districts.items()}
     words.fixed = {"district_code": districts, "district": districts,
                    "role": {name: role.label for name, role in ctx.contributions.roles.items()},
@@ -320,7 +275,12 @@ def _join(*parts: Any) -> str:
 
 
 def entity_label(ctx: AppContext, entity: str) -> str:
-    return _record_titles(ctx).get(entity) or ENTITIES.get(entity, entity)
+    return _record_titles(ctx).get(entity) or ctx.contributions.audit_words.entities.get(entity, entity)
+
+
+def action_label(ctx: AppContext, entity: str, action: str) -> str:
+    actions = ctx.contributions.audit_words.actions
+    return actions.get(f"{entity}.{action}") or actions.get(action, action)
 
 
 async def describe(ctx: AppContext, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -334,7 +294,7 @@ async def describe(ctx: AppContext, events: list[dict[str, Any]]) -> list[dict[s
         labels = {s.name: s.description for s in module.settings} if module else None
         name = module.label if module else name
         ref = label if module else f"{label} #{e['entity_id']}" if str(e["entity_id"]).isdigit() else f"{label} {e['entity_id']}"
-        out.append({**e, "action_label": ACTIONS.get(e["action"], e["action"]), "entity_label": label,
+        out.append({**e, "action_label": action_label(ctx, e["entity"], e["action"]), "entity_label": label,
                     "record": _join(ref, name), "actor_name": words.users.get(e["actor"], e["actor"]),
                     "changes": words.changes(e["before"], e["after"], labels)})
     return out

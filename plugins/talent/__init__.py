@@ -153,3 +153,10 @@ async def delivery_hours(ctx, district_code, refs):
     from plugins.talent.delivery import hours
 
     return await hours(district_code, refs)
+
+
+@hookimpl
+def register_audit_words():
+    from plugins.talent.glossary import AUDIT_WORDS
+
+    return [AUDIT_WORDS]

@@ -4,6 +4,8 @@ The Chinese strings are the canonical values (they are what roster spreadsheets
 contain); English labels serve the English UI.
 """
 
+from core.contrib import AuditWords
+
 POST_TYPES = {
     "社区专职工作者": "Full-time community worker",
     "机构社工": "Agency social worker",
@@ -61,3 +63,28 @@ RECORD_STATES = {"draft": ("草稿", "Draft"), "submitted": ("已提交", "Submi
 CANDIDATE_STATUSES = {"入库": "In pool", "实习": "Intern", "录用": "Hired", "退出": "Withdrawn"}
 
 AGE_BANDS = ("<30", "30-39", "40-49", "50+")
+
+# How this module's audit events read on the audit trail (hook register_audit_words).
+AUDIT_WORDS = AuditWords(
+    "talent",
+    entities={
+        "social_worker": "社工", "social_worker_roster": "社工花名册", "service_log": "服务记录",
+        "continuing_education": "继续教育记录", "registration_application": "登记申请", "candidate": "候选人",
+        "college": "院校", "volunteer_team": "志愿服务队",
+    },
+    actions={
+        "register": "登记", "registration_override": "登记规则例外", "add_member": "添加成员",
+        "add_activity": "添加活动", "place": "安排",
+    },
+    fields={
+        "employer_org_id": "所在机构", "employer_community_code": "所在社区", "qualification": "职业资格",
+        "post_type": "岗位类别", "education": "学历", "certificate_no": "证书编号", "position_title": "职务",
+        "certificate_year": "取证年份", "first_registered_on": "首次登记日期",
+        "continuing_education": "继续教育记录数", "registration_applications": "登记申请数",
+        "service_logs": "服务记录数", "major": "所学专业", "employer_uscc": "工作单位统一社会信用代码",
+        "hired_on": "入职日期", "left_on": "离职日期",
+    },
+    values={
+        "submitted": "已提交",
+    },
+)

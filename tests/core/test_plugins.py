@@ -346,3 +346,23 @@ def test_static_dir_names_must_be_url_segments_and_unique():
         pm.register(Plugin())
         with pytest.raises(SettingsError, match="static folder name"):
             collect(pm)
+
+
+def test_hook_register_audit_words(ctx, example_enabled, client):
+    from core.contrib import AuditWords
+    from core.plugins import _merge_words
+    from core.settings import SettingsError
+    from plugins.supervision import trail_words
+
+    created = client.post(f"/api/districts/{OWN}/example/notes", json={"text": "审计用语"}, headers=example_enabled)
+    assert created.status_code == 201
+    event = run(AuditEvent.select().where((AuditEvent.entity == "example_note")
+                                          & (AuditEvent.entity_id == str(created.json()["id"]))).first())
+    from core import audit
+
+    [described] = run(trail_words.describe(ctx, [audit.public_event(event)]))
+    assert (described["action_label"], described["entity_label"]) == ("写下", "示例便签")
+    assert {"field": "便签内容", "old": "", "new": "审计用语"} in described["changes"]
+    assert ctx.contributions.audit_words.entities["person"] == "人员"  # core's own words are there too
+    with pytest.raises(SettingsError, match="'example' calls the entities key 'person'"):
+        _merge_words([AuditWords("core", entities={"person": "人员"}), AuditWords("example", entities={"person": "人"})])

@@ -196,3 +196,11 @@ async def offer_delivery_refs(ctx, district_code, organization_id):
     if "example" not in await enabled_modules(ctx, district_code):
         return []
     return [{"ref": f"example:delivery-{organization_id}", "title": "示例服务项目"}]
+
+
+@hookimpl
+def register_audit_words():
+    from core.contrib import AuditWords
+
+    return [AuditWords("example", entities={"example_note": "示例便签"},
+                       actions={"example_note.create": "写下"}, fields={"text": "便签内容"})]
