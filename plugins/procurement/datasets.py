@@ -39,8 +39,7 @@ async def _batches(where: list) -> Any:
 async def _project_rows(districts: list[str]):
     async for rows in _batches([PurchaseProject.district_code.is_in(districts)]):
         for row in rows:
-            yield {**row, "stage": states.label(row["stage"]), "budget_yuan": yuan(row["budget_fen"]),
-                   "period_start": row["period_start"].isoformat(), "period_end": row["period_end"].isoformat()}
+            yield {**row, "stage": states.label(row["stage"]), "budget_yuan": yuan(row["budget_fen"])}
 
 
 async def _project_count(districts: list[str]) -> int:
