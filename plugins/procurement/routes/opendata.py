@@ -133,27 +133,37 @@ async def ocds_publication(request: Request) -> OcdsPublication:
                            policy=POLICY)
 
 
-@get(f"{BASE}/releases", opt=PUBLIC, tags=TAGS,
-     summary="An OCDS 1.1.5 release package: one release per stage change, paged with links.next (streamed)")
-async def ocds_releases(request: Request, ocid: Ocid = None, district: District = None, since: Since = None,
-                        cursor: Cursor = None, limit: Limit = 100) -> OcdsReleasePackage:
+async def _paged(request: Request, key: str, filters: dict[str, Any], cursor: str | None, limit: int) -> Stream:
+    """A page of releases or records under the filters, from the cursor on."""
     _check_query(request, (*FILTERS, "cursor", "limit"))
-    scope = await _scope(request, ocid, district, since)
-    after = _cursor(cursor, 2)
-    items = pkg.iter_releases(_ctx(request), scope, (after[0], after[1]))
-    link = _next_link(request, f"{BASE}/releases", {"ocid": ocid, "district": district, "since": since}, limit)
-    return await _stream(request, "releases", scope, items, limit, link)  # type: ignore[return-value]
+    scope = await _scope(request, filters["ocid"], filters["district"], filters["since"])
+    if key == "releases":
+        after = _cursor(cursor, 2)
+        items = pkg.iter_releases(_ctx(request), scope, (after[0], after[1]))
+    else:
+        items = pkg.iter_records(_ctx(request), scope, _base(request), _cursor(cursor, 1)[0])
+    return await _stream(request, key, scope, items, limit, _next_link(request, f"{BASE}/{key}", filters, limit))
 
 
-@get(f"{BASE}/records", opt=PUBLIC, tags=TAGS,
-     summary="An OCDS 1.1.5 record package: per process its linked releases and compiled release (streamed)")
-async def ocds_records(request: Request, ocid: Ocid = None, district: District = None, since: Since = None,
-                       cursor: Cursor = None, limit: Limit = 100) -> OcdsRecordPackage:
-    _check_query(request, (*FILTERS, "cursor", "limit"))
-    scope = await _scope(request, ocid, district, since)
-    items = pkg.iter_records(_ctx(request), scope, _base(request), _cursor(cursor, 1)[0])
-    link = _next_link(request, f"{BASE}/records", {"ocid": ocid, "district": district, "since": since}, limit)
-    return await _stream(request, "records", scope, items, limit, link)  # type: ignore[return-value]
+def _package_route(key: str, package: type, summary: str):
+    """The paged endpoint of one kind of package (releases or records): same filters, own schema."""
+
+    async def handler(request: Request, ocid: Ocid = None, district: District = None, since: Since = None,
+                      cursor: Cursor = None, limit: Limit = 100) -> Stream:
+        filters = {"ocid": ocid, "district": district, "since": since}
+        return await _paged(request, key, filters, cursor, limit)
+
+    handler.__name__ = handler.__qualname__ = f"ocds_{key}"
+    handler.__annotations__ = {**handler.__annotations__, "return": package}  # what the OpenAPI document shows
+    return get(f"{BASE}/{key}", opt=PUBLIC, tags=TAGS, summary=summary)(handler)
+
+
+ocds_releases = _package_route(
+    "releases", OcdsReleasePackage,
+    "An OCDS 1.1.5 release package: one release per stage change, paged with links.next (streamed)")
+ocds_records = _package_route(
+    "records", OcdsRecordPackage,
+    "An OCDS 1.1.5 record package: per process its linked releases and compiled release (streamed)")
 
 
 @get(f"{BASE}/records/{{ocid:str}}", opt=PUBLIC, tags=TAGS,
