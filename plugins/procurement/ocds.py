@@ -8,6 +8,9 @@ What is published, and why (the publication policy `/opendata/ocds` repeats it):
   implementationUpdate, contractTermination, tenderCancellation, awardCancellation).
 - Each release is the state of the process right after its change (a full snapshot of what
   is known then), so the compiled release of the record is simply their merge.
+- Dates come from the stage history: tenderPeriod runs from the move to tender to the move to
+  evaluation (the bid window), awardPeriod from there to the award; the contract period is the
+  project's service period (Beijing days).
 - Release ids are stable: `<ocid>-planning` for the creation, `<ocid>-<stage change id>` after.
 - A project's own fields can change only in planning, so the planning release shows the
   project as it stands (the last planning version), not each edit while planning.

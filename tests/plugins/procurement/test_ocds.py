@@ -62,7 +62,8 @@ def set_module(client, tokens, code: str, enabled: bool) -> None:
 
 @pytest.fixture(scope="module")
 def generated(app, tokens):
-    """300 generated projects in OTHER, published while the module is on there (then off again)."""
+    """300 generated projects in OTHER, published while the module is on there; afterwards the
+    module is off again and the projects are gone (OTHER has no procurement in the demo)."""
     from litestar.testing import TestClient
 
     with TestClient(app=app) as c:
@@ -72,6 +73,8 @@ def generated(app, tokens):
             yield ids
         finally:
             set_module(c, tokens, OTHER, False)
+            run(StageChange.delete().where(StageChange.project.is_in(ids)))
+            run(PurchaseProject.delete().where(PurchaseProject.id.is_in(ids)))
 
 
 def test_demo_packages_validate_and_paging_walks_every_release_once(client):
