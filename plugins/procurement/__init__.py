@@ -70,6 +70,30 @@ def register_routes():
 
 
 @hookimpl
+def register_datasets():
+    from plugins.procurement.datasets import DATASETS
+
+    return DATASETS
+
+
+# OCDS 1.1.5's release schema: the standard the OCDS endpoints conform to.
+OCDS_1_1_5 = "https://standard.open-contracting.org/schema/1__1__5/release-schema.json"
+
+
+@hookimpl
+def register_data_services():
+    from core.contrib import DataService
+
+    return [DataService(
+        MODULE, "ocds", "政府购买服务开放合同数据接口（OCDS 1.1.5）",
+        "按开放合同数据标准（Open Contracting Data Standard）1.1.5 发布政府购买服务项目的发布包（每次阶段变更一条发布）"
+        "和记录包（每个项目的汇编发布），可分页、按区县、项目和时间筛选。",
+        path="/opendata/ocds/", endpoint_description="/schema/openapi.json", conforms_to=OCDS_1_1_5,
+        serves=("procurement-projects",), keywords=("OCDS", "开放合同", "政府购买服务"),
+    )]
+
+
+@hookimpl
 def register_nav_items():
     return [NavItem(MODULE, "政府购买服务", "Purchase of services", "/districts/{code}/procurement",
                     permission="procurement.read", order=45)]

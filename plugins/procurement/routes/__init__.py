@@ -1,6 +1,6 @@
-"""All procurement routes: the staff API (api.py) and the pages (pages.py). Access is
-declared in each handler's opt."""
+"""All procurement routes: the staff API (api.py), the pages (pages.py) and the public Open
+Contracting endpoints (opendata.py). Access is declared in each handler's opt."""
 
-from plugins.procurement.routes import api, pages
+from plugins.procurement.routes import api, opendata, pages
 
-ROUTES = [*api.ROUTES, *pages.ROUTES]
+ROUTES = [*api.ROUTES, *pages.ROUTES, *opendata.ROUTES]
