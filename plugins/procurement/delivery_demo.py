@@ -23,7 +23,7 @@ SIGN_IN_SHEET = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj
                  b"%%EOF\n")
 
 
-def _supplier_staff(ctx: AppContext, code: str, organization_id: int) -> Principal:
+def supplier_staff(ctx: AppContext, code: str, organization_id: int) -> Principal:
     grant = Grant("org_staff", "organization", district_code=code, organization_id=organization_id)
     return Principal(None, f"{code}-org", grants=(grant,), permissions_by_role=ctx.contributions.role_permissions)
 
@@ -43,7 +43,7 @@ async def contract(ctx: AppContext, code: str, project_id: int, final_stage: str
         signed_on=project["period_start"], term_start=project["period_start"], term_end=project["period_end"]))
     today, start, end = date.today(), project["period_start"], project["period_end"]
     soon, past = min(today + timedelta(days=14), end), max(start, today - timedelta(days=30))
-    staff = _supplier_staff(ctx, code, org)
+    staff = supplier_staff(ctx, code, org)
     half = value // 2
 
     async def plan(title: str, due: date, share: float, people: int, amount: int) -> int:
