@@ -54,6 +54,13 @@ async def _with_milestone(ctx, title: str) -> tuple[int, int]:
     return project_id, milestone["id"]
 
 
+def _fits_and_shoot(page, width: int, name: str) -> None:
+    """The page fits its width; with SANSHE_SHOTS set, a full-page screenshot for review."""
+    fits(page, width)
+    if os.environ.get("SANSHE_SHOTS"):
+        page.screenshot(path=f"{os.environ['SANSHE_SHOTS']}/{name}", full_page=True)
+
+
 def test_the_supplier_reports_a_milestone_with_evidence_on_a_phone(server, browser, ctx):
     project_id, _ = in_thread(_with_milestone(ctx, "浏览器测试：社区助浴服务"))
     page = log_in(browser, server, f"{OWN}-org", PHONE)
@@ -83,9 +90,7 @@ def test_the_supplier_reports_a_milestone_with_evidence_on_a_phone(server, brows
     page.wait_for_selector("[data-testid=evidence] a")
     assert "签到表.pdf" in page.locator("[data-testid=evidence]").inner_text()
     assert "助浴人次 96" in page.locator("[data-testid=delivered]").inner_text()
-    fits(page, PHONE)
-    if os.environ.get("SANSHE_SHOTS"):
-        page.screenshot(path=os.environ["SANSHE_SHOTS"] + "/procurement-delivery-phone.png", full_page=True)
+    _fits_and_shoot(page, PHONE, "procurement-delivery-phone.png")
 
 
 def test_the_district_admin_contracts_accepts_and_pays_on_a_desktop(server, browser, ctx):
@@ -131,6 +136,4 @@ def test_the_district_admin_contracts_accepts_and_pays_on_a_desktop(server, brow
     page.wait_for_selector("[data-testid=payment]")
     assert "60,000.00" in page.locator("[data-testid=payment]").inner_text()
     assert "60,000.00 / 180,000.00" in page.locator("[data-testid=paid]").inner_text()
-    fits(page, DESKTOP)
-    if os.environ.get("SANSHE_SHOTS"):
-        page.screenshot(path=os.environ["SANSHE_SHOTS"] + "/procurement-delivery-desktop.png", full_page=True)
+    _fits_and_shoot(page, DESKTOP, "procurement-delivery-desktop.png")

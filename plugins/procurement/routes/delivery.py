@@ -9,7 +9,7 @@ The logic is in contracts.py, milestones.py, payments.py and delivery.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Request, get, post
 from litestar.response import File
@@ -39,6 +39,11 @@ class ProcurementFileUpload(uploads.FileUpload):
 
 
 FileForm = Annotated[ProcurementFileUpload, uploads.MULTIPART]
+
+
+async def _part(request: Request, code: str, project_id: int, principal: Principal, key: str, kind: Any) -> list:
+    """One list of the project's delivery (as the principal may see it), typed."""
+    return views((await delivery.view(_ctx(request), code, project_id, principal))[key], kind)
 
 
 @get(ONE + "/delivery", opt=READ, tags=TAGS,
@@ -79,8 +84,7 @@ async def get_contract_document(request: Request, code: str, project_id: int, pr
 @get(ONE + "/milestones", opt=READ, tags=TAGS, summary="The contract's milestones, by due date, with evidence")
 async def list_milestones(request: Request, code: str, project_id: int, principal: Principal
                           ) -> list[s.ProcurementMilestone]:  # type: ignore[valid-type]
-    return views((await delivery.view(_ctx(request), code, project_id, principal))["milestones"],
-                 s.ProcurementMilestone)
+    return await _part(request, code, project_id, principal, "milestones", s.ProcurementMilestone)
 
 
 @post(ONE + "/milestones", opt=MANAGE, tags=TAGS,
@@ -132,7 +136,7 @@ async def get_milestone_evidence(request: Request, code: str, project_id: int, m
 @get(ONE + "/payments", opt=READ, tags=TAGS, summary="Payments made on the contract, by date")
 async def list_payments(request: Request, code: str, project_id: int, principal: Principal
                         ) -> list[s.ProcurementPayment]:  # type: ignore[valid-type]
-    return views((await delivery.view(_ctx(request), code, project_id, principal))["payments"], s.ProcurementPayment)
+    return await _part(request, code, project_id, principal, "payments", s.ProcurementPayment)
 
 
 @post(ONE + "/payments", opt=MANAGE, tags=TAGS,

@@ -51,8 +51,7 @@ def contract(project: dict, **changes) -> dict:
     org = run(Organization.select(Organization.id).where(Organization.district_code == OWN).order_by(
         Organization.id).first())["id"]
     return {"organization_id": org, "number": f"HT-{project['id']}", "value_fen": project["budget_fen"] * 95 // 100,
-            "signed_on": project["period_start"] if project["period_start"] <= str(date.today()) else
-            str(date.today()), "term_start": project["period_start"], "term_end": project["period_end"], **changes}
+            "signed_on": min(project["period_start"], str(date.today())), "term_start": project["period_start"], "term_end": project["period_end"], **changes}
 
 
 def counts() -> tuple[int, int, int]:
