@@ -3,14 +3,15 @@ district — buyer, service field from the district's guidance catalogue (指导
 group, communities, budget, term, method and indicators — moved through their stages
 (planning → tender → evaluation → awarded → contracted → in delivery → evaluated → closed,
 or cancelled / unsuccessful with a reason), every move conditional and audited. Slice 1:
-projects and stages; bids, contracts, evaluation and OCDS publication come later."""
+projects and stages; then contracts, milestones with evidence, payments and their supervision
+(delivery*.py, contracts.py, milestones.py, payments.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from core import hookimpl
-from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, PLATFORM_ADMIN, SUPERVISOR
+from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, ORG_STAFF, PLATFORM_ADMIN, SUPERVISOR
 from core.contrib import ModuleSpec, NavItem, Permission, SettingSpec
 
 MODULE = "procurement"
@@ -46,6 +47,15 @@ def register_modules():
                                        description_en="Longest term with a recorded reason (months)",
                                        help="持续性、稳定性服务可以跨年度签约，但不超过此期限",
                                        help_en="Stable continuous services may run longer, never past this"),
+                           SettingSpec("evidence_max_mb", int, 20, "合同文本和履约佐证材料单个文件上限（MB）", minimum=1,
+                                       maximum=50, description_en="Largest contract or evidence file (MB)"),
+                           SettingSpec("short_delivery_percent", int, 10, "履约完成量低于计划多少（%）时提示监管",
+                                       minimum=0, maximum=100,
+                                       description_en="Flag an accepted milestone delivered short of plan by more "
+                                                      "than (%)",
+                                       help="已验收的履约节点，产出或服务人数低于计划超过此比例时产生监管提示",
+                                       help_en="An accepted milestone whose outputs or beneficiaries fall short of "
+                                               "the plan by more than this raises a supervision flag"),
                        ))]
 
 
@@ -59,6 +69,9 @@ def register_permissions():
     return [
         Permission("procurement.read", "查看政府购买服务项目", _READERS),
         Permission("procurement.manage", "管理政府购买服务项目：立项、修改、推进阶段、终止", _WRITERS),
+        Permission("procurement.delivery.read", "查看购买服务合同、履约节点与支付（社会组织只看本机构承接的）",
+                   (*_READERS, ORG_STAFF)),
+        Permission("procurement.delivery.report", "报告本机构承接项目的履约情况并上传佐证材料", (ORG_STAFF,)),
     ]
 
 
@@ -114,3 +127,40 @@ async def load_demo(district, ctx):
     from plugins.procurement.demo import load
 
     await load(district, ctx)
+
+
+@hookimpl
+def register_supervision_rules():
+    from plugins.procurement.delivery_rules import RULES
+
+    return RULES
+
+
+@hookimpl
+def register_auditable_records():
+    from plugins.procurement.delivery_rules import SOURCES
+
+    return SOURCES
+
+
+@hookimpl
+def register_workbench_items():
+    from plugins.procurement.delivery import PROVIDERS
+
+    return PROVIDERS
+
+
+@hookimpl
+def register_referrers():
+    from core.contrib import Referrer
+    from core.registry.references import counting
+    from plugins.procurement.delivery_tables import Contract
+
+    return [Referrer(MODULE, "organization", "政府购买服务合同的承接主体", counting(Contract.organization_id))]
+
+
+@hookimpl
+async def offer_delivery_refs(ctx, district_code, organization_id):
+    from plugins.procurement.delivery import delivery_refs
+
+    return await delivery_refs(ctx, district_code, organization_id)

@@ -11,7 +11,7 @@ from datetime import date
 from core.context import AppContext
 from core.modules import enabled_modules
 from core.tables import Community
-from plugins.procurement import projects, states
+from plugins.procurement import delivery_demo, projects, states
 from plugins.procurement.tables import PurchaseProject
 
 MARK = "（示范）"  # every demo title ends with it: how a second run knows the demo is there
@@ -60,13 +60,16 @@ async def load(district, ctx: AppContext) -> None:
             communities=communities[i % max(len(communities), 1):][:3], budget_fen=budget * 100,
             period_start=date(year, 1, 1), period_end=date(year, 12, 31), method=method, method_reason=method_reason,
             indicators=[projects.rules.IndicatorIn(name=n, unit=u, target=t, kind=k) for n, u, t, k in indicators]))
-        await _advance(code, created["id"], stage, admin)
+        await _advance(ctx, code, created["id"], stage, admin)
 
 
-async def _advance(code: str, project_id: int, stage: str, actor: str) -> None:
+async def _advance(ctx: AppContext, code: str, project_id: int, stage: str, actor: str) -> None:
     if stage == "cancelled":
         await projects.move(code, project_id, "tender", STEP_REASONS["tender"], actor)
         await projects.move(code, project_id, "cancelled", CANCEL_REASON, actor)
         return
     for step in states.ORDER[1: states.ORDER.index(stage) + 1]:
-        await projects.move(code, project_id, step, STEP_REASONS[step], actor)
+        if step == "contracted":  # recording the contract moves the project (delivery_demo.py)
+            await delivery_demo.contract(ctx, code, project_id, stage, actor)
+        else:
+            await projects.move(code, project_id, step, STEP_REASONS[step], actor, ctx=ctx)

@@ -166,8 +166,13 @@ async def update(ctx: AppContext, code: str, project_id: int, actor: str, patch:
     return await detail(code, project_id)
 
 
-async def move(code: str, project_id: int, target: str, reason: str, actor: str) -> dict[str, Any]:
-    """Move a project to `target` along states.STAGES; cancelled and unsuccessful need a reason."""
+async def move(code: str, project_id: int, target: str, reason: str, actor: str, *, ctx: AppContext | None = None
+               ) -> dict[str, Any]:
+    """Move a project to `target` along states.STAGES; cancelled and unsuccessful need a reason.
+    What follows from a move (the contract it needs, the catalogue offer) is delivery.py's; it
+    needs `ctx` for moves to in_delivery and closed."""
+    from plugins.procurement import delivery
+
     reason = (reason or "").strip()
     if target not in states.STAGES:
         raise invalid([("to", f"没有这个阶段：{target}")])
@@ -178,6 +183,7 @@ async def move(code: str, project_id: int, target: str, reason: str, actor: str)
     async with db.write_transaction():
         row = await get_row(code, project_id)
         states.check(row["stage"], target)
+        await delivery.before_move(row, target)
         moved = await PurchaseProject.update({
             PurchaseProject.stage: target, PurchaseProject.stage_reason: reason,
             PurchaseProject.updated_at: utc_now()}).where(
@@ -189,6 +195,7 @@ async def move(code: str, project_id: int, target: str, reason: str, actor: str)
                                              reason=reason, actor=actor))
         await audit.record(actor=actor, action="move", entity=ENTITY, entity_id=project_id, district_code=code,
                            before={"stage": row["stage"]}, after={"stage": target, "reason": reason})
+        await delivery.after_move(ctx, code, row, target, actor)
     return await detail(code, project_id)
 
 

@@ -122,18 +122,26 @@ async def check(code: str, values: dict[str, Any], settings: dict[str, Any]) -> 
 
 
 def _check_period(values: dict[str, Any], settings: dict[str, Any]) -> list[tuple[str, str]]:
-    start, end = values.get("period_start"), values.get("period_end")
+    return check_term(values.get("period_start"), values.get("period_end"), values.get("term_reason"), settings)
+
+
+def check_term(start: date | None, end: date | None, reason: str | None, settings: dict[str, Any],
+               names: tuple[str, str, str] = ("period_start", "period_end", "term_reason")) -> list[tuple[str, str]]:
+    """The term rules of a project's period or a contract's term (fields named by `names`:
+    start, end, reason): it runs forward, is at most max_term_months, or with a reason at most
+    max_term_months_with_reason (财政部令第102号)."""
+    start_name, end_name, reason_name = names
     if start is None:
-        return [("period_start", "请填写服务开始日期")]
+        return [(start_name, "请填写服务开始日期")]
     if end is None:
-        return [("period_end", "请填写服务结束日期")]
+        return [(end_name, "请填写服务结束日期")]
     if end < start:
-        return [("period_end", "服务结束日期不能早于开始日期")]
+        return [(end_name, "服务结束日期不能早于开始日期")]
     usual, longest = settings["max_term_months"], settings["max_term_months_with_reason"]
     if term_exceeds(start, end, longest):
-        return [("period_end", f"服务期限不能超过{longest}个月（财政部令第102号）")]
-    if term_exceeds(start, end, usual) and not values.get("term_reason"):
-        return [("term_reason", f"服务期限超过{usual}个月，须说明理由（如：持续性、稳定性服务）")]
+        return [(end_name, f"服务期限不能超过{longest}个月（财政部令第102号）")]
+    if term_exceeds(start, end, usual) and not reason:
+        return [(reason_name, f"服务期限超过{usual}个月，须说明理由（如：持续性、稳定性服务）")]
     return []
 
 

@@ -68,9 +68,9 @@ async def update_project(request: Request, code: str, project_id: int, data: pro
 @post(ONE + "/moves", opt=MANAGE, tags=TAGS, status_code=200,
       summary="Move a project to another stage along the allowed transitions (cancelled and unsuccessful need a "
               "reason); 409 when the move is not allowed or another move won")
-async def move_project(code: str, project_id: int, data: MoveIn, principal: Principal
+async def move_project(request: Request, code: str, project_id: int, data: MoveIn, principal: Principal
                        ) -> s.ProcurementProjectDetail:
-    return view(await projects.move(code, project_id, data.to, data.reason, principal.username),
+    return view(await projects.move(code, project_id, data.to, data.reason, principal.username, ctx=_ctx(request)),
                 s.ProcurementProjectDetail)
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from datetime import date
 
 import pytest
 
-from core.tables import AuditEvent, Community
+from core.tables import AuditEvent, Community, Organization
 from plugins.procurement import projects, states
 from plugins.procurement.tables import PurchaseProject, StageChange
 from tests.conftest import OTHER, OWN, bearer_for, run
@@ -45,6 +46,14 @@ def move(client, headers, project_id: int, to: str, reason: str = ""):
     return client.post(f"{API}/{project_id}/moves", headers=headers, json={"to": to, "reason": reason})
 
 
+def contract(project: dict, **changes) -> dict:
+    """A good contract for `project` (its term, 95% of its budget, the district's first organisation)."""
+    org = run(Organization.select(Organization.id).where(Organization.district_code == OWN).order_by(
+        Organization.id).first())["id"]
+    return {"organization_id": org, "number": f"HT-{project['id']}", "value_fen": project["budget_fen"] * 95 // 100,
+            "signed_on": min(project["period_start"], str(date.today())), "term_start": project["period_start"], "term_end": project["period_end"], **changes}
+
+
 def counts() -> tuple[int, int, int]:
     return run(PurchaseProject.count()), run(StageChange.count()), run(AuditEvent.count())
 
@@ -57,6 +66,11 @@ def test_lifecycle_planning_to_closed_with_history_and_audit(client, as_role):
     assert [i["target"] for i in project["indicators"]] == [1200, 90]
     assert project["next_stages"] == ["tender", "cancelled"]
     for stage in states.ORDER[1:]:
+        if stage == "contracted":  # only recording the contract moves a project there (test_delivery.py)
+            assert move(client, admin, project["id"], stage).json()["code"] == "contract_required"
+            signed = client.post(f"{API}/{project['id']}/contract", headers=admin, json=contract(project))
+            assert signed.status_code == 201, signed.text
+            continue
         moved = move(client, admin, project["id"], stage, f"推进到{stage}")
         assert moved.status_code == 200, moved.text
         assert moved.json()["stage"] == stage
