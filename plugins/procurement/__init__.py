@@ -164,3 +164,10 @@ async def offer_delivery_refs(ctx, district_code, organization_id):
     from plugins.procurement.delivery import delivery_refs
 
     return await delivery_refs(ctx, district_code, organization_id)
+
+
+@hookimpl
+def register_audit_words():
+    from plugins.procurement.audit_words import AUDIT_WORDS
+
+    return [AUDIT_WORDS]
