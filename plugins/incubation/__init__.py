@@ -146,3 +146,10 @@ def register_dashboard_widgets():
     from plugins.incubation.workbench import WIDGETS
 
     return WIDGETS
+
+
+@hookimpl
+async def organization_facts(ctx, district_code, organization_ids):
+    from plugins.incubation.facts import facts
+
+    return await facts(ctx, district_code, organization_ids)

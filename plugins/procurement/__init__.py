@@ -3,19 +3,21 @@ district — buyer, service field from the district's guidance catalogue (指导
 group, communities, budget, term, method and indicators — moved through their stages
 (planning → tender → evaluation → awarded → contracted → in delivery → evaluated → closed,
 or cancelled / unsuccessful with a reason), every move conditional and audited. Slice 1:
-projects and stages; bids, contracts, evaluation and OCDS publication come later."""
+projects and stages. Slice 2: eligibility, bids, the panel and the award. Contracts, evaluation
+and OCDS publication come later."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from core import hookimpl
-from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, PLATFORM_ADMIN, SUPERVISOR
-from core.contrib import ModuleSpec, NavItem, Permission, SettingSpec
+from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, ORG_STAFF, PLATFORM_ADMIN, SUPERVISOR
+from core.contrib import ModuleSpec, NavItem, Permission, Role, SettingSpec
 
 MODULE = "procurement"
 _READERS = (PLATFORM_ADMIN, CITY_ADMIN, DISTRICT_ADMIN, SUPERVISOR)
 _WRITERS = (PLATFORM_ADMIN, DISTRICT_ADMIN)
+PANELIST = "procurement_panelist"
 
 
 @hookimpl
@@ -46,6 +48,11 @@ def register_modules():
                                        description_en="Longest term with a recorded reason (months)",
                                        help="持续性、稳定性服务可以跨年度签约，但不超过此期限",
                                        help_en="Stable continuous services may run longer, never past this"),
+                           SettingSpec("rank_3a_first", bool, True, "评估等级3A及以上的投标人优先排序",
+                                       description_en="Rank bidders graded 3A and above first",
+                                       help="开启后，评审排名先列3A及以上等级的投标人，再按综合得分排序（民政部令第39号）",
+                                       help_en="When on, bidders graded 3A+ are ranked before the rest, each group by "
+                                               "total score"),
                        ))]
 
 
@@ -59,7 +66,17 @@ def register_permissions():
     return [
         Permission("procurement.read", "查看政府购买服务项目", _READERS),
         Permission("procurement.manage", "管理政府购买服务项目：立项、修改、推进阶段、终止", _WRITERS),
+        Permission("procurement.bid", "以本机构名义投标、撤回投标", (ORG_STAFF,)),
+        Permission("procurement.bids.read", "查看投标（机构人员只看本机构的，其他人截止后可看全部）",
+                   (*_READERS, ORG_STAFF)),
+        Permission("procurement.score", "作为评审小组成员声明利益冲突并评分", _WRITERS),
     ]
+
+
+@hookimpl
+def register_roles():
+    return [Role(PANELIST, "政府采购评审专家", "Procurement evaluation panelist", "district",
+                 ("procurement.read", "procurement.bids.read", "procurement.score"))]
 
 
 @hookimpl
@@ -72,7 +89,9 @@ def register_routes():
 @hookimpl
 def register_nav_items():
     return [NavItem(MODULE, "政府购买服务", "Purchase of services", "/districts/{code}/procurement",
-                    permission="procurement.read", order=45)]
+                    permission="procurement.read", order=45),
+            NavItem(MODULE, "投标", "Tenders", "/districts/{code}/procurement/tenders", permission="procurement.bid",
+                    order=46)]
 
 
 @hookimpl
@@ -85,7 +104,7 @@ def register_static_dirs():
     return [(MODULE, Path(__file__).parent / "static")]
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after talent and incubation: bids draw on their workers and graduates
 async def load_demo(district, ctx):
     from plugins.procurement.demo import load
 

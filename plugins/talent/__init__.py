@@ -146,3 +146,17 @@ def register_dashboard_widgets():
     from plugins.talent.workbench import WIDGETS
 
     return WIDGETS
+
+
+@hookimpl
+async def organization_facts(ctx, district_code, organization_ids):
+    from plugins.talent.facts import facts
+
+    return await facts(ctx, district_code, organization_ids)
+
+
+@hookimpl
+async def organization_workers(ctx, district_code, organization_id):
+    from plugins.talent.facts import workers
+
+    return await workers(ctx, district_code, organization_id)

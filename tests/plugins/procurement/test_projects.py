@@ -57,9 +57,20 @@ def test_lifecycle_planning_to_closed_with_history_and_audit(client, as_role):
     assert [i["target"] for i in project["indicators"]] == [1200, 90]
     assert project["next_stages"] == ["tender", "cancelled"]
     for stage in states.ORDER[1:]:
+        if stage == "awarded":  # through the evaluation and the award, not a plain move
+            assert move(client, admin, project["id"], stage, "直接确定").json()["code"] == "award_required"
+            award_the_only_bid(client, admin, project["id"], "推进到awarded")
+            continue
         moved = move(client, admin, project["id"], stage, f"推进到{stage}")
         assert moved.status_code == 200, moved.text
         assert moved.json()["stage"] == stage
+        if stage == "tender":  # a bid, then the deadline passes
+            from tests.plugins.procurement.support import bid, deadline_passes, new_org, staff_of
+
+            run(PurchaseProject.update({PurchaseProject.bid_deadline: "2099-01-01T00:00:00+00:00"}).where(
+                PurchaseProject.id == project["id"]))
+            assert bid(client, staff_of(new_org()), project["id"]).status_code == 201
+            deadline_passes(project["id"])
     done = client.get(f"{API}/{project['id']}", headers=admin).json()
     assert done["stage"] == "closed" and done["next_stages"] == []
     assert [(h["from_stage"], h["to_stage"]) for h in done["history"]] == list(zip(states.ORDER, states.ORDER[1:]))
@@ -71,6 +82,20 @@ def test_lifecycle_planning_to_closed_with_history_and_audit(client, as_role):
     assert json.loads(events[-1]["before"]) == {"stage": "evaluated"}
     assert json.loads(events[-1]["after"]) == {"stage": "closed", "reason": "推进到closed"}
     assert json.loads(events[0]["after"])["field"] == "社区养老"
+
+
+def award_the_only_bid(client, admin, project_id: int, reason: str) -> None:
+    """The panel (one member, no conflict) scores the project's one bid; the admin awards it."""
+    from tests.plugins.procurement.support import declare, panelist, score
+
+    member = panelist(9)
+    assert client.post(f"{API}/{project_id}/panel", headers=admin,
+                       json={"username": f"{OWN}-panelist-9"}).status_code == 201
+    assert declare(client, member, project_id).status_code == 201
+    only = client.get(f"{API}/{project_id}/bids", headers=admin).json()["items"][0]["id"]
+    assert score(client, member, project_id, only, 85).status_code == 200
+    awarded = client.post(f"{API}/{project_id}/award", headers=admin, json={"bid_id": only, "reason": reason})
+    assert awarded.status_code == 201, awarded.text
 
 
 def test_update_in_planning_is_audited_and_refused_later(client, as_role):

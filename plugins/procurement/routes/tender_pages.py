@@ -1,0 +1,3 @@
+"""The tender pages (filled in below)."""
+
+ROUTES: list = []
