@@ -67,7 +67,9 @@ def test_lifecycle_planning_to_closed_with_history_and_audit(client, as_role):
         if stage == "tender":  # a bid, then the deadline passes
             from tests.plugins.procurement.support import bid, deadline_passes, new_org, staff_of
 
-            run(PurchaseProject.update({PurchaseProject.bid_deadline: "2099-01-01T00:00:00+00:00"}).where(
+            from datetime import datetime, timezone
+
+            run(PurchaseProject.update({PurchaseProject.bid_deadline: datetime(2099, 1, 1, tzinfo=timezone.utc)}).where(
                 PurchaseProject.id == project["id"]))
             assert bid(client, staff_of(new_org()), project["id"]).status_code == 201
             deadline_passes(project["id"])
