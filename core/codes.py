@@ -152,6 +152,13 @@ def mask_phone(value: str | None) -> str | None:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+def mask_name(value: str | None) -> str | None:
+    """Keep the first character (the surname, mostly): 张*, 欧**."""
+    if not value:
+        return value
+    return value[0] + "*" * max(len(value) - 1, 1)
+
+
 def make_id_number(prefix6: str, born: date, seq: int) -> str:
     """Build a valid ID number (for demo data and tests): area, birth date, sequence, check."""
     first17 = f"{prefix6}{born:%Y%m%d}{seq % 1000:03d}"

@@ -225,6 +225,14 @@ class AuditableRecords:
     record_type: str = ""
 
 
+ORGANIZATION_FACTS = {
+    "certified_workers": (int, "talent: social workers the organisation employs, status 在岗, holding a "
+                               "qualification other than 无"),
+    "incubation_graduate": (bool, "incubation: the organisation graduated (出壳) from one of the district's "
+                                  "incubation bases"),
+}
+"""The keys an `organization_facts` hook answers with, their types and which module knows them."""
+
 REGISTRY_KINDS = ("community", "organization", "person")
 """The kinds of shared registry record other records may refer to."""
 

@@ -133,6 +133,23 @@ async def load_demo(district, ctx):
     (e.g. to use other modules' demo data)."""
 
 
+# --- facts: what one module knows about shared registry records, for another ----------
+
+
+@hookspec
+async def organization_facts(ctx, district_code, organization_ids):
+    """Return `{organization_id: {key: value}}`: facts the module knows about these organisations
+    of the district (keys and types in `core.contrib.ORGANIZATION_FACTS`), or None where the
+    module is not enabled. Core merges the answers (`core.facts.organization_facts`)."""
+
+
+@hookspec
+async def organization_workers(ctx, district_code, organization_id):
+    """Return the organisation's certified social workers on staff, as dicts `{worker_id,
+    person_id, name, qualification}` (full names: callers mask them for others), or None where
+    the module keeps no workers or is not enabled (`core.facts.organization_workers`)."""
+
+
 # --- events ---------------------------------------------------------------------------
 
 

@@ -153,3 +153,10 @@ def register_audit_words():
     from plugins.incubation.glossary import AUDIT_WORDS
 
     return [AUDIT_WORDS]
+
+
+@hookimpl
+async def organization_facts(ctx, district_code, organization_ids):
+    from plugins.incubation.facts import facts
+
+    return await facts(ctx, district_code, organization_ids)

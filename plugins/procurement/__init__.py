@@ -3,8 +3,9 @@ district — buyer, service field from the district's guidance catalogue (指导
 group, communities, budget, term, method and indicators — moved through their stages
 (planning → tender → evaluation → awarded → contracted → in delivery → evaluated → closed,
 or cancelled / unsuccessful with a reason), every move conditional and audited. Slice 1:
-projects and stages; then contracts, milestones with evidence, payments and their supervision
-(delivery*.py, contracts.py, milestones.py, payments.py)."""
+projects and stages; slice 2: eligibility, bids, the panel and the award (terms.py, eligibility.py,
+bids.py, panel.py, tally.py, award.py); then contracts, milestones with evidence, payments and their
+supervision (delivery*.py, contracts.py, milestones.py, payments.py), and OCDS publication (ocds*.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from pathlib import Path
 
 from core import hookimpl
 from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, ORG_STAFF, PLATFORM_ADMIN, SUPERVISOR
-from core.contrib import ModuleSpec, NavItem, Permission, SettingSpec
+from core.contrib import ModuleSpec, NavItem, Permission, Role, SettingSpec
 
 MODULE = "procurement"
 _READERS = (PLATFORM_ADMIN, CITY_ADMIN, DISTRICT_ADMIN, SUPERVISOR)
 _WRITERS = (PLATFORM_ADMIN, DISTRICT_ADMIN)
+PANELIST = "procurement_panelist"
 
 
 @hookimpl
@@ -56,6 +58,11 @@ def register_modules():
                                        help="已验收的履约节点，产出或服务人数低于计划超过此比例时产生监管提示",
                                        help_en="An accepted milestone whose outputs or beneficiaries fall short of "
                                                "the plan by more than this raises a supervision flag"),
+                           SettingSpec("rank_3a_first", bool, True, "评估等级3A及以上的投标人优先排序",
+                                       description_en="Rank bidders graded 3A and above first",
+                                       help="开启后，评审排名先列3A及以上等级的投标人，再按综合得分排序（民政部令第39号）",
+                                       help_en="When on, bidders graded 3A+ are ranked before the rest, each group by "
+                                               "total score"),
                        ))]
 
 
@@ -72,7 +79,17 @@ def register_permissions():
         Permission("procurement.delivery.read", "查看购买服务合同、履约节点与支付（社会组织只看本机构承接的）",
                    (*_READERS, ORG_STAFF)),
         Permission("procurement.delivery.report", "报告本机构承接项目的履约情况并上传佐证材料", (ORG_STAFF,)),
+        Permission("procurement.bid", "以本机构名义投标、撤回投标", (ORG_STAFF,)),
+        Permission("procurement.bids.read", "查看投标（机构人员只看本机构的，其他人截止后可看全部）",
+                   (*_READERS, ORG_STAFF)),
+        Permission("procurement.score", "作为评审小组成员声明利益冲突并评分", _WRITERS),
     ]
+
+
+@hookimpl
+def register_roles():
+    return [Role(PANELIST, "政府采购评审专家", "Procurement evaluation panelist", "district",
+                 ("procurement.read", "procurement.bids.read", "procurement.score"))]
 
 
 @hookimpl
@@ -109,7 +126,9 @@ def register_data_services():
 @hookimpl
 def register_nav_items():
     return [NavItem(MODULE, "政府购买服务", "Purchase of services", "/districts/{code}/procurement",
-                    permission="procurement.read", order=45)]
+                    permission="procurement.read", order=45),
+            NavItem(MODULE, "投标", "Tenders", "/districts/{code}/procurement/tenders", permission="procurement.bid",
+                    order=46)]
 
 
 @hookimpl
@@ -122,7 +141,7 @@ def register_static_dirs():
     return [(MODULE, Path(__file__).parent / "static")]
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after talent and incubation: bids draw on their workers and graduates
 async def load_demo(district, ctx):
     from plugins.procurement.demo import load
 

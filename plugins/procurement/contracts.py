@@ -20,7 +20,7 @@ from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError, invalid, not_found
 from core.tables import Organization
-from plugins.procurement import projects, rules, states
+from plugins.procurement import award, projects, rules, states
 from plugins.procurement.delivery_tables import Contract
 
 ENTITY = "procurement_contract"
@@ -42,10 +42,15 @@ class ContractIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 async def supplier_error(project: dict[str, Any], organization_id: int | None) -> str | None:
-    """Why `organization_id` may not be the project's supplier, or None. (The award decides the
-    supplier once bids exist; until then any registered organisation of the district may be.)"""
+    """Why `organization_id` may not be the project's supplier, or None: the contract is signed
+    with the organisation the project was awarded to, which must still be registered."""
     if organization_id is None:
         return "请选择承接主体（社会组织）"
+    won = await award.one(project["id"])
+    if won is None:
+        return "项目还没有确定中标（成交）的社会组织，不能签订合同"
+    if won["organization_id"] != organization_id:
+        return "合同只能与中标（成交）的社会组织签订"
     org = await Organization.select(Organization.status).where(
         (Organization.id == organization_id) & (Organization.district_code == project["district_code"])).first()
     if org is None:
@@ -70,6 +75,8 @@ async def check(project: dict[str, Any], values: dict[str, Any], settings: dict[
         errors.append(("value_fen", "合同金额应大于0"))
     elif value > project["budget_fen"]:
         errors.append(("value_fen", f"合同金额不能超过项目预算（{project['budget_fen'] / 100:,.2f}元）"))
+    elif (won := await award.one(project["id"])) and value > won["price_fen"]:
+        errors.append(("value_fen", f"合同金额不能超过中标（成交）金额（{won['price_fen'] / 100:,.2f}元）"))
     signed = values["signed_on"]
     if signed is None:
         errors.append(("signed_on", "请填写签订日期"))

@@ -1,6 +1,6 @@
 """Demo delivery for the demo projects past award (demo.py calls `contract` at their
-contracted step): a contract with the district's first organisation (the one the demo
-organisation staff belong to) as supplier, milestones planned from the project's output
+contracted step): a contract with the organisation the project was awarded to
+(demo_tender.py) as supplier, milestones planned from the project's output
 indicators, and — for projects going further — reports by the supplier's staff (one with an
 evidence file), acceptances and payments. The delivering project keeps a late milestone (a
 supervision flag after a scan) and one waiting for acceptance; the evaluated project has a
@@ -14,8 +14,7 @@ from datetime import date, timedelta
 
 from core.auth import Grant, Principal
 from core.context import AppContext
-from core.tables import Organization
-from plugins.procurement import contracts, milestones, payments, projects
+from plugins.procurement import award, contracts, milestones, payments, projects
 
 # A one-page PDF: what a scanned sign-in sheet (签到表) would be, small enough to keep in code.
 SIGN_IN_SHEET = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
@@ -35,9 +34,8 @@ def _plan(project: dict, share: float) -> dict[str, float]:
 async def contract(ctx: AppContext, code: str, project_id: int, final_stage: str, actor: str) -> None:
     """Record the contract (moving the project to contracted) and the milestones for `final_stage`."""
     project = await projects.get_row(code, project_id)
-    org = (await Organization.select(Organization.id).where(Organization.district_code == code).order_by(
-        Organization.id).first())["id"]
-    value = project["budget_fen"] * 95 // 100
+    won = await award.one(project_id)  # the supplier is the organisation the project was awarded to
+    org, value = won["organization_id"], won["price_fen"]
     await contracts.record(ctx, code, project_id, actor, contracts.ContractIn(
         organization_id=org, number=f"WL-GM-{project['period_start'].year}-{project_id:03d}", value_fen=value,
         signed_on=project["period_start"], term_start=project["period_start"], term_end=project["period_end"]))

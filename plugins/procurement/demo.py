@@ -2,7 +2,9 @@
 across the five priority fields (社区养老, 残障康复, 社区矫正, 婚姻家庭, 青少年心理), one at each
 stage from planning to closed and one cancelled with its reason, each with output and
 outcome indicators and its stage history — made through the same services (and audit
-trail) as the pages, by `<code>-admin`. Safe to run twice."""
+trail) as the pages, by `<code>-admin`. From tender on, each has its bids (demo_tender.py):
+the one in evaluation has a scored evaluation and two bids refused (grade; credit list), and
+every project awarded or later has its award. Safe to run twice."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from datetime import date
 from core.context import AppContext
 from core.modules import enabled_modules
 from core.tables import Community
-from plugins.procurement import delivery_demo, projects, states
+from plugins.procurement import delivery_demo, demo_tender, projects, states
 from plugins.procurement.tables import PurchaseProject
 
 MARK = "（示范）"  # every demo title ends with it: how a second run knows the demo is there
@@ -54,21 +56,26 @@ async def load(district, ctx: AppContext) -> None:
         (Community.district_code == code) & (Community.kind == "community")).order_by(Community.code)]
     admin = f"{code}-admin"
     year = date.today().year
+    orgs = await demo_tender.organisations(code)
     for i, (title, field, group, budget, method, method_reason, stage, indicators) in enumerate(PROJECTS):
         created = await projects.create(ctx, code, admin, projects.ProjectIn(
             title=f"{district.name}{title}{MARK}", buyer=f"{district.name}民政局", field=field, target_group=group,
             communities=communities[i % max(len(communities), 1):][:3], budget_fen=budget * 100,
             period_start=date(year, 1, 1), period_end=date(year, 12, 31), method=method, method_reason=method_reason,
             indicators=[projects.rules.IndicatorIn(name=n, unit=u, target=t, kind=k) for n, u, t, k in indicators]))
-        await _advance(ctx, code, created["id"], stage, admin)
+        await _advance(ctx, code, created, stage, admin, orgs)
 
 
-async def _advance(ctx: AppContext, code: str, project_id: int, stage: str, actor: str) -> None:
+async def _advance(ctx: AppContext, code: str, project: dict, stage: str, actor: str, orgs: dict[str, int]) -> None:
+    project_id = project["id"]
     if stage == "cancelled":
         await projects.move(code, project_id, "tender", STEP_REASONS["tender"], actor)
         await projects.move(code, project_id, "cancelled", CANCEL_REASON, actor)
         return
-    for step in states.ORDER[1: states.ORDER.index(stage) + 1]:
+    if stage == "planning":
+        return
+    await demo_tender.bid_on(ctx, code, project, stage, orgs)
+    for step in states.ORDER[states.ORDER.index("awarded") + 1: states.ORDER.index(stage) + 1]:
         if step == "contracted":  # recording the contract moves the project (delivery_demo.py)
             await delivery_demo.contract(ctx, code, project_id, stage, actor)
         else:

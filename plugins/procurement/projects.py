@@ -6,7 +6,7 @@ wins and the other gets 409 naming the stage it found. Every write is audited.""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
@@ -17,7 +17,7 @@ from core.context import AppContext
 from core.dates import utc_now
 from core.errors import ApiError, invalid, not_found
 from core.modules import module_settings
-from plugins.procurement import MODULE, rules, states
+from plugins.procurement import MODULE, rules, states, terms
 from plugins.procurement.glossary import INDICATOR_KINDS, METHODS, SUBJECT_KINDS
 from plugins.procurement.tables import PurchaseProject, StageChange
 
@@ -104,6 +104,8 @@ def view(row: dict[str, Any]) -> dict[str, Any]:
     for item in out["indicators"]:
         item["kind_label"] = INDICATOR_KINDS.get(item.get("kind", ""), ("",))[0]
     out["next_stages"] = list(states.STAGES.get(row["stage"], ()))
+    out["eligibility"], out["weights"] = terms.eligibility_of(row), terms.weights_of(row)
+    out["deadline_passed"] = terms.deadline_passed(row)
     return out
 
 
@@ -166,14 +168,19 @@ async def update(ctx: AppContext, code: str, project_id: int, actor: str, patch:
     return await detail(code, project_id)
 
 
-async def move(code: str, project_id: int, target: str, reason: str, actor: str, *, ctx: AppContext | None = None
+async def move(code: str, project_id: int, target: str, reason: str, actor: str,
+               bid_deadline: datetime | None = None, via_award: bool = False, *, ctx: AppContext | None = None
                ) -> dict[str, Any]:
     """Move a project to `target` along states.STAGES; cancelled and unsuccessful need a reason.
-    What follows from a move (the contract it needs, the catalogue offer) is delivery.py's; it
-    needs `ctx` for moves to in_delivery and closed."""
+    Moving to tender may set the bid deadline; the guards of terms.guard_move apply. What follows
+    from a move (the contract it needs, the catalogue offer) is delivery.py's; it needs `ctx` for
+    moves to in_delivery and closed."""
     from plugins.procurement import delivery
 
     reason = (reason or "").strip()
+    deadline = terms.as_utc(bid_deadline) if bid_deadline else None
+    if deadline and (target != "tender" or terms.check_deadline(deadline)):
+        raise invalid(terms.check_deadline(deadline) or [("bid_deadline", "只有进入招标阶段时可以同时设置投标截止时间")])
     if target not in states.STAGES:
         raise invalid([("to", f"没有这个阶段：{target}")])
     if target in states.NEEDS_REASON and not reason:
@@ -183,18 +190,21 @@ async def move(code: str, project_id: int, target: str, reason: str, actor: str,
     async with db.write_transaction():
         row = await get_row(code, project_id)
         states.check(row["stage"], target)
+        terms.guard_move(row, target, via_award)
         await delivery.before_move(row, target)
+        extra = {PurchaseProject.bid_deadline: deadline} if deadline else {}
         moved = await PurchaseProject.update({
             PurchaseProject.stage: target, PurchaseProject.stage_reason: reason,
-            PurchaseProject.updated_at: utc_now()}).where(
+            PurchaseProject.updated_at: utc_now(), **extra}).where(
             (PurchaseProject.id == project_id) & (PurchaseProject.stage == row["stage"])).returning(PurchaseProject.id)
         if not moved:  # another move won between our read and this update
             now = await get_row(code, project_id)
             raise ApiError(409, f"项目已被他人改为“{states.label(now['stage'])}”，请刷新后重试", "conflict")
         await StageChange.insert(StageChange(project=project_id, from_stage=row["stage"], to_stage=target,
                                              reason=reason, actor=actor))
+        after = {"stage": target, "reason": reason, **({"bid_deadline": deadline} if deadline else {})}
         await audit.record(actor=actor, action="move", entity=ENTITY, entity_id=project_id, district_code=code,
-                           before={"stage": row["stage"]}, after={"stage": target, "reason": reason})
+                           before={"stage": row["stage"]}, after=after)
         await delivery.after_move(ctx, code, row, target, actor)
     return await detail(code, project_id)
 

@@ -25,8 +25,26 @@ class ProcurementIndicator(msgspec.Struct):
 
 ProcurementStageChange = row_view(StageChange, "ProcurementStageChange")
 
-ProcurementProject = row_view(PurchaseProject, "ProcurementProject", exclude=("communities", "indicators", "needs"),
-                              extra=[
+
+class ProcurementEligibilitySet(msgspec.Struct):
+    """Who may bid (terms.EligibilityIn): registration, no credit-list entry and no failed annual
+    inspection in two years always apply."""
+
+    allowed_kinds: Annotated[list[str], msgspec.Meta(description="registry legal types accepted")]
+    min_grade: str | None
+    min_workers: int
+    min_past_score: float | None
+    require_past_score: bool
+    for_new_providers: bool
+
+
+_TERMS = [("eligibility", ProcurementEligibilitySet),
+          ("weights", Annotated[dict[str, int], msgspec.Meta(description="criterion (price, plan, capacity, past) → "
+                                                                          "weight; the weights sum to 100")]),
+          ("deadline_passed", bool)]
+_JSON_COLUMNS = ("communities", "indicators", "needs", "eligibility", "weights")
+
+ProcurementProject = row_view(PurchaseProject, "ProcurementProject", exclude=_JSON_COLUMNS, extra=[*_TERMS,
     ("communities", list[str]), ("indicators", list[ProcurementIndicator]), ("needs", list[int]),
     ("stage_label", str),
     ("method_ocds", Annotated[str, msgspec.Meta(description="OCDS procurementMethod: open | selective | limited | "
@@ -34,8 +52,8 @@ ProcurementProject = row_view(PurchaseProject, "ProcurementProject", exclude=("c
     ("subject_kind_label", str),
     ("next_stages", Annotated[list[str], msgspec.Meta(description="stages this project may move to now")])])
 
-ProcurementProjectDetail = row_view(PurchaseProject, "ProcurementProjectDetail",
-                                    exclude=("communities", "indicators", "needs"), extra=[
+ProcurementProjectDetail = row_view(PurchaseProject, "ProcurementProjectDetail", exclude=_JSON_COLUMNS, extra=[
+    *_TERMS,
     ("communities", list[str]), ("indicators", list[ProcurementIndicator]), ("needs", list[int]),
     ("stage_label", str), ("method_ocds", str), ("subject_kind_label", str), ("next_stages", list[str]),
     ("history", Annotated[list[ProcurementStageChange], msgspec.Meta(description="every stage move, oldest first")])])

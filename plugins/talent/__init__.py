@@ -160,3 +160,17 @@ def register_audit_words():
     from plugins.talent.glossary import AUDIT_WORDS
 
     return [AUDIT_WORDS]
+
+
+@hookimpl
+async def organization_facts(ctx, district_code, organization_ids):
+    from plugins.talent.facts import facts
+
+    return await facts(ctx, district_code, organization_ids)
+
+
+@hookimpl
+async def organization_workers(ctx, district_code, organization_id):
+    from plugins.talent.facts import workers
+
+    return await workers(ctx, district_code, organization_id)

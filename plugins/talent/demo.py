@@ -116,8 +116,10 @@ def plan_roster(code: str, today: date, communities: list[dict], agencies: dict[
     for i, w in enumerate(rng.sample(young_college, min(3 * len(agencies), len(young_college)))):
         w.update(post_type="机构社工", employer_org_id=list(agencies.values())[i % len(agencies)],
                  social_work_major=i % 3 == 0, major="社会工作" if i % 3 == 0 else rng.choice(MAJORS))
-    # certificate holders lean to the better educated
-    ranked = sorted(active, key=lambda w: rng.random() + (0.6 if w["education"] in ("大专", "本科", "硕士研究生") else 0))
+    # certificate holders lean to the better educated; the agencies' own social workers hold one
+    # (they staff the purchased-service projects, where bids count certified workers)
+    ranked = sorted(active, key=lambda w: rng.random() + (0.6 if w["education"] in ("大专", "本科", "硕士研究生") else 0)
+                    + (2 if w["post_type"] == "机构社工" else 0))
     for i, (w, level) in enumerate(deal(ranked[-certified:], {"助理社会工作师": 0.64, "社会工作师": 0.33,
                                                               "高级社会工作师": 0.03}, rng)):
         year = rng.randint(2010, today.year - 1)

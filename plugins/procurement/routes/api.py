@@ -5,6 +5,7 @@ procurement.manage. The logic is in plugins.procurement.projects."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
@@ -35,6 +36,8 @@ class MoveIn(msgspec.Struct, forbid_unknown_fields=True):
     to: Annotated[str, msgspec.Meta(max_length=16, description="the stage to move to")]
     reason: Annotated[str, msgspec.Meta(max_length=5000)] = ""
     """Required for cancelled and unsuccessful."""
+    bid_deadline: datetime | None = None
+    """Moving to tender: the bid deadline (a time without a zone is Beijing time)."""
 
 
 @get(BASE, opt=READ, tags=TAGS, summary="The district's purchase projects, newest first (filters: stage, field, q)")
@@ -70,7 +73,8 @@ async def update_project(request: Request, code: str, project_id: int, data: pro
               "reason); 409 when the move is not allowed or another move won")
 async def move_project(request: Request, code: str, project_id: int, data: MoveIn, principal: Principal
                        ) -> s.ProcurementProjectDetail:
-    return view(await projects.move(code, project_id, data.to, data.reason, principal.username, ctx=_ctx(request)),
+    return view(await projects.move(code, project_id, data.to, data.reason, principal.username, data.bid_deadline,
+                                    ctx=_ctx(request)),
                 s.ProcurementProjectDetail)
 
 

@@ -5,11 +5,7 @@
   if (!form) return;
   const page = sanshe.data();
   const box = document.getElementById("form-errors");
-  const fen = (text) => {
-    const m = /^\s*(\d{1,12})(?:\.(\d{1,2}))?\s*$/.exec((text || "").replace(/[,，]/g, ""));
-    if (!m) return null;
-    return Number(m[1]) * 100 + Number((m[2] || "").padEnd(2, "0"));
-  };
+  const fen = window.procurementFen;  // static/money.js
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const d = new FormData(form);

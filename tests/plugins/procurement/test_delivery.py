@@ -16,7 +16,7 @@ from core.tables import AuditEvent
 from plugins.procurement.delivery_tables import Contract, DeliveryMilestone, MilestoneEvidence, Payment
 from plugins.procurement.tables import PurchaseProject, StageChange
 from tests.conftest import OTHER, OWN, bearer_for, run
-from tests.plugins.procurement.support import (
+from tests.plugins.procurement.delivery_support import (
     END,
     PDF,
     START,

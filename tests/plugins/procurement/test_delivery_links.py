@@ -17,7 +17,7 @@ from plugins.procurement.tables import PurchaseProject
 from plugins.supervision.tables import SampleItem
 from plugins.talent.tables import SocialWorker
 from tests.conftest import OWN, index_now, login, run
-from tests.plugins.procurement.support import accepted, contracted, orgs, plan, report
+from tests.plugins.procurement.delivery_support import accepted, contracted, orgs, plan, report
 from tests.plugins.procurement.test_projects import API, PAGE, move
 
 SUPERVISION = f"/api/districts/{OWN}/supervision"

@@ -12,9 +12,9 @@ from datetime import date
 
 import pytest
 
-from core.tables import AuditEvent, Community, Organization
+from core.tables import AuditEvent, Community
 from plugins.procurement import projects, states
-from plugins.procurement.tables import PurchaseProject, StageChange
+from plugins.procurement.tables import Award, PurchaseProject, StageChange
 from tests.conftest import OTHER, OWN, bearer_for, run
 
 API = f"/api/districts/{OWN}/procurement/projects"
@@ -47,11 +47,11 @@ def move(client, headers, project_id: int, to: str, reason: str = ""):
 
 
 def contract(project: dict, **changes) -> dict:
-    """A good contract for `project` (its term, 95% of its budget, the district's first organisation)."""
-    org = run(Organization.select(Organization.id).where(Organization.district_code == OWN).order_by(
-        Organization.id).first())["id"]
-    return {"organization_id": org, "number": f"HT-{project['id']}", "value_fen": project["budget_fen"] * 95 // 100,
-            "signed_on": min(project["period_start"], str(date.today())), "term_start": project["period_start"], "term_end": project["period_end"], **changes}
+    """A good contract for `project`: with the organisation it was awarded to, at the awarded price, over its term."""
+    won = run(Award.select().where(Award.project == project["id"]).first())
+    return {"organization_id": won["organization_id"], "number": f"HT-{project['id']}", "value_fen": won["price_fen"],
+            "signed_on": min(project["period_start"], str(date.today())), "term_start": project["period_start"],
+            "term_end": project["period_end"], **changes}
 
 
 def counts() -> tuple[int, int, int]:
@@ -66,6 +66,10 @@ def test_lifecycle_planning_to_closed_with_history_and_audit(client, as_role):
     assert [i["target"] for i in project["indicators"]] == [1200, 90]
     assert project["next_stages"] == ["tender", "cancelled"]
     for stage in states.ORDER[1:]:
+        if stage == "awarded":  # through the evaluation and the award, not a plain move
+            assert move(client, admin, project["id"], stage, "直接确定").json()["code"] == "award_required"
+            award_the_only_bid(client, admin, project["id"], "推进到awarded")
+            continue
         if stage == "contracted":  # only recording the contract moves a project there (test_delivery.py)
             assert move(client, admin, project["id"], stage).json()["code"] == "contract_required"
             signed = client.post(f"{API}/{project['id']}/contract", headers=admin, json=contract(project))
@@ -74,6 +78,15 @@ def test_lifecycle_planning_to_closed_with_history_and_audit(client, as_role):
         moved = move(client, admin, project["id"], stage, f"推进到{stage}")
         assert moved.status_code == 200, moved.text
         assert moved.json()["stage"] == stage
+        if stage == "tender":  # a bid, then the deadline passes
+            from tests.plugins.procurement.support import bid, deadline_passes, new_org, staff_of
+
+            from datetime import datetime, timezone
+
+            run(PurchaseProject.update({PurchaseProject.bid_deadline: datetime(2099, 1, 1, tzinfo=timezone.utc)}).where(
+                PurchaseProject.id == project["id"]))
+            assert bid(client, staff_of(new_org()), project["id"]).status_code == 201
+            deadline_passes(project["id"])
     done = client.get(f"{API}/{project['id']}", headers=admin).json()
     assert done["stage"] == "closed" and done["next_stages"] == []
     assert [(h["from_stage"], h["to_stage"]) for h in done["history"]] == list(zip(states.ORDER, states.ORDER[1:]))
@@ -85,6 +98,20 @@ def test_lifecycle_planning_to_closed_with_history_and_audit(client, as_role):
     assert json.loads(events[-1]["before"]) == {"stage": "evaluated"}
     assert json.loads(events[-1]["after"]) == {"stage": "closed", "reason": "推进到closed"}
     assert json.loads(events[0]["after"])["field"] == "社区养老"
+
+
+def award_the_only_bid(client, admin, project_id: int, reason: str) -> None:
+    """The panel (one member, no conflict) scores the project's one bid; the admin awards it."""
+    from tests.plugins.procurement.support import declare, panelist, score
+
+    member = panelist(9)
+    assert client.post(f"{API}/{project_id}/panel", headers=admin,
+                       json={"username": f"{OWN}-panelist-9"}).status_code == 201
+    assert declare(client, member, project_id).status_code == 201
+    only = client.get(f"{API}/{project_id}/bids", headers=admin).json()["items"][0]["id"]
+    assert score(client, member, project_id, only, 85).status_code == 200
+    awarded = client.post(f"{API}/{project_id}/award", headers=admin, json={"bid_id": only, "reason": reason})
+    assert awarded.status_code == 201, awarded.text
 
 
 def test_update_in_planning_is_audited_and_refused_later(client, as_role):
