@@ -6,16 +6,22 @@ enabled in the district (incubation in 430703) says nothing."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
 
+from core import db
+from core.codes import make_id_number
 from core.facts import organization_facts, organization_workers
 from core.hookspecs import hookimpl
 from core.tables import Organization
 from plugins.incubation.tables import Base, Incubatee
-from plugins.talent.tables import SocialWorker
+from plugins.talent.services import upsert_worker
 from tests.conftest import OTHER, OWN, run
+
+
+_serial = itertools.count(1)
 
 
 def _org(code: str = OWN) -> int:
@@ -25,13 +31,19 @@ def _org(code: str = OWN) -> int:
 
 
 def _employ(org_id: int, qualification: str, status: str = "在岗", code: str = OWN) -> int:
-    """Move a demo worker of the district to this organisation with this qualification and status."""
-    taken = run(SocialWorker.select(SocialWorker.id).where(
-        (SocialWorker.district_code == code) & SocialWorker.employer_org_id.is_null()).order_by(
-        SocialWorker.id).first())["id"]
-    run(SocialWorker.update({SocialWorker.employer_org_id: org_id, SocialWorker.qualification: qualification,
-                             SocialWorker.status: status}).where(SocialWorker.id == taken))
-    return taken
+    """A new worker of this organisation with this qualification and status, through talent's own
+    service (so the roster, its history and its rules stay whole for the talent tests)."""
+    n = next(_serial)
+    certificate = {"certificate_no": f"FACT{n:06d}", "certificate_year": 2020} if qualification != "无" else {}
+
+    async def make() -> int:
+        async with db.write_transaction():
+            return (await upsert_worker(code, "test", {
+                "name": f"事实测试社工{n}", "id_number": make_id_number(code, date(1990, 1, 1), 700 + n)}, {
+                "post_type": "机构社工", "education": "本科", "status": status, "employer_org_id": org_id,
+                "qualification": qualification, **certificate}))[0]
+
+    return run(make())
 
 
 def test_hook_organization_facts(ctx):

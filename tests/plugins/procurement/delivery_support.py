@@ -24,11 +24,11 @@ def orgs(code: str = OWN, **where) -> list[int]:
     return [r["id"] for r in run(Organization.select(Organization.id).where(query).order_by(Organization.id))]
 
 
-def awarded(client, admin, title: str, budget_fen: int = 30_000_000) -> dict:
-    """A project tendered, bid on by the demo organisation staff's organisation (orgs()[0]) and
-    awarded to it at 28 万元 through the panel."""
+def awarded(client, admin, title: str, budget_fen: int = 30_000_000, supplier: int | None = None) -> dict:
+    """A project tendered, bid on by `supplier` (default: the demo organisation staff's organisation,
+    orgs()[0]) and awarded to it at 28 万元 through the panel."""
     project = open_tender(client, admin, title, budget_fen=budget_fen, period_start=str(START), period_end=str(END))
-    assert bid(client, staff_of(orgs()[0]), project["id"], price_fen=28_000_000).status_code == 201
+    assert bid(client, staff_of(supplier or orgs()[0]), project["id"], price_fen=28_000_000).status_code == 201
     deadline_passes(project["id"])
     assert move(client, admin, project["id"], "evaluation").status_code == 200
     award_the_only_bid(client, admin, project["id"], "评审第一")
@@ -40,10 +40,12 @@ def contract_body(**changes) -> dict:
             "signed_on": str(START), "term_start": str(START), "term_end": str(END), **changes}
 
 
-def contracted(client, admin, title: str, **changes) -> dict:
-    """An awarded project with its contract recorded (so contracted); the project dict."""
-    project = awarded(client, admin, title)
-    signed = client.post(f"{API}/{project['id']}/contract", headers=admin, json=contract_body(**changes))
+def contracted(client, admin, title: str, supplier: int | None = None, **changes) -> dict:
+    """A project awarded to `supplier` (default orgs()[0]) with its contract recorded (so
+    contracted); the project dict."""
+    project = awarded(client, admin, title, supplier=supplier)
+    signed = client.post(f"{API}/{project['id']}/contract", headers=admin,
+                         json=contract_body(**({"organization_id": supplier} if supplier else {}), **changes))
     assert signed.status_code == 201, signed.text
     return project
 

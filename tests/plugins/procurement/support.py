@@ -77,6 +77,8 @@ def past_award(org_id: int, score: float | None) -> None:
         district_code=OWN, title="以往项目", buyer="武陵区民政局", field="社区养老", budget_fen=100, method="询价",
         period_start=date(2024, 1, 1), period_end=date(2024, 12, 31), stage="closed", outcome_score=score,
         created_by="test")).returning(PurchaseProject.id))[0]["id"]
+    run(PurchaseProject.update({PurchaseProject.ocid: f"ocds-sanshe-{OWN}-{project_id}"}).where(
+        PurchaseProject.id == project_id))  # as projects.create sets it
     bid_id = run(Bid.insert(Bid(project=project_id, district_code=OWN, organization_id=org_id, price_fen=100,
                                 submitted_by="test")).returning(Bid.id))[0]["id"]
     run(Award.insert(Award(project=project_id, district_code=OWN, bid=bid_id, organization_id=org_id, price_fen=100,

@@ -95,9 +95,10 @@ def test_contract_milestones_evidence_and_payments_flow(client, as_role):
 
 CONTRACT_REFUSALS = [
     ({"organization_id": None}, "organization_id", "承接主体"),
-    ({"organization_id": 999999}, "organization_id", "不是本区县登记"),
+    ({"organization_id": 999999}, "organization_id", "只能与中标（成交）的社会组织签订"),
     ({"value_fen": 0}, "value_fen", "大于0"),
     ({"value_fen": 30_000_001}, "value_fen", "不能超过项目预算"),
+    ({"value_fen": 28_000_001}, "value_fen", "不能超过中标（成交）金额"),
     ({"number": "  "}, "number", "合同编号"),
     ({"signed_on": str(date.today() + timedelta(days=1))}, "signed_on", "不能晚于今天"),
     ({"term_end": str(START - timedelta(days=1))}, "term_end", "不能早于开始日期"),
@@ -111,7 +112,8 @@ def test_contract_refused_with_the_field_and_nothing_written(client, as_role):
     project = awarded(client, admin, "合同校验测试")
     other_district_org = orgs(OTHER)[0]
     for changes, field, words in [*CONTRACT_REFUSALS,
-                                  ({"organization_id": other_district_org}, "organization_id", "不是本区县登记")]:
+                                  ({"organization_id": other_district_org}, "organization_id", "只能与中标"),
+                                  ({"organization_id": orgs()[-1]}, "organization_id", "只能与中标")]:
         before = counts()
         refused = client.post(f"{API}/{project['id']}/contract", headers=admin, json=contract_body(**changes))
         assert refused.status_code == 422, (changes, refused.text)
@@ -124,16 +126,15 @@ def test_contract_refused_with_the_field_and_nothing_written(client, as_role):
     assert longer.status_code == 201 and longer.json()["term_reason"] == "持续性、稳定性服务"
 
 
-def test_a_deregistered_supplier_is_refused(client, as_role):
+def test_a_supplier_deregistered_after_the_award_is_refused(client, as_role):
     from core.tables import Organization
+    from tests.plugins.procurement.support import new_org
 
-    gone = orgs(status="deregistered") or orgs(status="revoked")
-    if not gone:
-        gone = [orgs()[-1]]
-        run(Organization.update({Organization.status: "deregistered"}).where(Organization.id == gone[0]))
     admin = as_role("district_admin")
-    project = awarded(client, admin, "注销组织签约测试")
-    refused = client.post(f"{API}/{project['id']}/contract", headers=admin, json=contract_body(organization_id=gone[0]))
+    winner = new_org()
+    project = awarded(client, admin, "注销组织签约测试", supplier=winner)
+    run(Organization.update({Organization.status: "deregistered"}).where(Organization.id == winner))
+    refused = client.post(f"{API}/{project['id']}/contract", headers=admin, json=contract_body(organization_id=winner))
     assert refused.status_code == 422 and "注销" in refused.json()["errors"][0]["message"]
 
 
@@ -230,7 +231,7 @@ def test_payment_refusals(client, as_role):
 
 def test_access_by_role_organisation_and_district(client, as_role):
     admin = as_role("district_admin")
-    theirs = contracted(client, admin, "他人承接的项目", organization_id=orgs()[1])
+    theirs = contracted(client, admin, "他人承接的项目", supplier=orgs()[1])
     pid = theirs["id"]
     mid = plan(client, admin, pid).json()["id"]
     staff = as_role("org_staff")  # staff of orgs()[0], not the supplier
