@@ -4,7 +4,8 @@ group, communities, budget, term, method and indicators — moved through their 
 (planning → tender → evaluation → awarded → contracted → in delivery → evaluated → closed,
 or cancelled / unsuccessful with a reason), every move conditional and audited. Slice 1:
 projects and stages; then contracts, milestones with evidence, payments and their supervision
-(delivery*.py, contracts.py, milestones.py, payments.py)."""
+(delivery*.py, contracts.py, milestones.py, payments.py); outcome evaluation feeding eligibility and
+the organisation's record (evaluation*.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ _WRITERS = (PLATFORM_ADMIN, DISTRICT_ADMIN)
 
 @hookimpl
 def register_modules():
+    from plugins.procurement.evaluation_rules import SETTINGS as EVALUATION_SETTINGS
     from plugins.procurement.glossary import DEFAULT_CATALOGUE
 
     return [ModuleSpec(MODULE, "政府购买服务", "Government purchase of services",
@@ -56,6 +58,7 @@ def register_modules():
                                        help="已验收的履约节点，产出或服务人数低于计划超过此比例时产生监管提示",
                                        help_en="An accepted milestone whose outputs or beneficiaries fall short of "
                                                "the plan by more than this raises a supervision flag"),
+                           *EVALUATION_SETTINGS,
                        ))]
 
 
@@ -72,6 +75,8 @@ def register_permissions():
         Permission("procurement.delivery.read", "查看购买服务合同、履约节点与支付（社会组织只看本机构承接的）",
                    (*_READERS, ORG_STAFF)),
         Permission("procurement.delivery.report", "报告本机构承接项目的履约情况并上传佐证材料", (ORG_STAFF,)),
+        Permission("procurement.evaluate", "被指定为第三方评价人时，为购买服务项目的绩效评价打分（承接主体的工作人员除外）",
+                   (SUPERVISOR, ORG_STAFF)),
     ]
 
 
@@ -146,8 +151,9 @@ def register_auditable_records():
 @hookimpl
 def register_workbench_items():
     from plugins.procurement.delivery import PROVIDERS
+    from plugins.procurement.evaluation_record import PROVIDERS as EVALUATION_PROVIDERS
 
-    return PROVIDERS
+    return [*PROVIDERS, *EVALUATION_PROVIDERS]
 
 
 @hookimpl

@@ -62,10 +62,11 @@ async def project_page(request: Request, code: str, project_id: int, principal: 
     item = await projects.detail(code, project_id)
     streets, communities = await _places(code)
     names = {c["code"]: c["name"] for c in [*streets, *communities]}
-    from plugins.procurement.routes import delivery_pages
+    from plugins.procurement.routes import delivery_pages, evaluation_pages
 
     return _render(request, "procurement/project.html", principal, code, item=item, place_names=names,
-                   needs_reason=states.NEEDS_REASON, **await delivery_pages.context(request, code, item, principal))
+                   needs_reason=states.NEEDS_REASON, **await delivery_pages.context(request, code, item, principal),
+                   **await evaluation_pages.context(request, code, item, principal))
 
 
 ROUTES = [home_page, project_page]
