@@ -78,11 +78,11 @@ async def evaluator_error(ctx: AppContext, code: str, username: str, supplier: i
         return f"没有可用的用户“{username}”"
     who = await principal_for_user(ctx, user)
     holds = ctx.contributions.role_permissions
+    if who.can("procurement.manage", code):
+        return "购买主体一方（区县管理员）不能担任第三方评价人"
     if not any(g.district_code == code and g.scope in ("district", "organization")
                and EVALUATE in holds.get(g.role, ()) for g in who.grants):
         return "第三方评价人应是本区县的监管人员或第三方评价机构（社会组织）的工作人员"
-    if who.can("procurement.manage", code):
-        return "购买主体一方（区县管理员）不能担任第三方评价人"
     if supplier in who.organizations():
         return "承接主体的工作人员不能评价本机构承接的项目"
     return None
