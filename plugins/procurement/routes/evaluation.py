@@ -10,21 +10,14 @@ from __future__ import annotations
 from litestar import Request, get, post, put
 
 from core.auth import Principal
-from core.context import AppContext
 from core.views import view
 from plugins.procurement import MODULE, evaluation, evaluation_record, evaluation_view
 from plugins.procurement import evaluation_schemas as s
+from plugins.procurement.routes.delivery import MANAGE, ONE as PROJECT, READ, TAGS, _ctx
 
-ONE = "/api/districts/{code:str}/procurement/projects/{project_id:int}/evaluation"
+ONE = PROJECT + "/evaluation"
 RECORD = "/api/districts/{code:str}/procurement/organizations/{organization_id:int}/record"
-READ = {"module": MODULE, "permission": "procurement.delivery.read"}
-MANAGE = {"module": MODULE, "permission": "procurement.manage"}
 EVALUATE = {"module": MODULE, "permission": evaluation.EVALUATE}
-TAGS = ["procurement"]
-
-
-def _ctx(request: Request) -> AppContext:
-    return request.app.state.ctx
 
 
 async def _answer(request: Request, code: str, project_id: int, principal: Principal) -> s.ProcurementEvaluation:
