@@ -193,3 +193,11 @@ async def offer_delivery_refs(ctx, district_code, organization_id):
 async def delivery_hours(ctx, district_code, refs):
     """Return {ref: {"hours", "logs", "beneficiaries", "workers"}} for the given delivery refs:
     the submitted, current (not superseded) service logs that name each ref, summed."""
+
+
+@hookspec
+async def rating_averages(ctx, district_code, refs):
+    """Return {ref: {"average": 1..5, "count": n}} for those of the given refs (e.g. a purchase
+    project's "procurement:<ocid>", the source its catalogue service carries) the module holds
+    service users' ratings of; refs it knows nothing of are left out. Callers add up the answers
+    of several modules (weighting each average by its count)."""

@@ -5,7 +5,8 @@ group, communities, budget, term, method and indicators — moved through their 
 or cancelled / unsuccessful with a reason), every move conditional and audited. Slice 1:
 projects and stages; slice 2: eligibility, bids, the panel and the award (terms.py, eligibility.py,
 bids.py, panel.py, tally.py, award.py); then contracts, milestones with evidence, payments and their
-supervision (delivery*.py, contracts.py, milestones.py, payments.py), and OCDS publication (ocds*.py)."""
+supervision (delivery*.py, contracts.py, milestones.py, payments.py); outcome evaluation feeding
+eligibility and the organisation's record (evaluation*.py); and OCDS publication (ocds*.py)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ PANELIST = "procurement_panelist"
 
 @hookimpl
 def register_modules():
+    from plugins.procurement.evaluation_rules import SETTINGS as EVALUATION_SETTINGS
     from plugins.procurement.glossary import DEFAULT_CATALOGUE
 
     return [ModuleSpec(MODULE, "政府购买服务", "Government purchase of services",
@@ -63,6 +65,7 @@ def register_modules():
                                        help="开启后，评审排名先列3A及以上等级的投标人，再按综合得分排序（民政部令第39号）",
                                        help_en="When on, bidders graded 3A+ are ranked before the rest, each group by "
                                                "total score"),
+                           *EVALUATION_SETTINGS,
                        ))]
 
 
@@ -83,6 +86,8 @@ def register_permissions():
         Permission("procurement.bids.read", "查看投标（机构人员只看本机构的，其他人截止后可看全部）",
                    (*_READERS, ORG_STAFF)),
         Permission("procurement.score", "作为评审小组成员声明利益冲突并评分", _WRITERS),
+        Permission("procurement.evaluate", "被指定为第三方评价人时，为购买服务项目的绩效评价打分（承接主体的工作人员除外）",
+                   (SUPERVISOR, ORG_STAFF)),
     ]
 
 
@@ -165,8 +170,9 @@ def register_auditable_records():
 @hookimpl
 def register_workbench_items():
     from plugins.procurement.delivery import PROVIDERS
+    from plugins.procurement.evaluation_record import PROVIDERS as EVALUATION_PROVIDERS
 
-    return PROVIDERS
+    return [*PROVIDERS, *EVALUATION_PROVIDERS]
 
 
 @hookimpl

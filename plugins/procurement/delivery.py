@@ -28,7 +28,11 @@ NO_HOURS = {"hours": 0.0, "logs": 0, "beneficiaries": 0, "workers": 0}
 
 
 async def before_move(project: dict[str, Any], target: str) -> None:
-    """A project is contracted only by recording its contract (contracts.record)."""
+    """A project is contracted only by recording its contract (contracts.record), evaluated only by
+    completing its evaluation (evaluation.complete)."""
+    from plugins.procurement import evaluation
+
+    await evaluation.check_move(project, target)
     if target == "contracted" and not await Contract.exists().where(Contract.project == project["id"]):
         raise ApiError(409, "请先登记服务合同：登记合同后项目自动变为“已签订合同”", "contract_required")
 

@@ -13,7 +13,7 @@ from datetime import date
 from core.context import AppContext
 from core.modules import enabled_modules
 from core.tables import Community
-from plugins.procurement import delivery_demo, demo_tender, projects, states
+from plugins.procurement import delivery_demo, demo_tender, evaluation_demo, projects, states
 from plugins.procurement.tables import PurchaseProject
 
 MARK = "（示范）"  # every demo title ends with it: how a second run knows the demo is there
@@ -78,5 +78,9 @@ async def _advance(ctx: AppContext, code: str, project: dict, stage: str, actor:
     for step in states.ORDER[states.ORDER.index("awarded") + 1: states.ORDER.index(stage) + 1]:
         if step == "contracted":  # recording the contract moves the project (delivery_demo.py)
             await delivery_demo.contract(ctx, code, project_id, stage, actor)
+        elif step == "evaluated":  # so does completing the evaluation (evaluation_demo.py)
+            await evaluation_demo.evaluate(ctx, code, project_id, stage, actor)
         else:
             await projects.move(code, project_id, step, STEP_REASONS[step], actor, ctx=ctx)
+    if stage == "in_delivery":  # an evaluation under way, the evaluator's scores owed
+        await evaluation_demo.evaluate(ctx, code, project_id, stage, actor)

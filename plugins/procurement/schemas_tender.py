@@ -97,7 +97,7 @@ class ProcurementRankedBid(msgspec.Struct):
 ProcurementAward = row_view(Award, "ProcurementAward")
 
 
-class ProcurementEvaluation(msgspec.Struct):
+class ProcurementRanking(msgspec.Struct):
     weights: dict[str, int]
     rank_3a_first: bool
     bids: list[ProcurementRankedBid]

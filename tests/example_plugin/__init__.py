@@ -1,8 +1,8 @@
 """A small plugin that proves the plugin contract without touching core: it adds
 a module (`example`), a table with its migration, routes, a permission and a
-role, a dataset and a data service, navigation, a widget, a search source and a
-supervision rule, and records every lifecycle call and event it receives (tests
-read `CALLS`)."""
+role, a dataset and a data service, navigation, a widget, a search source, a
+supervision rule and service users' ratings (`RATINGS`, set by tests), and records every
+lifecycle call and event it receives (tests read `CALLS`)."""
 
 from __future__ import annotations
 
@@ -204,3 +204,17 @@ def register_audit_words():
 
     return [AuditWords("example", entities={"example_note": "示例便签"},
                        actions={"example_note.create": "写下"}, fields={"text": "便签内容"})]
+
+
+# Service users' ratings the tests hand the example module ({ref: {"average", "count"}}), as a
+# participation module would hold them; answered only where the module is enabled.
+RATINGS: dict[str, dict] = {}
+
+
+@hookimpl
+async def rating_averages(ctx, district_code, refs):
+    from core.modules import enabled_modules
+
+    if "example" not in await enabled_modules(ctx, district_code):
+        return {}
+    return {ref: dict(RATINGS[ref]) for ref in refs if ref in RATINGS}

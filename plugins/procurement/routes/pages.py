@@ -63,13 +63,14 @@ async def project_page(request: Request, code: str, project_id: int, principal: 
     streets, communities = await _places(code)
     names = {c["code"]: c["name"] for c in [*streets, *communities]}
     from plugins.procurement import contracts
-    from plugins.procurement.routes import delivery_pages
+    from plugins.procurement.routes import delivery_pages, evaluation_pages
     from plugins.procurement.routes.tender_pages import project_context  # the tender sections (slice 2)
 
     return _render(request, "procurement/project.html", principal, code, item=item, place_names=names,
                    needs_reason=states.NEEDS_REASON, **await project_context(request, code, item, principal),
                    **(await delivery_pages.context(request, code, item, principal)
-                      if principal.can(contracts.READ, code) else {}))
+                      if principal.can(contracts.READ, code) else {}),
+                   **await evaluation_pages.context(request, code, item, principal))
 
 
 ROUTES = [home_page, project_page]

@@ -23,13 +23,13 @@ async def name_member(request: Request, code: str, project_id: int, data: panel.
                 t.ProcurementPanelMember)
 
 
-@get(ONE + "/evaluation", opt=READ, tags=TAGS,
+@get(ONE + "/ranking", opt=READ, tags=TAGS,
      summary="The evaluation: panel members and declarations, each bid's price score, member scores, total and rank "
              "(3A+ first where the district says so), whether it is complete, the recommended bid and the award")
-async def get_evaluation(request: Request, code: str, project_id: int) -> t.ProcurementEvaluation:
+async def get_ranking(request: Request, code: str, project_id: int) -> t.ProcurementRanking:
     settings = await projects.settings_of(request.app.state.ctx, code)
     result = await tally.results(await projects.get_row(code, project_id), settings["rank_3a_first"])
-    return view(result, t.ProcurementEvaluation)
+    return view(result, t.ProcurementRanking)
 
 
 @get(ONE + "/panel/me", opt=SCORE, tags=TAGS,
@@ -62,4 +62,4 @@ async def make_award(request: Request, code: str, project_id: int, data: award.A
                 t.ProcurementAward)
 
 
-ROUTES = [name_member, get_evaluation, my_sheet, declare, score, make_award]
+ROUTES = [name_member, get_ranking, my_sheet, declare, score, make_award]

@@ -18,6 +18,7 @@ from plugins.supervision.tables import SampleItem
 from plugins.talent.tables import SocialWorker
 from tests.conftest import OWN, index_now, login, run
 from tests.plugins.procurement.delivery_support import accepted, contracted, orgs, plan, report
+from tests.plugins.procurement.evaluation_support import evaluate
 from tests.plugins.procurement.test_projects import API, PAGE, move
 
 SUPERVISION = f"/api/districts/{OWN}/supervision"
@@ -58,8 +59,8 @@ def test_service_logs_count_as_delivery_evidence(ctx, client, as_role, employed_
     assert hours == {"hours": 2.5, "logs": 1, "beneficiaries": 4, "workers": 1}
     page = client.get(f"{PAGE}/projects/{project['id']}", headers=admin).text
     assert "社工 1 人登记服务 1 条、2.5 小时，服务 4 人次" in page
-    for stage in ("in_delivery", "evaluated"):
-        assert move(client, admin, project["id"], stage).status_code == 200
+    assert move(client, admin, project["id"], "in_delivery").status_code == 200
+    evaluate(client, admin, as_role("supervisor"), project["id"])
     assert all(r["ref"] != ocid for r in refs(ctx, orgs()[0]))  # evaluated: no longer offered
 
 
@@ -81,8 +82,8 @@ def test_a_project_in_delivery_is_in_the_catalogue_until_it_closes(ctx, client, 
     assert title in search_names(client, "助浴")
     page = client.get(f"{PAGE}/projects/{pid}", headers=admin).text
     assert "已发布" in page
-    for stage in ("evaluated", "closed"):
-        assert move(client, admin, pid, stage).status_code == 200
+    evaluate(client, admin, as_role("supervisor"), pid)
+    assert move(client, admin, pid, "closed").status_code == 200
     assert client.get(f"{API}/{pid}/delivery", headers=admin).json()["catalogue"]["state"] == "suspended"
     index_now(ctx)
     assert title not in search_names(client, "助浴")

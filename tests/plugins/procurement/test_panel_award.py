@@ -21,7 +21,7 @@ from tests.plugins.procurement.test_projects import API
 
 
 def evaluation(client, headers, project_id: int) -> dict:
-    answer = client.get(f"{API}/{project_id}/evaluation", headers=headers)
+    answer = client.get(f"{API}/{project_id}/ranking", headers=headers)
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -206,5 +206,5 @@ def test_declarations_only_in_evaluation_and_only_by_members(client, as_role):
     rows = client.get(f"{API}/{project['id']}/panel/me", headers=member).json()["rows"]
     assert [r["bid"]["id"] for r in rows] == [only] and rows[0]["score"] is None and not rows[0]["recused"]
     assert all("*" in m["name"] for r in rows for m in r["bid"]["team"])
-    assert client.get(f"{API}/{project['id']}/evaluation", headers=as_role("supervisor")).status_code == 200
-    assert client.get(f"{API}/{project['id']}/evaluation", headers=as_role("org_staff")).status_code == 403
+    assert client.get(f"{API}/{project['id']}/ranking", headers=as_role("supervisor")).status_code == 200
+    assert client.get(f"{API}/{project['id']}/ranking", headers=as_role("org_staff")).status_code == 403
