@@ -34,7 +34,7 @@ async def project_context(request: Request, code: str, item: dict[str, Any], pri
     result = await tally.results(row, settings["rank_3a_first"]) if item["stage"] != "planning" else None
     has_bids = await Bid.exists().where(Bid.project == item["id"])
     manage = principal.can("procurement.manage", code)
-    return {"bids_sealed": sealed, "bids": seen, "evaluation": result, **WORDS,
+    return {"bids_sealed": sealed, "bids": seen, "ranking": result, **WORDS,
             "terms_editable": manage and (item["stage"] == "planning" or (item["stage"] == "tender" and not has_bids)),
             "is_member": await PanelMember.exists().where((PanelMember.project == item["id"])
                                                           & (PanelMember.username == principal.username))}

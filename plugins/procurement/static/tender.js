@@ -1,4 +1,4 @@
-// The tender sections of a project page (procurement/_tender.html, _evaluation.html): the terms
+// The tender sections of a project page (procurement/_tender.html, _ranking.html): the terms
 // form (eligibility, weights, deadline typed in Beijing time), naming a panel member, the award.
 (() => {
   const page = sanshe.data();

@@ -22,9 +22,10 @@ def scores(**points: float) -> dict:
     return {"scores": [{"indicator": name, "score": p, "note": f"{name}评分说明"} for name, p in points.items()]}
 
 
-def delivering(client, admin, staff, title: str, **contract) -> dict:
-    """A contracted project with one accepted milestone (服务人次 610, 102 people), moved to in_delivery."""
-    project = contracted(client, admin, title, **contract)
+def delivering(client, admin, staff, title: str, organization_id: int | None = None, **contract) -> dict:
+    """A project awarded to and contracted with `organization_id` (default the demo org staff's), with one
+    accepted milestone (服务人次 610, 102 people), moved to in_delivery."""
+    project = contracted(client, admin, title, supplier=organization_id, **contract)
     accepted(client, admin, staff, project["id"])
     assert move(client, admin, project["id"], "in_delivery").status_code == 200
     return project
