@@ -12,10 +12,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.dates import add_months
+from core.dates import add_months, utc_now
 from core.tables import Organization
-from plugins.procurement import contracts, milestones, projects
+from plugins.procurement import award, bids, contracts, milestones, panel, projects, terms
 from plugins.procurement.delivery_demo import supplier_staff
+from plugins.procurement.demo_tender import _user, staff
+from plugins.procurement.tables import PurchaseProject
 from tests.conftest import OWN
 from tests.e2e.support import fits, in_thread, log_in
 from tests.e2e.test_browser import browser, no_csp_violations, server  # noqa: F401 - fixtures
@@ -38,9 +40,26 @@ async def _awarded(ctx, title: str) -> int:
         title=title, buyer="武陵区民政局", field="社区养老", budget_fen=20_000_000, period_start=START, period_end=END,
         method="公开招标", target_group="老年人",
         indicators=[projects.rules.IndicatorIn(name="助浴人次", unit="人次", target=400, kind="output")]))
-    for stage in ("tender", "evaluation", "awarded"):
-        await projects.move(OWN, project["id"], stage, "", "test", ctx=ctx)
-    return project["id"]
+    return await _tender_and_award(ctx, project["id"])
+
+
+async def _tender_and_award(ctx, project_id: int) -> int:
+    """Through the tender as the pages do it: terms with a deadline, the supplier's bid, the deadline
+    passing, the panel's declaration and score, and the award to the supplier (19 万元)."""
+    admin = await _user(ctx, f"{OWN}-admin")
+    member = await _user(ctx, f"{OWN}-procurement-panelist")
+    await terms.update(OWN, project_id, admin.username, terms.TermsIn(bid_deadline=utc_now() + timedelta(days=1)))
+    await projects.move(OWN, project_id, "tender", "采购公告已发布", admin.username)
+    bid = await bids.submit(ctx, OWN, project_id, staff(ctx, OWN, await _supplier()),
+                            bids.BidIn(price_fen=19_000_000, plan="上门助浴与照护培训"))
+    await PurchaseProject.update({PurchaseProject.bid_deadline: utc_now() - timedelta(hours=1)}).where(
+        PurchaseProject.id == project_id)  # the deadline has passed
+    await projects.move(OWN, project_id, "evaluation", "投标截止，进入评审", admin.username)
+    await panel.name(ctx, OWN, project_id, admin.username, panel.MemberIn(username=member.username))
+    await panel.declare(OWN, project_id, member, panel.DeclarationIn(conflict="none"))
+    await panel.score(OWN, project_id, member, panel.ScoreIn(bid_id=bid["id"], plan=85, capacity=80, past=80))
+    await award.award(ctx, OWN, project_id, admin.username, award.AwardIn(bid_id=bid["id"]))
+    return project_id
 
 
 async def _with_milestone(ctx, title: str) -> tuple[int, int]:

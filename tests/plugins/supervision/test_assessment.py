@@ -414,7 +414,9 @@ def test_the_page_shows_the_active_scheme_grades_and_the_scoring_form(client, as
     scheme = create_scheme(client, admin, active=True)
     org_id = new_org(client, admin)
     assert assess(client, as_role("supervisor"), org_id, scheme, 9).status_code == 201
-    page = client.get(f"/districts/{OWN}/supervision/assessment", headers=as_role("supervisor"))
+    before = run(Organization.count().where((Organization.district_code == OWN) & (Organization.id < org_id)))
+    page = client.get(f"/districts/{OWN}/supervision/assessment", params={"page": before // 100 + 1},
+                      headers=as_role("supervisor"))  # the page (100 organisations each) that lists it
     assert page.status_code == 200
     html = page.text
     assert scheme["name"] in html and "社会组织评估" in html and "基础条件" in html
