@@ -183,6 +183,10 @@ class FileUpload:
 
 
 MULTIPART = Body(media_type=RequestEncodingType.MULTI_PART)
+
+DOWNLOAD = "*/*"
+"""The media type a download route documents (`@get(..., media_type=uploads.DOWNLOAD)`): each file
+answers with its own checked type, which is only known per file."""
 FileForm = Annotated[FileUpload, MULTIPART]
 """A handler's `data: FileForm` takes the file; give the route `request_max_body_size=BODY_LIMIT`."""
 

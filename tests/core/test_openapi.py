@@ -86,6 +86,17 @@ def test_every_success_answer_has_a_real_schema(document):
     assert sorted(empty) == []
 
 
+def test_every_success_answer_names_a_media_type(document):
+    """A download documents "type/subtype" (a file's own type is only known per file: "*/*"),
+    never the empty media type a bare `-> File` handler gets (schemathesis ST106)."""
+    malformed = [f"{method.upper()} {path} {status}: {media!r}"
+                 for method, path, op in operations(document)
+                 for status, answer in op["responses"].items()
+                 for media in answer.get("content") or {}
+                 if not re.fullmatch(r"[\w.+*-]+/[\w.+*-]+", media)]
+    assert malformed == []
+
+
 def test_security_schemes_for_the_session_and_for_tokens(document):
     schemes = document["components"]["securitySchemes"]
     assert schemes["bearerToken"] == {**schemes["bearerToken"], "type": "http", "scheme": "bearer"}

@@ -76,7 +76,7 @@ async def attach_contract_document(request: Request, code: str, project_id: int,
                                                 content), s.ProcurementContract)
 
 
-@get(ONE + "/contract/document", opt=READ, tags=TAGS, summary="Download the contract document")
+@get(ONE + "/contract/document", opt=READ, tags=TAGS, media_type=uploads.DOWNLOAD, summary="Download the contract document")
 async def get_contract_document(request: Request, code: str, project_id: int, principal: Principal) -> File:
     return uploads.download(_ctx(request), await contracts.document(code, project_id, principal), "合同文本")
 
@@ -126,7 +126,8 @@ async def add_milestone_evidence(request: Request, code: str, project_id: int, m
                                               content), s.ProcurementEvidence)
 
 
-@get(MILESTONE + "/evidence/{evidence_id:int}", opt=READ, tags=TAGS, summary="Download a milestone's evidence file")
+@get(MILESTONE + "/evidence/{evidence_id:int}", opt=READ, tags=TAGS, media_type=uploads.DOWNLOAD,
+     summary="Download a milestone's evidence file")
 async def get_milestone_evidence(request: Request, code: str, project_id: int, milestone_id: int, evidence_id: int,
                                  principal: Principal) -> File:
     upload = await milestones.evidence_file(code, project_id, milestone_id, evidence_id, principal)

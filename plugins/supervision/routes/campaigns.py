@@ -191,7 +191,7 @@ async def add_evidence(request: Request, code: str, item_id: int, principal: Pri
     return view(await evidence.add(_ctx(request), code, item_id, principal, filename, content), s.EvidenceAdded)
 
 
-@get(BASE + "/evidence/{evidence_id:int}", opt=ANY_USER, tags=["supervision"],
+@get(BASE + "/evidence/{evidence_id:int}", opt=ANY_USER, tags=["supervision"], media_type=uploads.DOWNLOAD,
      summary="Download an evidence file")
 async def get_evidence(request: Request, code: str, evidence_id: int, principal: Principal) -> File:
     return uploads.download(_ctx(request), await evidence.get(code, evidence_id, principal), evidence.WHAT)
