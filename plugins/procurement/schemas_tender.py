@@ -100,6 +100,7 @@ ProcurementAward = row_view(Award, "ProcurementAward")
 class ProcurementRanking(msgspec.Struct):
     weights: dict[str, int]
     rank_3a_first: bool
+    sealed: Annotated[bool, msgspec.Meta(description="before the bid deadline: no bid is shown")]
     bids: list[ProcurementRankedBid]
     members: list[ProcurementPanelMember]  # type: ignore[valid-type]
     complete: bool

@@ -29,8 +29,11 @@ def weighted(weights: dict[str, int], price: float, score: dict[str, Any]) -> fl
 
 
 async def results(project: dict[str, Any], rank_3a_first: bool) -> dict[str, Any]:
-    """The ranking of the project's submitted bids with everything the award needs."""
-    bids = await Bid.select().where((Bid.project == project["id"]) & (Bid.state == "submitted")).order_by(Bid.id)
+    """The ranking of the project's submitted bids with everything the award needs. Sealed
+    (no bid, no bidder, no price) until the bid deadline has passed, as `bids.visible` is."""
+    sealed = not terms.deadline_passed(project)
+    bids = [] if sealed else await Bid.select().where(
+        (Bid.project == project["id"]) & (Bid.state == "submitted")).order_by(Bid.id)
     members = await panel.members(project["id"])
     by_member = {m["id"]: m for m in members}
     scores = await panel.scores(project["id"])
@@ -62,10 +65,12 @@ async def results(project: dict[str, Any], rank_3a_first: bool) -> dict[str, Any
         row["rank"] = i
     if not members:
         missing.insert(0, "尚未组建评审小组")
-    if not rows:
+    if sealed:
+        missing.append("投标截止前不公开投标情况")
+    elif not rows:
         missing.append("没有有效投标")
     award = await Award.select().where(Award.project == project["id"]).first()
-    return {"weights": weights, "rank_3a_first": rank_3a_first, "bids": rows, "members": members,
+    return {"weights": weights, "rank_3a_first": rank_3a_first, "sealed": sealed, "bids": rows, "members": members,
             "complete": not missing, "missing": missing, "recommended_bid": None if missing else rows[0]["bid_id"],
             "award": award}
 

@@ -12,7 +12,7 @@ import pytest
 
 from core.auth import Grant, Principal
 from core.facts import organization_workers
-from core.tables import AuditEvent
+from core.tables import AuditEvent, Organization
 from plugins.procurement import bids
 from plugins.procurement.tables import Bid
 from tests.conftest import OTHER, OWN, bearer_for, run
@@ -199,3 +199,22 @@ def test_two_racing_bids_of_one_organisation_one_wins(client, as_role, ctx):
     assert sorted(type(r).__name__ for r in results) == ["ApiError", "dict"], results
     assert next(r for r in results if not isinstance(r, dict)).status_code == 409
     assert run(Bid.count().where((Bid.project == project["id"]) & (Bid.state == "submitted"))) == 1
+
+
+def test_the_ranking_is_sealed_until_the_deadline(client, as_role):
+    """Before the deadline nobody learns who bid or at what price: not the ranking API, not the
+    project page (a reader sees "sealed"); after it the ranking lists every submitted bid."""
+    admin = as_role("district_admin")
+    project = open_tender(client, admin, "投标：截止前评审结果保密")
+    org = new_org()
+    assert bid(client, staff_of(org), project["id"], price_fen=12_345_600).status_code == 201
+    name = run(Organization.select(Organization.name).where(Organization.id == org).first())["name"]
+    ranking = client.get(f"{API}/{project['id']}/ranking", headers=admin).json()
+    assert ranking["sealed"] is True and ranking["bids"] == [] and ranking["recommended_bid"] is None
+    page = client.get(f"/districts/{OWN}/procurement/projects/{project['id']}", headers=admin).text
+    assert name not in page and "123,456" not in page and 'data-testid="ranking-sealed"' in page
+    deadline_passes(project["id"])
+    ranking = client.get(f"{API}/{project['id']}/ranking", headers=admin).json()
+    assert ranking["sealed"] is False and [b["organization_id"] for b in ranking["bids"]] == [org]
+    page = client.get(f"/districts/{OWN}/procurement/projects/{project['id']}", headers=admin).text
+    assert name in page and 'data-testid="ranking-sealed"' not in page
