@@ -201,3 +201,24 @@ async def rating_averages(ctx, district_code, refs):
     project's "procurement:<ocid>", the source its catalogue service carries) the module holds
     service users' ratings of; refs it knows nothing of are left out. Callers add up the answers
     of several modules (weighting each average by its count)."""
+
+
+@hookspec
+async def offer_needs(ctx, district_code, refs, field, community):
+    """Return [{"ref", "title", "community", "field", "status", "status_label", "supporters",
+    "linkable", "url"}]: residents' needs (需求) the module holds in the district, so that a
+    purchase project can name the needs it answers. `ref` is the need's stable key (e.g.
+    "participation:need:12"); `linkable` says whether a project may still name it (not
+    declined or merged). With `refs` (a list), those of them the module holds, whatever their
+    status; with `refs` None, the linkable ones, filtered by `field` and `community` where
+    given (None: any), most supported first, at most 200. Where the module is off, None
+    (so a caller can tell "no module collects needs" from "no needs")."""
+
+
+@hookspec
+async def need_answers(ctx, district_code, refs):
+    """Return {need ref: [{"ref", "title", "url", "stage", "stage_label",
+    "delivering_since"}]}: the module's records (e.g. purchase projects) that name these needs
+    as needs they answer, so the module holding the need can show what answered it (and
+    when a service started: `delivering_since`, None before). Refs no record names are left
+    out; where the module is off, {}."""

@@ -196,3 +196,13 @@ def register_audit_words():
     from plugins.procurement.audit_words import AUDIT_WORDS
 
     return [AUDIT_WORDS]
+
+
+@hookimpl
+async def need_answers(ctx, district_code, refs):
+    from core.modules import enabled_modules
+    from plugins.procurement.needs import answers
+
+    if MODULE not in await enabled_modules(ctx, district_code):
+        return {}
+    return await answers(district_code, refs)

@@ -1,10 +1,9 @@
 """Bids (投标/响应): organisation staff bid for their own organisation only, while the project
 is in tender and before its deadline — a price (fen, at most the budget), a team drawn from the
 organisation's certified social workers (listed by the talent module through the
-`organization_workers` hook), a plan, and documents (a list of upload ids, empty until the core
-upload service lands). One submitted bid per organisation and project (409 on a second); a bid
-may be withdrawn before the deadline and a new one made. A bid from an organisation that is not
-eligible is refused with 422 naming each reason — and the refusal is kept (state `refused`,
+`organization_workers` hook), a plan, and documents (bid_documents.py: core uploads). One
+submitted bid per organisation and project (409 on a second); a bid may be withdrawn before the
+deadline and a new one made. A bid from an organisation that is not eligible is refused with 422 naming each reason — and the refusal is kept (state `refused`,
 audited), so the record shows who was turned away and why.
 
 Who sees what: the bidding organisation's staff see their own bids, team names in full; district
@@ -29,12 +28,13 @@ from core.facts import organization_workers
 from core.tables import Organization
 from plugins.procurement import eligibility, rules, states, terms
 from plugins.procurement.glossary import BID_STATES
-from plugins.procurement.tables import Bid, PurchaseProject
+from plugins.procurement.tables import Bid, BidDocument, PurchaseProject
 
 ENTITY = "procurement_bid"
 BID = "procurement.bid"
 READ_BIDS = "procurement.bids.read"
 MAX_TEAM = 50
+DOCUMENT_SHOWN = ("filename", "content_type", "size", "uploaded_at")
 
 
 class BidIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -113,13 +113,13 @@ async def submit(ctx: AppContext, code: str, project_id: int, principal: Princip
         raise invalid(errors)
     found = await eligibility.check(ctx, code, row, org_id)
     values = {"organization_id": org_id, "price_fen": data.price_fen, "team": team, "plan": data.plan.strip(),
-              "documents": [], "state": "submitted" if found["eligible"] else "refused", "reasons": found["reasons"]}
+              "state": "submitted" if found["eligible"] else "refused", "reasons": found["reasons"]}
     async with db.write_transaction():
         open_for_bids(await locked_project(code, project_id))
         if await Bid.exists().where((Bid.project == project_id) & (Bid.organization_id == org_id)
                                     & (Bid.state == "submitted")):
             raise ApiError(409, "本机构已对该项目投标；如需修改，请先撤回原投标", "already_bid")
-        bid_id = (await Bid.insert(Bid(**{k: (json.dumps(v, ensure_ascii=False) if k in ("team", "documents", "reasons")
+        bid_id = (await Bid.insert(Bid(**{k: (json.dumps(v, ensure_ascii=False) if k in ("team", "reasons")
                                              else v) for k, v in values.items()},
                                        project=project_id, district_code=code, submitted_by=principal.username)
                                    ).returning(Bid.id))[0]["id"]
@@ -146,16 +146,30 @@ async def withdraw(code: str, project_id: int, bid_id: int, principal: Principal
     return await one(code, project_id, bid_id, principal)
 
 
-def view(row: dict[str, Any], names: dict[int, str], own: bool) -> dict[str, Any]:
-    """A bid as its reader may see it: team names in full only for the bidder's own staff."""
+def view(row: dict[str, Any], names: dict[int, str], own: bool,
+         documents: dict[int, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    """A bid as its reader may see it: team names in full only for the bidder's own staff;
+    its documents from `documents_of`."""
     team = [{"worker_id": w["worker_id"], "name": w["name"] if own else mask_name(w["name"]),
              "qualification": w["qualification"]} for w in json.loads(row["team"] or "[]")]
     return {"id": row["id"], "project": row["project"], "organization_id": row["organization_id"],
             "organization_name": names.get(row["organization_id"], ""), "price_fen": row["price_fen"], "team": team,
-            "plan": row["plan"], "documents": json.loads(row["documents"] or "[]"), "state": row["state"],
+            "plan": row["plan"], "documents": (documents or {}).get(row["id"], []), "state": row["state"],
             "state_label": BID_STATES[row["state"]][0], "reasons": json.loads(row["reasons"] or "[]"),
             "submitted_by": row["submitted_by"], "submitted_at": row["submitted_at"],
             "withdrawn_at": row["withdrawn_at"], "own": own}
+
+
+async def documents_of(bid_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The documents of these bids, oldest first (what the bid view lists)."""
+    out: dict[int, list[dict[str, Any]]] = {b: [] for b in bid_ids}
+    if not bid_ids:
+        return out
+    rows = await BidDocument.select(BidDocument.id, BidDocument.bid, *(getattr(BidDocument.upload, k) for k in DOCUMENT_SHOWN)
+                                    ).where(BidDocument.bid.is_in(bid_ids)).order_by(BidDocument.id)
+    for row in rows:
+        out[row["bid"]].append({"id": row["id"], **{k: row[f"upload.{k}"] for k in DOCUMENT_SHOWN}})
+    return out
 
 
 async def org_names(ids: list[int]) -> dict[int, str]:
@@ -174,8 +188,9 @@ async def visible(code: str, project: dict[str, Any], principal: Principal) -> t
         return True, []
     rows = await Bid.select().where(where).order_by(Bid.id)
     names = await org_names([r["organization_id"] for r in rows])
+    documents = await documents_of([r["id"] for r in rows])
     own = principal.organizations()
-    return False, [view(r, names, r["organization_id"] in own) for r in rows]
+    return False, [view(r, names, r["organization_id"] in own, documents) for r in rows]
 
 
 async def one(code: str, project_id: int, bid_id: int, principal: Principal) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from core.dates import utc_now
 from core.errors import ApiError
 from core.facts import organization_workers
 from core.tables import Organization, User
-from plugins.procurement import award, bids, panel, projects, terms
+from plugins.procurement import award, bid_documents, bids, panel, projects, terms
+from plugins.procurement.delivery_demo import SIGN_IN_SHEET
 from plugins.procurement.tables import PurchaseProject
 
 # Demo organisations by name suffix (core/demo.py): graded 4A, 3A, 3A (on the abnormal list), none.
@@ -57,11 +58,14 @@ async def bid_on(ctx: AppContext, code: str, project: dict[str, Any], stage: str
     for suffix, share in zip(bidders, shares):
         org_id = orgs[suffix]
         team = [w["worker_id"] for w in (await organization_workers(ctx, code, org_id))[:3]]
+        bidder = staff(ctx, code, org_id)
         try:
-            await bids.submit(ctx, code, pid, staff(ctx, code, org_id), bids.BidIn(
+            made = await bids.submit(ctx, code, pid, bidder, bids.BidIn(
                 price_fen=int(project["budget_fen"] * share) // 100 * 100, team=team, plan=PLANS[suffix]))
         except ApiError as refusal:  # refused for eligibility: recorded with its reasons
             assert refusal.code == "ineligible", refusal.detail
+        else:
+            await bid_documents.attach(ctx, code, pid, made["id"], bidder, "服务方案.pdf", SIGN_IN_SHEET)
     if stage == "tender":
         return
     await PurchaseProject.update({PurchaseProject.bid_deadline: utc_now() - timedelta(days=3)}).where(

@@ -17,7 +17,7 @@ from core.context import AppContext
 from core.dates import utc_now
 from core.errors import ApiError, invalid, not_found
 from core.modules import module_settings
-from plugins.procurement import MODULE, rules, states, terms
+from plugins.procurement import MODULE, needs, rules, states, terms
 from plugins.procurement.glossary import INDICATOR_KINDS, METHODS, SUBJECT_KINDS
 from plugins.procurement.tables import PurchaseProject, StageChange
 
@@ -129,7 +129,7 @@ async def detail(code: str, project_id: int) -> dict[str, Any]:
 async def create(ctx: AppContext, code: str, actor: str, data: ProjectIn) -> dict[str, Any]:
     values = _values(data)
     settings = await settings_of(ctx, code)
-    if errors := await rules.check(code, values, settings):
+    if errors := await rules.check(code, values, settings) + await needs.check(ctx, code, values["needs"]):
         raise invalid(errors)
     async with db.write_transaction():
         created = (await PurchaseProject.insert(PurchaseProject(
@@ -152,7 +152,10 @@ async def update(ctx: AppContext, code: str, project_id: int, actor: str, patch:
             raise ApiError(409, f"项目当前为“{states.label(before['stage'])}”，只有计划中的项目可以修改",
                            "not_editable")
         merged = {**{k: before[k] for k in ProjectIn.__struct_fields__}, **changes}
-        if errors := await rules.check(code, merged, await settings_of(ctx, code)):
+        errors = await rules.check(code, merged, await settings_of(ctx, code))
+        if "needs" in changes:
+            errors += await needs.check(ctx, code, changes["needs"])
+        if errors:
             raise invalid(errors)
         changes = {k: v for k, v in changes.items() if before[k] != v}
         if changes:

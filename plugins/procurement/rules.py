@@ -43,7 +43,8 @@ class IndicatorIn(msgspec.Struct, forbid_unknown_fields=True):
 
 Indicators = Annotated[list[IndicatorIn], msgspec.Meta(max_length=MAX_INDICATORS * 5)]
 Codes = Annotated[list[Annotated[str, msgspec.Meta(max_length=12)]], msgspec.Meta(max_length=MAX_COMMUNITIES * 5)]
-Needs = Annotated[list[int], msgspec.Meta(max_length=100)]
+NEED_REF = r"^[a-z_]{1,32}:[A-Za-z0-9:_-]{1,80}$"  # a need's key as the module offering it names it
+Needs = Annotated[list[Annotated[str, msgspec.Meta(pattern=NEED_REF)]], msgspec.Meta(max_length=100)]
 
 
 def _clean(value: str | None) -> str:
@@ -116,8 +117,6 @@ async def check(code: str, values: dict[str, Any], settings: dict[str, Any]) -> 
     errors += _check_period(values, settings)
     errors += await _check_places(code, values)
     errors += check_indicators(values.get("indicators", []))
-    if values.get("needs"):
-        errors.append(("needs", "目前还没有可以关联的需求"))
     return errors
 
 

@@ -42,10 +42,11 @@ _TERMS = [("eligibility", ProcurementEligibilitySet),
           ("weights", Annotated[dict[str, int], msgspec.Meta(description="criterion (price, plan, capacity, past) → "
                                                                           "weight; the weights sum to 100")]),
           ("deadline_passed", bool)]
+NeedRefs = Annotated[list[str], msgspec.Meta(description="refs of the residents' needs it answers (offer_needs)")]
 _JSON_COLUMNS = ("communities", "indicators", "needs", "eligibility", "weights")
 
 ProcurementProject = row_view(PurchaseProject, "ProcurementProject", exclude=_JSON_COLUMNS, extra=[*_TERMS,
-    ("communities", list[str]), ("indicators", list[ProcurementIndicator]), ("needs", list[int]),
+    ("communities", list[str]), ("indicators", list[ProcurementIndicator]), ("needs", NeedRefs),
     ("stage_label", str),
     ("method_ocds", Annotated[str, msgspec.Meta(description="OCDS procurementMethod: open | selective | limited | "
                                                            "direct")]),
@@ -54,7 +55,7 @@ ProcurementProject = row_view(PurchaseProject, "ProcurementProject", exclude=_JS
 
 ProcurementProjectDetail = row_view(PurchaseProject, "ProcurementProjectDetail", exclude=_JSON_COLUMNS, extra=[
     *_TERMS,
-    ("communities", list[str]), ("indicators", list[ProcurementIndicator]), ("needs", list[int]),
+    ("communities", list[str]), ("indicators", list[ProcurementIndicator]), ("needs", NeedRefs),
     ("stage_label", str), ("method_ocds", str), ("subject_kind_label", str), ("next_stages", list[str]),
     ("history", Annotated[list[ProcurementStageChange], msgspec.Meta(description="every stage move, oldest first")])])
 
@@ -66,3 +67,22 @@ class ProcurementProjectPage(msgspec.Struct):
     stage_counts: Annotated[dict[str, int], msgspec.Meta(
         description="projects per stage under the field and text filters (the stage filter left out)")]
     items: list[ProcurementProject]  # type: ignore[valid-type]
+
+
+class ProcurementNeed(msgspec.Struct):
+    """A resident's need as the module collecting needs offers it (hook offer_needs)."""
+
+    ref: str
+    title: str
+    community: str
+    field: str
+    status: str
+    status_label: str
+    supporters: Annotated[int, msgspec.Meta(description="residents who said they need it too (我也需要), with the poster")]
+    linkable: bool
+    url: str | None = None
+
+
+class ProcurementNeeds(msgspec.Struct):
+    available: Annotated[bool, msgspec.Meta(description="false where no module collecting needs is enabled")]
+    items: list[ProcurementNeed]

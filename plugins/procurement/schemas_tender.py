@@ -42,6 +42,14 @@ class ProcurementTeamMember(msgspec.Struct):
     qualification: str
 
 
+class ProcurementBidDocument(msgspec.Struct):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    uploaded_at: dt.datetime
+
+
 class ProcurementBid(msgspec.Struct):
     id: int
     project: int
@@ -50,7 +58,8 @@ class ProcurementBid(msgspec.Struct):
     price_fen: int
     team: list[ProcurementTeamMember]
     plan: str
-    documents: Annotated[list[int], msgspec.Meta(description="upload ids; empty until the core upload service")]
+    documents: Annotated[list[ProcurementBidDocument], msgspec.Meta(
+        description="files attached before the deadline (download: …/bids/{bid_id}/documents/{id})")]
     state: Annotated[str, msgspec.Meta(description="submitted | withdrawn | refused")]
     state_label: str
     reasons: Annotated[list[ProcurementReason], msgspec.Meta(description="why a refused bid was not eligible")]

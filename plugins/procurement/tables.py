@@ -6,8 +6,11 @@ organisation and project, one score per member and bid, one member row per user 
 one award per project)."""
 
 from piccolo.columns import BigInt, Boolean, Date, Float, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
+
+from core.tables import Upload
 
 
 class PurchaseProject(Table, tablename="procurement_project"):
@@ -60,7 +63,7 @@ class StageChange(Table, tablename="procurement_stage_change"):
 class Bid(Table, tablename="procurement_bid"):
     """An organisation's bid (投标/响应文件). `team` is a JSON list of {worker_id, person_id,
     name, qualification} drawn from the organisation's certified workers when the bid was made;
-    `documents` a JSON list of upload ids (empty until the core upload service lands). A bid
+    its files are `BidDocument` rows. A bid
     refused for eligibility is kept (state `refused`, `reasons` a JSON list of {code, message})
     so the refusal and its reasons stay on the record."""
 
@@ -70,12 +73,20 @@ class Bid(Table, tablename="procurement_bid"):
     price_fen = BigInt(default=0)
     team = Text(default="[]")
     plan = Text(default="")
-    documents = Text(default="[]")
     state = Varchar(length=16, default="submitted")  # glossary.BID_STATES
     reasons = Text(default="[]")
     submitted_by = Varchar(length=64)
     submitted_at = Timestamptz(default=TimestamptzNow())
     withdrawn_at = Timestamptz(null=True, default=None)
+
+
+class BidDocument(Table, tablename="procurement_bid_document"):
+    """A file of a bid (资质证明, 服务方案 …), attached by the bidder's staff before the deadline;
+    the file itself is a core `upload` row."""
+
+    bid = ForeignKey(references=Bid, index=True)
+    district_code = Varchar(length=6, index=True)
+    upload = ForeignKey(references=Upload, on_delete=OnDelete.restrict, index=True)
 
 
 class PanelMember(Table, tablename="procurement_panel_member"):

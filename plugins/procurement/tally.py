@@ -86,10 +86,11 @@ async def sheet(code: str, project: dict[str, Any], principal: Any) -> dict[str,
         bids = await Bid.select().where((Bid.project == project["id"]) & (Bid.state == "submitted")).order_by(Bid.id)
         prices = price_scores(bids)
         names = await bid_views.org_names([b["organization_id"] for b in bids])
+        documents = await bid_views.documents_of([b["id"] for b in bids])
         mine = {s["bid"]: s for s in await panel.scores(project["id"]) if s["member"] == member["id"]}
         for bid in bids:
             score = mine.get(bid["id"])
-            rows.append({"bid": bid_views.view(bid, names, own=False), "price_score": prices[bid["id"]],
+            rows.append({"bid": bid_views.view(bid, names, False, documents), "price_score": prices[bid["id"]],
                          "recused": panel.recused(member, bid["organization_id"]),
                          "score": {**score, "bid_id": bid["id"], "member_id": member["id"]} if score else None})
     return {"member": member, "weights": terms.weights_of(project), "rows": rows}

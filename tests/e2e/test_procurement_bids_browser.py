@@ -75,6 +75,17 @@ def test_organisation_staff_bid_and_withdraw_on_a_phone(server, browser, ctx):
     mine = page.locator("[data-testid=my-bid]").inner_text()
     assert "75,000.50" in mine and worker["name"] in mine  # the bidder sees the full name
     fits(page, PHONE)
+    upload = page.locator("[data-testid=bid-document-form]")
+    upload.locator("input[type=file]").set_input_files(
+        {"name": "服务方案.txt", "mimeType": "text/plain", "buffer": "不是PDF".encode()})
+    upload.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=field-error-file]")  # the type is read from the content
+    upload.locator("input[type=file]").set_input_files(
+        {"name": "资质证明.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"})
+    upload.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=bid-document]")
+    assert page.locator("[data-testid=bid-document]").inner_text() == "资质证明.pdf"
+    fits(page, PHONE)
     page.locator("[data-testid=withdraw]").click()
     page.locator("dialog[data-testid=ask] button[value=ok]").click()
     page.wait_for_selector("[data-testid=my-bid][data-state=withdrawn]")

@@ -1,8 +1,8 @@
 """A small plugin that proves the plugin contract without touching core: it adds
 a module (`example`), a table with its migration, routes, a permission and a
 role, a dataset and a data service, navigation, a widget, a search source, a
-supervision rule and service users' ratings (`RATINGS`, set by tests), and records every
-lifecycle call and event it receives (tests read `CALLS`)."""
+supervision rule, service users' ratings (`RATINGS`) and residents' needs (`NEEDS`, both set
+by tests), and records every lifecycle call and event it receives (tests read `CALLS`)."""
 
 from __future__ import annotations
 
@@ -218,3 +218,21 @@ async def rating_averages(ctx, district_code, refs):
     if "example" not in await enabled_modules(ctx, district_code):
         return {}
     return {ref: dict(RATINGS[ref]) for ref in refs if ref in RATINGS}
+
+
+# Residents' needs the tests hand the example module ({district: [need dict as offer_needs
+# answers]}), as a participation module would collect them; offered only where it is enabled.
+NEEDS: dict[str, list[dict]] = {}
+
+
+@hookimpl
+async def offer_needs(ctx, district_code, refs, field, community):
+    from core.modules import enabled_modules
+
+    if "example" not in await enabled_modules(ctx, district_code):
+        return None
+    held = NEEDS.get(district_code, [])
+    if refs is not None:
+        return [dict(n) for n in held if n["ref"] in refs]
+    return [dict(n) for n in sorted(held, key=lambda n: -n["supporters"]) if n["linkable"]
+            and field in (None, n["field"]) and community in (None, n["community"])]

@@ -16,7 +16,7 @@ from core.auth import Principal
 from core.context import AppContext
 from core.paging import PageNo
 from core.views import view
-from plugins.procurement import MODULE, projects, states
+from plugins.procurement import MODULE, needs, projects, states
 from plugins.procurement import schemas as s
 
 BASE = "/api/districts/{code:str}/procurement/projects"
@@ -78,4 +78,14 @@ async def move_project(request: Request, code: str, project_id: int, data: MoveI
                 s.ProcurementProjectDetail)
 
 
-ROUTES = [list_projects, create_project, get_project, update_project, move_project]
+@get("/api/districts/{code:str}/procurement/needs", opt=MANAGE, tags=TAGS,
+     summary="Residents' needs a new project may name as needs it answers (offered by the module collecting them "
+             "through the offer_needs hook; `available` false where none is enabled), most supported first")
+async def list_needs(request: Request, code: str,
+                     field: Annotated[str | None, QueryParameter(max_length=50)] = None,
+                     community: Annotated[str | None, QueryParameter(max_length=12)] = None) -> s.ProcurementNeeds:
+    found = await needs.offered(_ctx(request), code, None, field or None, community or None)
+    return view({"available": found is not None, "items": found or []}, s.ProcurementNeeds)
+
+
+ROUTES = [list_projects, create_project, get_project, update_project, move_project, list_needs]

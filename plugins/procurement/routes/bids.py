@@ -5,15 +5,18 @@ plugins.procurement.terms, eligibility and bids."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from litestar import Request, get, post, put
 from litestar.params import Parameter
+from litestar.response import File
 
+from core import uploads
 from core.auth import Principal
 from core.errors import not_found
 from core.views import view
-from plugins.procurement import MODULE, bids, eligibility, projects, terms
+from plugins.procurement import MODULE, bid_documents, bids, eligibility, projects, terms
 from plugins.procurement import schemas as s
 from plugins.procurement import schemas_tender as t
 from plugins.procurement.routes.api import MANAGE, ONE, READ, TAGS
@@ -23,6 +26,16 @@ BID = {"module": MODULE, "permission": bids.BID}
 READ_BIDS = {"module": MODULE, "permission": bids.READ_BIDS}
 # A refused bid answers 422 with code `ineligible`; each error's `field` is the reason's code.
 BID_ERRORS = {**BID, "errors": (422,)}
+# Panel members (procurement.score) and bid readers may download: bid_documents.file decides.
+ANY_USER = {"module": MODULE, "authenticated": True}
+
+
+@dataclass
+class ProcurementBidDocumentUpload(uploads.FileUpload):
+    pass
+
+
+BidDocumentForm = Annotated[ProcurementBidDocumentUpload, uploads.MULTIPART]
 
 
 @put(ONE + "/terms", opt=MANAGE, tags=TAGS,
@@ -65,6 +78,24 @@ async def withdraw_bid(code: str, project_id: int, bid_id: int, principal: Princ
     return view(await bids.withdraw(code, project_id, bid_id, principal), t.ProcurementBid)
 
 
+@post(ONE + "/bids/{bid_id:int}/documents", opt=BID, tags=TAGS, request_max_body_size=uploads.BODY_LIMIT,
+      summary="Attach a document to one's own organisation's submitted bid before the deadline: PDF, PNG, JPEG, DOCX "
+              f"or XLSX within evidence_max_mb, at most {bid_documents.MAX_DOCUMENTS} per bid")
+async def attach_bid_document(request: Request, code: str, project_id: int, bid_id: int, principal: Principal,
+                              data: BidDocumentForm) -> t.ProcurementBid:
+    filename, content = await uploads.received(data)
+    return view(await bid_documents.attach(request.app.state.ctx, code, project_id, bid_id, principal, filename,
+                                           content), t.ProcurementBid)
+
+
+@get(ONE + "/bids/{bid_id:int}/documents/{document_id:int}", opt=ANY_USER, tags=TAGS, media_type=uploads.DOWNLOAD,
+     summary="Download a bid's document: for whoever may see the bid, and the panel once the deadline has passed")
+async def get_bid_document(request: Request, code: str, project_id: int, bid_id: int, document_id: int,
+                           principal: Principal) -> File:
+    upload = await bid_documents.file(code, project_id, bid_id, document_id, principal)
+    return uploads.download(request.app.state.ctx, upload, "投标文件")
+
+
 @get(TENDERS, opt=BID, tags=TAGS, summary="Projects open for bids, and those one's organisations bid on")
 async def list_tenders(code: str, principal: Principal) -> t.ProcurementTenders:
     return view({"items": await bids.tenders(code, principal)}, t.ProcurementTenders)
@@ -79,4 +110,5 @@ async def get_tender(code: str, project_id: int, principal: Principal) -> s.Proc
     return view(found, s.ProcurementProject)
 
 
-ROUTES = [put_terms, get_eligibility, list_bids, submit_bid, withdraw_bid, list_tenders, get_tender]
+ROUTES = [put_terms, get_eligibility, list_bids, submit_bid, withdraw_bid, attach_bid_document, get_bid_document,
+          list_tenders, get_tender]

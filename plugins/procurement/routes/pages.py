@@ -14,7 +14,7 @@ from core.auth import Principal
 from core.glossary import SERVICE_FIELDS, TARGET_GROUPS
 from core.paging import PageNo
 from core.tables import Community
-from plugins.procurement import MODULE, projects, states
+from plugins.procurement import MODULE, needs, projects, states
 from plugins.procurement.glossary import INDICATOR_KINDS, METHODS, SUBJECT_KINDS
 
 PAGE = "/districts/{code:str}/procurement"
@@ -54,7 +54,10 @@ async def home_page(request: Request, code: str, principal: Principal,
     return _render(request, "procurement/home.html", principal, code, found=found, stage=stage, field=field or "",
                    q=q or "", pages=max(1, -(-found["total"] // PER_PAGE)), settings=settings,
                    catalogue=settings["guidance_catalogue"], streets=streets, communities=communities,
-                   target_groups=TARGET_GROUPS, order=states.ORDER)
+                   target_groups=TARGET_GROUPS, order=states.ORDER,
+                   place_names={c["code"]: c["name"] for c in [*streets, *communities]},
+                   open_needs=await needs.offered(request.app.state.ctx, code)
+                   if principal.can("procurement.manage", code) else None)
 
 
 @get(PAGE + "/projects/{project_id:int}", opt=READ, include_in_schema=False)
@@ -66,7 +69,9 @@ async def project_page(request: Request, code: str, project_id: int, principal: 
     from plugins.procurement.routes import delivery_pages, evaluation_pages
     from plugins.procurement.routes.tender_pages import project_context  # the tender sections (slice 2)
 
+    linked = (await needs.offered(request.app.state.ctx, code, item["needs"]) or []) if item["needs"] else []
     return _render(request, "procurement/project.html", principal, code, item=item, place_names=names,
+                   linked_needs=linked, missing_needs=len(item["needs"]) - len(linked),
                    needs_reason=states.NEEDS_REASON, **await project_context(request, code, item, principal),
                    **(await delivery_pages.context(request, code, item, principal)
                       if principal.can(contracts.READ, code) else {}),

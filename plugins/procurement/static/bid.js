@@ -1,5 +1,5 @@
 // A bidder's tender page (procurement/tender.html): the bid form (price typed in yuan, sent in fen;
-// the team from the checked workers) and withdrawing a bid. A refusal for eligibility lists each
+// the team from the checked workers), attaching documents to a submitted bid, withdrawing a bid. A refusal for eligibility lists each
 // named reason in the summary.
 (() => {
   const page = sanshe.data();
@@ -22,6 +22,15 @@
       sanshe.show(box, await r.json(), form);
     });
   }
+  document.querySelectorAll("form[data-upload]").forEach((upload) => {
+    upload.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const r = await fetch(`${page.api}/${upload.dataset.upload}`, {method: "POST", headers: page.headers,
+        body: new FormData(upload)});
+      if (r.ok) { location.reload(); return; }
+      sanshe.show(upload.querySelector("[role=alert]"), await r.json(), upload);
+    });
+  });
   document.querySelectorAll("button.withdraw").forEach((button) => {
     button.addEventListener("click", async () => {
       const sure = await sanshe.ask({message: document.documentElement.lang === "en" ? "Withdraw this bid?" : "确定撤回该投标？",

@@ -26,7 +26,7 @@
       field: d.get("field"), subject_kind: d.get("subject_kind"), target_group: d.get("target_group"),
       communities: d.getAll("community"), budget_fen: budget, period_start: d.get("period_start") || null,
       period_end: d.get("period_end") || null, term_reason: d.get("term_reason"), method: d.get("method"),
-      method_reason: d.get("method_reason"), indicators};
+      method_reason: d.get("method_reason"), indicators, needs: d.getAll("need")};
     const r = await fetch(`${page.api}/projects`, {method: "POST",
       headers: {"Content-Type": "application/json", ...page.headers}, body: JSON.stringify(body)});
     const out = await r.json();
