@@ -60,7 +60,19 @@ def release(snap: Snapshot) -> dict[str, Any]:
                            "initiationType": "tender", "language": ocds.LANGUAGE}
     for section in SECTIONS:
         _combine(out, section(snap))
+    out["parties"] = _one_per_id(out["parties"])
     return out
+
+
+def _one_per_id(parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One party per id, with the roles of all: an organisation may be buyer and tenderer alike."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for party in parties:
+        if (seen := by_id.get(party["id"])) is None:
+            by_id[party["id"]] = {**party, "roles": list(party["roles"])}
+        else:
+            seen["roles"] += [r for r in party["roles"] if r not in seen["roles"]]
+    return list(by_id.values())
 
 
 def _events(process: Process) -> list[tuple[Key, dict[str, Any] | None]]:
