@@ -1,7 +1,7 @@
 """Government purchase of services at scale (issue 13, "Speed"): a real `sanshe serve` on
 127.0.0.1 over the demo plus N generated purchase projects in 430702 (default 10,000; every stage
 path, about six releases each, with bids, awards, contracts, milestones, payments and
-evaluations: tests/plugins/procurement/ocds_data.py, written in bulk), one client process.
+evaluations: bench/_procurement_data.py, written in bulk), one client process.
 
 Measured at 1,000 projects and again at N (a fresh server for each size):
 - the whole OCDS release package, `GET /opendata/ocds/releases?limit=1000` followed through
@@ -86,17 +86,17 @@ def cpu_ms(pid: int) -> float:
 
 def generate(first: int, count: int) -> float:
     """Generate projects `first`…`first + count - 1` (3 hours apart from 2021); seconds taken."""
-    from tests.plugins.procurement import ocds_data
+    import _procurement_data as generated
 
     begun = time.perf_counter()
-    asyncio.run(ocds_data.generate(DISTRICT, count, first=first, paths=ocds_data.MATURE_PATHS, start=START,
+    asyncio.run(generated.generate(DISTRICT, count, first=first, paths=generated.MATURE_PATHS, start=START,
                                    spacing=timedelta(hours=3), delivery=True))
     return time.perf_counter() - begun
 
 
 def published() -> dict[str, int]:
-    """What the packages must hold: every project with an ocid, and its stage changes, plus the
-    rows behind them (for the report)."""
+    """What the packages must hold: every project with an ocid, its stage changes, accepted
+    milestones and payments, plus the rows behind them (for the report)."""
     from plugins.procurement.delivery_tables import Contract, DeliveryMilestone, Payment
     from plugins.procurement.tables import Award, Bid, PurchaseProject, StageChange
 
@@ -105,7 +105,10 @@ def published() -> dict[str, int]:
         changes = await StageChange.count().where(StageChange.project.ocid.is_not_null())
         rows = {t._meta.tablename.removeprefix("procurement_"): await t.count()
                 for t in (Bid, Award, Contract, DeliveryMilestone, Payment)}
-        return {"projects": projects, "releases": projects + changes, **rows}
+        # implementationUpdate releases: one per accepted milestone and per payment
+        accepted = await DeliveryMilestone.count().where((DeliveryMilestone.state == "accepted")
+                                                         & DeliveryMilestone.decided_at.is_not_null())
+        return {"projects": projects, "releases": projects + changes + accepted + rows["payment"], **rows}
 
     return asyncio.run(count())
 

@@ -124,7 +124,7 @@ def register_data_services():
         "按开放合同数据标准（Open Contracting Data Standard）1.1.5 发布政府购买服务项目的发布包（每次阶段变更一条发布）"
         "和记录包（每个项目的汇编发布），可分页、按区县、项目和时间筛选。",
         path="/opendata/ocds/", endpoint_description="/schema/openapi.json", conforms_to=OCDS_1_1_5,
-        serves=("procurement-projects",), keywords=("OCDS", "开放合同", "政府购买服务"),
+        serves=("procurement-projects", "procurement-awards"), keywords=("OCDS", "开放合同", "政府购买服务"),
     )]
 
 

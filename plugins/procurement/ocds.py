@@ -5,30 +5,36 @@ What is published, and why (the publication policy `/opendata/ocds` repeats it):
 - Every project of a district that enables the module, from its creation on: the creation is
   the first release (tag `planning`; OCDS expects planning releases), then one release per
   stage change, tagged by `TAGS` (tender, tenderUpdate, award, contract, implementation,
-  implementationUpdate, contractTermination, tenderCancellation, awardCancellation).
+  implementationUpdate, contractTermination, tenderCancellation, awardCancellation), and one
+  `implementationUpdate` release per accepted milestone and per payment, which happen between
+  stage changes (ocds_releases.py).
 - Each release is the state of the process right after its change (a full snapshot of what
-  is known then), so the compiled release of the record is simply their merge.
+  is known at that moment: bids submitted, milestones planned or accepted, payments recorded
+  by then), so the compiled release of the record is simply their merge.
 - Dates come from the stage history: tenderPeriod runs from the move to tender to the move to
   evaluation (the bid window), awardPeriod from there to the award; the contract period is the
-  project's service period (Beijing days).
-- Release ids are stable: `<ocid>-planning` for the creation, `<ocid>-<stage change id>` after.
+  contract's term (the project's service period before a contract; Beijing days).
+- Release ids are stable: `<ocid>-planning` for the creation, `<ocid>-<stage change id>` after,
+  `<ocid>-milestone-<id>` for an acceptance and `<ocid>-payment-<id>` for a payment.
 - A project's own fields can change only in planning, so the planning release shows the
   project as it stands (the last planning version), not each edit while planning.
-- Never published: who moved a stage (staff user names), the reasons of ordinary moves, any
-  person's data. Cancellation and failure reasons are public notices (终止公告) and go out as a
-  `cancellationDetails` document.
+- Tenderers (organisations with a submitted bid) only once the bid deadline has passed: bids
+  are sealed before it (ocds_award.py).
+- Never published: who moved a stage, bid, scored or accepted (staff user names, panel
+  members, bid teams), the reasons of ordinary moves, suppliers' report notes, evidence files,
+  any person's data. Cancellation and failure reasons are public notices (终止公告) and go out
+  as a `cancellationDetails` document; an award to a bid not ranked first carries its reason.
 
-The release is built section by section: `SECTIONS` is a list of functions
-`(Snapshot) -> dict` whose results are merged into the release, so awards with their
-suppliers, tenderers, contracts with milestones and transactions slot in as more builders
-(or replace the stubs here) with data a loader of `ocds_package.LOADERS` puts in
-`Process.extra`. Amounts are CNY in yuan (stored fen / 100), dates UTC RFC 3339.
+The release is built section by section (`ocds_releases.SECTIONS`, functions
+`(Snapshot) -> dict` whose results are combined): this module's parties, planning and tender,
+ocds_award.py's tenderers, suppliers and awards, ocds_contract.py's contracts with milestones
+and transactions, from data the loader of `ocds_package.LOADERS` puts in `Process.extra`.
+Amounts are CNY in yuan (stored fen / 100), dates UTC RFC 3339.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import Any
@@ -80,6 +86,8 @@ class Snapshot:
     stage: str
     reached: dict[str, datetime]  # stage → when it was first reached, up to this change
     left: str = ""  # the stage this change left (cancelled from awarded is an award cancellation)
+    at: datetime | None = None  # when the release happened: what is known by then is in it
+    update: tuple[str, int] | None = None  # (kind, row id) of an implementationUpdate between stage changes
 
     @property
     def project(self) -> dict[str, Any]:
@@ -169,7 +177,7 @@ def tender(snap: Snapshot) -> dict[str, Any]:
     method = project["method"]
     out: dict[str, Any] = {
         "id": f"{project['ocid']}-tender", "title": project["title"], "description": _description(project),
-        "status": "complete" if _award_cancelled(snap) else TENDER_STATUS[snap.stage],
+        "status": "complete" if award_cancelled(snap) else TENDER_STATUS[snap.stage],
         "procuringEntity": {"id": buyer_party_id(snap.process), "name": project["buyer"]},
         "items": [{"id": "1", "description": project["title"],
                    "classification": {"scheme": FIELD_SCHEME, "id": project["field"], "description": project["field"]}}],
@@ -183,73 +191,20 @@ def tender(snap: Snapshot) -> dict[str, Any]:
         out["tenderPeriod"] = tender_period
     if award_period := _period(reached.get("evaluation"), reached.get("awarded")):
         out["awardPeriod"] = award_period
-    if snap.stage in states.NEEDS_REASON and not _award_cancelled(snap):
-        out["documents"] = [_ending_notice(snap)]
+    if snap.stage in states.NEEDS_REASON and not award_cancelled(snap):
+        out["documents"] = [ending_notice(snap)]
     return {"tender": out}
 
 
-def _award_cancelled(snap: Snapshot) -> bool:
+def award_cancelled(snap: Snapshot) -> bool:
     """A project cancelled after its award: the tender ended normally, the award is cancelled."""
     return snap.stage == "cancelled" and snap.left in AFTER_AWARD
 
 
-def _ending_notice(snap: Snapshot) -> dict[str, Any]:
+def ending_notice(snap: Snapshot) -> dict[str, Any]:
     """The public notice of a cancellation or failure (终止公告 / 采购失败公告) with its reason."""
     ended = snap.reached[snap.stage]
     title = "终止公告" if snap.stage == "cancelled" else "采购失败公告"
     return {"id": f"{snap.project['ocid']}-{snap.stage}", "documentType": "cancellationDetails", "title": title,
             "description": snap.change["reason"] if snap.change else snap.project["stage_reason"],
             "datePublished": moment(ended), "language": LANGUAGE}
-
-
-def awards(snap: Snapshot) -> dict[str, Any]:
-    """The award as far as this slice knows it (when and that it stands); the award part adds
-    the supplier, the value and the reason."""
-    if "awarded" not in snap.reached:
-        return {}
-    status = "cancelled" if snap.stage == "cancelled" else "active"
-    award = {"id": f"{snap.project['ocid']}-award-1", "title": snap.project["title"], "status": status,
-             "date": moment(snap.reached["awarded"])}
-    if status == "cancelled":
-        award["documents"] = [_ending_notice(snap)]
-    return {"awards": [award]}
-
-
-def contracts(snap: Snapshot) -> dict[str, Any]:
-    """The contract's signing, term and status; the contract part adds its value, milestones
-    and payments (`implementation`)."""
-    if snap.stage not in AFTER_CONTRACT:
-        return {}
-    project = snap.project
-    return {"contracts": [{
-        "id": f"{project['ocid']}-contract-1", "awardID": f"{project['ocid']}-award-1", "title": project["title"],
-        "status": CONTRACT_STATUS[snap.stage], "dateSigned": moment(snap.reached["contracted"]),
-        "period": {"startDate": day_start(project["period_start"]), "endDate": day_end(project["period_end"])},
-    }]}
-
-
-Section = Callable[[Snapshot], dict[str, Any]]
-SECTIONS: list[Section] = [parties, planning, tender, awards, contracts]
-
-
-def release(snap: Snapshot) -> dict[str, Any]:
-    project, change = snap.project, snap.change
-    at = project["created_at"] if change is None else change["at"]
-    tag = ["awardCancellation"] if _award_cancelled(snap) else TAGS[snap.stage]
-    out: dict[str, Any] = {"ocid": project["ocid"], "id": release_id(project["ocid"], change), "date": moment(at),
-                           "tag": tag, "initiationType": "tender", "language": LANGUAGE}
-    for section in SECTIONS:
-        out.update(section(snap))
-    return out
-
-
-def releases(process: Process) -> list[tuple[int, dict[str, Any]]]:
-    """Every release of the process, oldest first, each with its sequence key (0 for the
-    creation, else the stage change id) for paging."""
-    reached: dict[str, datetime] = {"planning": process.project["created_at"]}
-    out = [(0, release(Snapshot(process, None, "planning", dict(reached))))]
-    for change in process.changes:
-        reached.setdefault(change["to_stage"], change["at"])
-        snap = Snapshot(process, change, change["to_stage"], dict(reached), left=change["from_stage"])
-        out.append((change["id"], release(snap)))
-    return out

@@ -3,9 +3,10 @@ package of any size streams in constant memory.
 
 - Scope: the projects of the districts that enable the module, optionally one district, one
   ocid, and those with a release on or after `since` (to the second).
-- Order: by project id, then the project's releases oldest first — stable, so a cursor
-  (`<project id>-<release sequence>` for releases, `<project id>` for records) resumes a walk
-  exactly after the last item of the previous page, whatever was added meanwhile.
+- Order: by project id, then the project's releases by their sequence key (ocds_releases.py:
+  moment, kind, row id) — stable, so a cursor (`<project id>-<µs>-<kind>-<row id>` for
+  releases, `<project id>` for records) resumes a walk exactly after the last item of the
+  previous page, whatever was added meanwhile.
 - `LOADERS`: async functions `(processes) -> None` that put more data of a batch of projects
   into `Process.extra` (one query per batch, never per project) for later section builders.
 - A package is written as its head, the items one by one (buffered to about 64 KiB), and
@@ -27,14 +28,17 @@ from core.context import AppContext
 from core.modules import enabled_modules
 from core.tables import Organization
 from plugins.procurement import MODULE
-from plugins.procurement.ocds import Process, moment, releases
+from plugins.procurement import ocds_award
+from plugins.procurement.delivery_tables import DeliveryMilestone, Payment
+from plugins.procurement.ocds import Process, moment
 from plugins.procurement.ocds_merge import compile_releases
+from plugins.procurement.ocds_releases import releases
 from plugins.procurement.tables import PurchaseProject, StageChange
 
 BATCH = 200  # projects per read
 CHUNK = 64 * 1024
 Loader = Callable[[list[Process]], Awaitable[None]]
-LOADERS: list[Loader] = []
+LOADERS: list[Loader] = [ocds_award.load]
 _COLUMNS = [c for c in PurchaseProject._meta.columns if c._meta.name not in ("created_by", "needs", "communities")]
 
 
@@ -60,16 +64,33 @@ def _where(scope: Scope) -> list:
     if scope.ocid is not None:
         where.append(PurchaseProject.ocid == scope.ocid)
     if scope.since is not None:
-        moved = StageChange.select(StageChange.project).where(StageChange.at >= scope.since)
-        where.append((PurchaseProject.created_at >= scope.since) | PurchaseProject.id.is_in(moved))
+        where.append((PurchaseProject.created_at >= scope.since) | PurchaseProject.id.is_in(_later(scope.since)))
     return where
 
 
+def _later(since: datetime) -> Any:
+    """The ids of projects with a stage change, an acceptance or a payment at or after `since`."""
+    moved = StageChange.select(StageChange.project).where(StageChange.at >= since)
+    accepted = DeliveryMilestone.select(DeliveryMilestone.project).where(
+        (DeliveryMilestone.state == "accepted") & (DeliveryMilestone.decided_at >= since))
+    paid = Payment.select(Payment.project).where(Payment.recorded_at >= since)
+    return PurchaseProject.select(PurchaseProject.id).where(
+        PurchaseProject.id.is_in(moved) | PurchaseProject.id.is_in(accepted) | PurchaseProject.id.is_in(paid))
+
+
 async def last_change(scope: Scope) -> datetime | None:
-    """When the newest project in scope last changed (the package's publishedDate)."""
+    """When the newest project in scope last changed, or had a milestone accepted or a payment
+    recorded (the package's publishedDate)."""
     row = await PurchaseProject.select(PurchaseProject.updated_at).where(*_where(scope)).order_by(
         PurchaseProject.updated_at, ascending=False).first()
-    return row["updated_at"] if row else None
+    found = [row["updated_at"]] if row else []
+    projects = PurchaseProject.select(PurchaseProject.id).where(*_where(scope))
+    for table, column in ((DeliveryMilestone, DeliveryMilestone.decided_at), (Payment, Payment.recorded_at)):
+        newest = await table.select(column).where(table.project.is_in(projects) & column.is_not_null()).order_by(
+            column, ascending=False).first()
+        if newest:
+            found.append(newest[column._meta.name])
+    return max(found, key=lambda v: v if v.tzinfo else v.replace(tzinfo=timezone.utc)) if found else None
 
 
 async def _project_batches(scope: Scope, first: int) -> AsyncIterator[list[dict[str, Any]]]:
@@ -103,16 +124,17 @@ async def load_processes(ctx: AppContext, rows: list[dict[str, Any]]) -> list[Pr
     return processes
 
 
-async def iter_releases(ctx: AppContext, scope: Scope, after: tuple[int, int] = (0, 0)
+async def iter_releases(ctx: AppContext, scope: Scope, after: tuple[int, ...] = (0, 0, 0, 0)
                         ) -> AsyncIterator[tuple[str, dict[str, Any]]]:
-    """(cursor, release) for every release in scope after the cursor `after`, in package order."""
+    """(cursor, release) for every release in scope after the cursor `after` (project id and
+    sequence key), in package order."""
     floor = moment(scope.since) if scope.since else ""
     async for rows in _project_batches(scope, after[0]):
         for process in await load_processes(ctx, rows):
             pid = process.project["id"]
             for seq, release in releases(process):
-                if (pid, seq) > after and release["date"] >= floor:
-                    yield f"{pid}-{seq}", release
+                if (pid, *seq) > after and release["date"] >= floor:
+                    yield "-".join(map(str, (pid, *seq))), release
 
 
 def linked(base: str, release: dict[str, Any]) -> dict[str, Any]:

@@ -31,13 +31,19 @@ MAX_LIMIT = 1000
 FILTERS = ("ocid", "district", "since")
 POLICY = [
     "发布范围：启用“政府购买服务”模块的区县的全部购买服务项目，从立项（planning）起公开；每次阶段变更形成一条新的发布（release），"
-    "发布编号为“ocid-变更号”，立项为“ocid-planning”，发布后不再改变。",
+    "发布编号为“ocid-变更号”，立项为“ocid-planning”；履约节点验收和每笔支付各形成一条实施更新（implementationUpdate），"
+    "编号为“ocid-milestone-节点号”和“ocid-payment-支付号”。发布后不再改变。",
+    "投标截止前不公开任何投标信息（包括投标人名单）；截止后公开有效投标的社会组织（tenderers）及数量。中标（成交）结果公开承接主体、"
+    "中标金额；未选择评审排名第一的投标时公开理由。",
+    "合同公开金额、签订日期、服务期限和合同文本的基本信息（标题、格式、上传时间），不公开合同文件本身和文件名（含签字人信息）；"
+    "履约节点公开计划完成日期、状态（按期、部分完成、逾期）、计划和验收的产出数量；支付公开日期、金额、付款方和收款方。",
     "项目在计划阶段可以修改，立项发布反映计划阶段的最终内容；进入采购后项目信息不再变化。",
     "金额为人民币元（CNY）；时间为 UTC（RFC 3339）；服务期限按北京时间的起止日。",
     "采购方式按 OCDS procurementMethod 对应（公开招标 open，邀请招标 selective，竞争性谈判、竞争性磋商、询价 limited，"
     "单一来源 direct），中文名称见 procurementMethodDetails，单一来源的理由见 procurementMethodRationale。",
     "服务领域以 SANSHE-FIELD 分类（本区县指导性目录中的服务领域名称）标注在 tender.items 中。",
-    "不发布任何个人信息：不含身份证号、个人电话和经办人员账号；终止或采购失败的理由作为公告（cancellationDetails）发布。",
+    "不发布任何个人信息：不含身份证号、个人电话、经办人员账号、评审专家、投标团队成员和履约报告说明；"
+    "终止或采购失败的理由作为公告（cancellationDetails）发布。",
     "组织以统一社会信用代码（CN-USCC）标识；登记系统中没有代码的购买主体以区县内稳定编号标识。",
     "分页：links.next 给出下一页（游标），按项目和发布顺序稳定排列；可按 ocid、district（区县代码）、since（该时刻及以后的发布）筛选。",
 ]
@@ -46,7 +52,7 @@ Ocid = Annotated[str | None, QueryParameter(max_length=100, description="One con
 District = Annotated[str | None, QueryParameter(pattern=r"^\d{6}$", description="A district code (GB/T 2260)")]
 Since = Annotated[datetime | None, QueryParameter(
     description="Only releases dated on or after this moment (RFC 3339; without a zone: UTC); records with one")]
-Cursor = Annotated[str | None, QueryParameter(pattern=r"^\d{1,18}(-\d{1,18})?$", max_length=40,
+Cursor = Annotated[str | None, QueryParameter(pattern=r"^\d{1,18}(-\d{1,18}){0,3}$", max_length=80,
                                               description="Where the page starts: take it from links.next")]
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT})")]
 
@@ -138,8 +144,7 @@ async def _paged(request: Request, key: str, filters: dict[str, Any], cursor: st
     _check_query(request, (*FILTERS, "cursor", "limit"))
     scope = await _scope(request, filters["ocid"], filters["district"], filters["since"])
     if key == "releases":
-        after = _cursor(cursor, 2)
-        items = pkg.iter_releases(_ctx(request), scope, (after[0], after[1]))
+        items = pkg.iter_releases(_ctx(request), scope, _cursor(cursor, 4))
     else:
         items = pkg.iter_records(_ctx(request), scope, _base(request), _cursor(cursor, 1)[0])
     return await _stream(request, key, scope, items, limit, _next_link(request, f"{BASE}/{key}", filters, limit))

@@ -8,6 +8,7 @@ publishes nothing and its ocids 404; the package streams."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timezone
 from urllib.parse import urlsplit
 
 import ocdsmerge
@@ -15,9 +16,10 @@ import pytest
 
 from core.tables import Organization, Person
 from plugins.procurement import ocds_package, states
+from plugins.procurement.delivery_tables import DeliveryMilestone, Payment
 from plugins.procurement.demo import CANCEL_REASON
 from plugins.procurement.tables import PurchaseProject, StageChange
-from tests.conftest import OTHER, OWN, bearer, run
+from tests.conftest import OTHER, OWN, run
 from tests.plugins.procurement import ocds_data
 from tests.plugins.procurement.ocds_schemas import load, problems
 
@@ -44,37 +46,31 @@ def walk(client, path: str, **params) -> list[dict]:
 
 
 def expected_ids(code: str) -> list[str]:
-    """The release ids of a district's projects, in package order."""
+    """The release ids of a district's projects, in package order: per project its creation,
+    stage changes, acceptances and payments by moment (then that kind order, then id)."""
+    def micro(at):
+        return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
     out = []
-    for project in run(PurchaseProject.select(PurchaseProject.id, PurchaseProject.ocid).where(
+    for project in run(PurchaseProject.select(PurchaseProject.id, PurchaseProject.ocid, PurchaseProject.created_at).where(
             PurchaseProject.district_code == code).order_by(PurchaseProject.id)):
-        out.append(f"{project['ocid']}-planning")
-        out += [f"{project['ocid']}-{c['id']}" for c in run(StageChange.select(StageChange.id).where(
-            StageChange.project == project["id"]).order_by(StageChange.id))]
+        pid, ocid = project["id"], project["ocid"]
+        events = [(micro(project["created_at"]), 0, 0, f"{ocid}-planning")]
+        events += [(micro(c["at"]), 1, c["id"], f"{ocid}-{c['id']}") for c in run(StageChange.select().where(
+            StageChange.project == pid))]
+        events += [(micro(m["decided_at"]), 2, m["id"], f"{ocid}-milestone-{m['id']}") for m in run(
+            DeliveryMilestone.select().where((DeliveryMilestone.project == pid) & (DeliveryMilestone.state == "accepted")))]
+        events += [(micro(p["recorded_at"]), 3, p["id"], f"{ocid}-payment-{p['id']}") for p in run(
+            Payment.select().where(Payment.project == pid))]
+        out += [e[3] for e in sorted(events)]
     return out
-
-
-def set_module(client, tokens, code: str, enabled: bool) -> None:
-    answer = client.put(f"/api/districts/{code}/modules/procurement", json={"enabled": enabled},
-                        headers=bearer(tokens["platform_admin"]))
-    assert answer.status_code == 200, answer.text
 
 
 @pytest.fixture(scope="module")
 def generated(app, tokens):
-    """300 generated projects in OTHER, published while the module is on there; afterwards the
-    module is off again and the projects are gone (OTHER has no procurement in the demo)."""
-    from litestar.testing import TestClient
-
-    with TestClient(app=app) as c:
-        set_module(c, tokens, OTHER, True)
-        ids = run(ocds_data.generate(OTHER, 300))
-        try:
-            yield ids
-        finally:
-            set_module(c, tokens, OTHER, False)
-            run(StageChange.delete().where(StageChange.project.is_in(ids)))
-            run(PurchaseProject.delete().where(PurchaseProject.id.is_in(ids)))
+    """300 generated projects in OTHER (ocds_data.published)."""
+    with ocds_data.published(app, tokens, OTHER, 300) as ids:
+        yield ids
 
 
 def test_demo_packages_validate_and_paging_walks_every_release_once(client):
@@ -100,7 +96,8 @@ def test_demo_releases_carry_tags_methods_amounts_and_parties(client):
         (PurchaseProject.district_code == OWN) & PurchaseProject.title.like("%（示范）")))}
     home = demo["武陵区居家社区养老上门服务（示范）"]
     tags = [r["tag"] for r in by_ocid[home["ocid"]]]
-    assert tags == [["planning"], ["tender"], ["tenderUpdate"], ["award"], ["contract"], ["implementation"]]
+    assert tags == [["planning"], ["tender"], ["tenderUpdate"], ["award"], ["contract"], ["implementationUpdate"],
+                    ["implementationUpdate"], ["implementation"]]  # accepted, paid, then delivery starts
     last = by_ocid[home["ocid"]][-1]
     assert last["tender"]["value"] == {"amount": 480000, "currency": "CNY"}
     assert last["planning"]["budget"]["amount"] == {"amount": 480000, "currency": "CNY"}
@@ -112,6 +109,7 @@ def test_demo_releases_carry_tags_methods_amounts_and_parties(client):
     assert last["parties"][0]["roles"] == ["buyer", "procuringEntity"]
     assert last["buyer"] == {"id": last["parties"][0]["id"], "name": home["buyer"]}
     assert last["id"] == f"{home['ocid']}-{run(StageChange.select().where(StageChange.project == home['id']))[-1]['id']}"
+    assert [r["id"].split("-")[-2] for r in by_ocid[home["ocid"]][5:7]] == ["milestone", "payment"]
     single = by_ocid[demo["武陵区精神障碍患者社区康复（示范）"]["ocid"]][-1]
     assert single["tender"]["procurementMethod"] == "direct"
     assert single["tender"]["procurementMethodRationale"].startswith("区内唯一具备精神康复资质")
@@ -186,7 +184,7 @@ def test_a_district_without_the_module_publishes_nothing(client, tokens, generat
     them is published and their ocids 404, until the module is on again."""
     ocid = run(PurchaseProject.select(PurchaseProject.ocid).where(PurchaseProject.id == generated[0]).first())["ocid"]
     assert client.get(f"{RECORDS}/{ocid}").status_code == 200
-    set_module(client, tokens, OTHER, False)
+    ocds_data.set_module(client, tokens, OTHER, False)
     try:
         for path, params in ((f"{RECORDS}/{ocid}", None), (RELEASES, {"district": OTHER}),
                              (RECORDS, {"district": OTHER}), (RELEASES, {"ocid": ocid})):
@@ -197,13 +195,13 @@ def test_a_district_without_the_module_publishes_nothing(client, tokens, generat
         assert f"-{OWN}-".encode() in everything and f"-{OTHER}-".encode() not in everything
         assert run(ocds_package.publishing_districts(client.app.state.ctx)) == [OWN]
     finally:
-        set_module(client, tokens, OTHER, True)
+        ocds_data.set_module(client, tokens, OTHER, True)
     assert client.get(f"{RECORDS}/{ocid}").status_code == 200
 
 
 def test_no_id_number_phone_or_staff_account_is_published(client, generated):
     raw = b"".join(client.get(url, params=params).content for url, params in (
-        (RELEASES, {"limit": 1000}), (RELEASES, {"limit": 1000, "cursor": f"{generated[150]}-0"}),
+        (RELEASES, {"limit": 1000}), (RELEASES, {"limit": 1000, "cursor": f"{generated[150]}-0-0-0"}),
         (RECORDS, {"limit": 1000}), ("/opendata/ocds", None)))
     assert b"ocds-sanshe-" in raw and len(raw) > 100_000
     text = raw.decode()

@@ -1,5 +1,5 @@
 """The procurement open data outside the packages: the `procurement-projects` and
-`procurement-spend` datasets in CSV and XLSX (public columns only, yuan, only publishing
+`procurement-spend` (contract values and payments) datasets in CSV and XLSX (public columns only, yuan, only publishing
 districts), the OCDS endpoints as a DCAT DataService conforming to OCDS 1.1.5, and the
 package responses described in the OpenAPI document."""
 
@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS
 
 from core.tables import Person
 from plugins.procurement import OCDS_1_1_5
-from plugins.procurement.ocds import AFTER_AWARD
+from plugins.procurement.delivery_tables import Contract, Payment
 from plugins.procurement.tables import PurchaseProject
 from tests.conftest import OTHER, OWN, run
 from tests.core.test_dcat import DCAT, catalog_node
@@ -59,20 +59,22 @@ def test_projects_dataset_in_csv_and_xlsx(client):
     assert f"{OWN}-admin" not in raw and OTHER not in "".join(r[1] for r in rows[1:])
 
 
-def test_spend_dataset_sums_projects_past_award_by_field_and_year(client):
-    expected: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for p in own_projects():
-        if p["stage"] in AFTER_AWARD:
-            cell = expected[(OWN, p["field"], p["period_start"].year)]
-            cell[0] += 1
-            cell[1] += p["budget_fen"]
-    assert expected  # the demo has projects past award
+def test_spend_dataset_sums_contracts_and_payments_by_field_and_year(client):
+    expected: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    fields = {p["id"]: p["field"] for p in own_projects()}
+    for c in run(Contract.select().where(Contract.district_code == OWN)):
+        cell = expected[(OWN, fields[c["project"]], c["term_start"].year)]
+        cell[0] += 1
+        cell[1] += c["value_fen"]
+    for p in run(Payment.select().where(Payment.district_code == OWN)):
+        expected[(OWN, fields[p["project"]], p["paid_on"].year)][2] += p["amount_fen"]
+    assert expected and any(cell[2] for cell in expected.values())  # the demo has contracts and payments
     rows = read_csv(client, "procurement-spend")
-    assert rows[0] == ["区县代码", "服务领域", "年度", "项目数", "金额（元）"]
-    got = {(r[0], r[1], int(r[2])): [int(r[3]), round(float(r[4]) * 100)] for r in rows[1:]}
+    assert rows[0] == ["区县代码", "服务领域", "年度", "合同数", "合同金额（元）", "已支付金额（元）"]
+    got = {(r[0], r[1], int(r[2])): [int(r[3]), round(float(r[4]) * 100), round(float(r[5]) * 100)] for r in rows[1:]}
     assert got == dict(expected)
     sheet = read_xlsx(client, "procurement-spend")
-    assert {(r[0], r[1], r[2]): [r[3], round(r[4] * 100)] for r in sheet[1:]} == dict(expected)
+    assert {(r[0], r[1], r[2]): [r[3], round(r[4] * 100), round(r[5] * 100)] for r in sheet[1:]} == dict(expected)
     listed = {d["name"]: d for d in client.get("/opendata/datasets.json").json()}
     assert listed["procurement-spend"]["row_count"] == len(expected)
     assert listed["procurement-projects"]["districts"] == [OWN]
@@ -89,8 +91,8 @@ def test_ocds_is_a_dcat_data_service_conforming_to_ocds(client):
     assert endpoint == URIRef(f"{base}/opendata/ocds/")
     assert client.get(str(endpoint).removeprefix(base)).json()["version"] == "1.1.5"
     assert graph.value(service, DCTERMS.conformsTo) == URIRef(OCDS_1_1_5)
-    [served] = graph.objects(service, DCAT.servesDataset)
-    assert str(graph.value(served, DCTERMS.identifier)) == "procurement-projects"
+    served = {str(graph.value(s, DCTERMS.identifier)) for s in graph.objects(service, DCAT.servesDataset)}
+    assert served == {"procurement-projects", "procurement-awards"}
 
 
 def test_openapi_describes_the_packages(client):

@@ -1,4 +1,4 @@
-"""What generated projects (ocds_data.py) have done by their stage, written straight to the
+"""What generated projects (_procurement_data.py) have done by their stage, written straight to the
 tables in bulk: 2–4 bids from the district's providers once a project reached evaluation (one
 or two while still in tender), the award to the first bid, the contract at the award's price,
 two milestones (half the value each; accepted as delivery goes on), payments against the
@@ -9,7 +9,7 @@ district with thousands of projects has more than the demo's handful)."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from core.codes import make_uscc
 from core.tables import Organization
@@ -18,7 +18,7 @@ from plugins.procurement.evaluation_rules import grade
 from plugins.procurement.evaluation_tables import ProjectEvaluation
 from plugins.procurement.glossary import DEFAULT_KINDS
 from plugins.procurement.tables import Award, Bid
-from tests.plugins.procurement.ocds_data import CHUNK, MARK, Planned
+from _procurement_data import CHUNK, MARK, Planned
 
 PROVIDERS = 40
 GRADES = ("3A", "4A", "3A", "2A", "5A", None, "4A", "3A")
@@ -102,6 +102,11 @@ async def add(code: str, batch: list[Planned], orgs: list[int]) -> None:
         for p in contracted.values() if p.reached("evaluated")])
 
 
+def _moment(day: date) -> datetime:
+    """10:00 Beijing time on `day` (acceptances and payments happen in office hours)."""
+    return datetime(day.year, day.month, day.day, 2, tzinfo=timezone.utc)
+
+
 async def _milestones(code: str, made: list[dict], contracted: dict[int, Planned]) -> None:
     """Two milestones per contract, accepted and paid as far as the project's stage implies."""
     admin, rows = f"{code}-admin", []
@@ -120,7 +125,8 @@ async def _milestones(code: str, made: list[dict], contracted: dict[int, Planned
                 delivered_outputs=json.dumps({"服务人次": 50 + p.index % 1000} if done else {}),
                 delivered_beneficiaries=people - p.index % 7 if done else None, delivered_on=due if done else None,
                 note="服务完成，签到表已上传" if done else "", reported_by=f"{code}-org" if done else "",
-                decided_by=admin if done else "", created_by=admin, created_at=p.reached("contracted")))
+                decided_by=admin if done else "", decided_at=_moment(due + timedelta(days=2)) if done else None,
+                created_by=admin, created_at=p.reached("contracted")))
     stored = await _bulk(DeliveryMilestone, rows, DeliveryMilestone.id, DeliveryMilestone.project,
                          DeliveryMilestone.contract, DeliveryMilestone.title, DeliveryMilestone.amount_fen,
                          DeliveryMilestone.due_on)
@@ -129,5 +135,6 @@ async def _milestones(code: str, made: list[dict], contracted: dict[int, Planned
         if (1 if m["title"] == "第一阶段服务" else 2) <= PAID[contracted[m["project"]].path[-1]]:
             payments.append(Payment(project=m["project"], contract=m["contract"], milestone=m["id"],
                                     district_code=code, amount_fen=m["amount_fen"], paid_on=m["due_on"],
-                                    voucher=f"ZF{m['project']:06d}{m['id']:06d}", recorded_by=admin))
+                                    voucher=f"ZF{m['project']:06d}{m['id']:06d}", recorded_by=admin,
+                                    recorded_at=_moment(m["due_on"] + timedelta(days=9))))
     await _bulk(Payment, payments)
