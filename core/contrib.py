@@ -269,8 +269,10 @@ class AuditWords:
     """How a module's audit events read on the audit trail (hook `register_audit_words`), in
     Chinese: its record kinds (`entities`: entity → words), `actions` (an action, or
     "<entity>.<action>" where the same verb means something else for that kind), payload
-    `fields`, and stored `values` (e.g. state names). Two modules may not give one entity, action
-    or field different words (core refuses to start); for values the first module's word wins."""
+    `fields`, and stored `values` (e.g. state names; "<entity>.<value>" where a value reads
+    differently for that kind of record, as "open" does for a finding and for an evaluation). Two
+    modules may not give one entity, action or field different words (core refuses to start); for
+    unqualified values the first module's word wins, so qualify the values other modules may share."""
 
     module: str
     entities: dict[str, str] = field(default_factory=dict)

@@ -37,5 +37,7 @@ AUDIT_WORDS = AuditWords(
         "users_average": "服务对象平均评分", "users_count": "服务对象评价条数", "used_weights": "实际采用的权重（%）",
         "findings": "评价结论", "completed_by": "完成人",
     },
-    values={**states.LABELS, **PART_LABELS, "open": "进行中", "completed": "已完成"},
+    # Qualified by the kind of record: "open", "closed", "planning" … mean other things elsewhere.
+    values={**{f"procurement_project.{k}": v for k, v in states.LABELS.items()},
+            **{f"procurement_evaluation.{k}": v for k, v in {**PART_LABELS, "open": "进行中", "completed": "已完成"}.items()}},
 )

@@ -69,23 +69,24 @@ class Words:
         self.records: dict[tuple[str, str], str] = {}
         self.fixed: dict[str, dict[str, str]] = {}  # field → value → words (districts, roles, sources)
 
-    def value(self, field: str, value: Any) -> str:
-        """One value in words (references named, lists joined, JSON text unpacked)."""
+    def value(self, field: str, value: Any, entity: str = "") -> str:
+        """One value in words (references named, lists joined, JSON text unpacked); a stored value
+        reads as the event's kind of record names it ("<entity>.<value>") before the shared word."""
         if value is None or value == "" or value == []:
             return "（空）"
         if isinstance(value, bool):
             return "是" if value else "否"
         if isinstance(value, str) and value[:1] in "[{":
             try:
-                return self.value(field, json.loads(value))
+                return self.value(field, json.loads(value), entity)
             except ValueError:
                 pass
         if isinstance(value, list):
-            shown = [self.value(field, v) for v in value[:MAX_ITEMS]]
+            shown = [self.value(field, v, entity) for v in value[:MAX_ITEMS]]
             more = f" 等{len(value)}项" if len(value) > MAX_ITEMS else ""
             return _short("、".join(shown)) + more
         if isinstance(value, dict):
-            return _short("；".join(f"{self.lexicon.fields.get(k, k)} {self.value(k, v)}" for k, v in value.items()))
+            return _short("；".join(f"{self.lexicon.fields.get(k, k)} {self.value(k, v, entity)}" for k, v in value.items()))
         if field in _PERSON_FIELDS and isinstance(value, int):
             return self.persons.get(value, f"人员 #{value}")
         if field in _ORG_FIELDS and isinstance(value, int):
@@ -102,9 +103,12 @@ class Words:
             return f"{value:g}"
         if isinstance(value, str) and _ISO_MOMENT.match(value):
             return beijing_time(value)
-        return _short(self.lexicon.values.get(value, value) if isinstance(value, str) else str(value))
+        if not isinstance(value, str):
+            return _short(str(value))
+        return _short(self.lexicon.values.get(f"{entity}.{value}") or self.lexicon.values.get(value, value))
 
-    def changes(self, before: Any, after: Any, labels: dict[str, str] | None = None) -> list[dict[str, str]]:
+    def changes(self, before: Any, after: Any, labels: dict[str, str] | None = None, entity: str = ""
+                ) -> list[dict[str, str]]:
         """Each changed field as {field, old, new} (old empty when the field is new). `labels` names
         the keys of a nested `settings` object (a module's settings), which is compared key by key."""
         before = before if isinstance(before, dict) else ({} if before is None else {"value": before})
@@ -116,10 +120,11 @@ class Words:
                 continue
             if key == "settings" and isinstance(old, dict) and isinstance(new, dict):
                 out.extend({**change, "field": f"设置 · {(labels or {}).get(change['field'], change['field'])}"}
-                           for change in self.changes(old, new))
+                           for change in self.changes(old, new, entity=entity))
                 continue
-            out.append({"field": self.lexicon.fields.get(key, key), "old": self.value(key, old) if key in before else "",
-                        "new": self.value(key, new) if key in after else "（删除）"})
+            out.append({"field": self.lexicon.fields.get(key, key),
+                        "old": self.value(key, old, entity) if key in before else "",
+                        "new": self.value(key, new, entity) if key in after else "（删除）"})
         if len(out) > MAX_CHANGES:
             out = [*out[:MAX_CHANGES], {"field": "…", "old": "", "new": f"另有{len(out) - MAX_CHANGES}项"}]
         return out
@@ -296,5 +301,5 @@ async def describe(ctx: AppContext, events: list[dict[str, Any]]) -> list[dict[s
         ref = label if module else f"{label} #{e['entity_id']}" if str(e["entity_id"]).isdigit() else f"{label} {e['entity_id']}"
         out.append({**e, "action_label": action_label(ctx, e["entity"], e["action"]), "entity_label": label,
                     "record": _join(ref, name), "actor_name": words.users.get(e["actor"], e["actor"]),
-                    "changes": words.changes(e["before"], e["after"], labels)})
+                    "changes": words.changes(e["before"], e["after"], labels, e["entity"])})
     return out

@@ -366,3 +366,12 @@ def test_hook_register_audit_words(ctx, example_enabled, client):
     assert ctx.contributions.audit_words.entities["person"] == "人员"  # core's own words are there too
     with pytest.raises(SettingsError, match="'example' calls the entities key 'person'"):
         _merge_words([AuditWords("core", entities={"person": "人员"}), AuditWords("example", entities={"person": "人"})])
+    # A value qualified by its kind of record reads so for that kind only (first-wins is for the rest).
+    words = trail_words.Words(_merge_words([AuditWords("supervision", values={"open": "待回复"}),
+                                            AuditWords("procurement", values={"procurement_evaluation.open": "进行中"})]))
+    assert words.value("state", "open", "procurement_evaluation") == "进行中"
+    assert words.value("state", "open", "supervision_item") == "待回复"
+    assert words.changes({"state": "open"}, {"state": "closed"}, entity="procurement_evaluation")[0]["old"] == "进行中"
+    described = run(trail_words.describe(ctx, [{**audit.public_event(event), "entity": "procurement_project",
+                                                "before": {"stage": "planning"}, "after": {"stage": "closed"}}]))
+    assert {"field": "阶段", "old": "计划中", "new": "已结项"} in described[0]["changes"]
