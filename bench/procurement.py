@@ -199,6 +199,10 @@ def measure(env: dict[str, str], calls: int, expected: dict[str, int]) -> dict:
                     wrong.append(f"{key}: {out[key]['items']} in the package ({out[key]['distinct']} distinct), "
                                  f"{want} published")
             client.headers["Authorization"] = f"Bearer {token(base)}"
+            # What any authenticated call costs (token, principal, routing): the check's share is the rest.
+            out["baseline"], statuses = latencies(client, [("/api/me", {})], calls, pid)
+            if set(statuses) != {200}:
+                wrong.append(f"baseline: expected only 200, got {statuses}")
             out["eligibility"], statuses = latencies(client, eligibility_cases(), calls, pid)
             if set(statuses) != {200}:
                 wrong.append(f"eligibility: expected only 200, got {statuses}")
@@ -227,7 +231,7 @@ def report(size: dict) -> None:
         print(f"{key:10} {w['items']:7} {w['pages']:6} {w['mb']:7.1f} {w['seconds']:8.2f} "
               f"{w['items'] / w['seconds']:8.0f} {w['rss_before_mb']:9.1f}MB {w['rss_peak_mb']:7.1f}MB "
               f"{w['rss_growth_mb']:5.1f}MB")
-    for key in ("eligibility", "dashboard"):
+    for key in ("baseline", "eligibility", "dashboard"):
         got = size[key]
         if got is None:
             print(f"{key}: not available (404)")

@@ -101,6 +101,19 @@ async def write_transaction() -> AsyncIterator[None]:
 
 
 @contextlib.asynccontextmanager
+async def read_together() -> AsyncIterator[None]:
+    """Several reads on one connection: on SQLite a DEFERRED transaction (piccolo otherwise
+    opens a connection, and a thread, for every query; under WAL a reader blocks no writer);
+    on PostgreSQL nothing (the pool already reuses connections). Inside a transaction it joins it."""
+    db = engine()
+    if db.current_transaction.get() is not None or not isinstance(db, SQLiteEngine):
+        yield
+        return
+    async with db.transaction(transaction_type=TransactionType.deferred):
+        yield
+
+
+@contextlib.asynccontextmanager
 async def _postgres_transaction(db: PostgresEngine) -> AsyncIterator[None]:
     """Piccolo's transaction, made safe for a connection that dies under it: when BEGIN,
     ROLLBACK or COMMIT fails, Piccolo neither returns the connection to the pool (ten such

@@ -24,6 +24,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Avg, Count
 
+from core import db
 from core.context import AppContext
 from core.errors import not_found
 from core.facts import organization_facts
@@ -70,7 +71,13 @@ async def _open_listings(organization_id: int) -> list[dict[str, Any]]:
 
 
 async def check(ctx: AppContext, code: str, project: dict[str, Any], organization_id: int) -> dict[str, Any]:
-    """The eligibility of one organisation of the district for `project` (a project row)."""
+    """The eligibility of one organisation of the district for `project` (a project row); its
+    reads (here and in the modules answering the fact hooks) share one connection."""
+    async with db.read_together():
+        return await _check(ctx, code, project, organization_id)
+
+
+async def _check(ctx: AppContext, code: str, project: dict[str, Any], organization_id: int) -> dict[str, Any]:
     org = await Organization.select().where(
         (Organization.id == organization_id) & (Organization.district_code == code)).first()
     if org is None:
@@ -137,5 +144,6 @@ async def for_project(ctx: AppContext, code: str, project_id: int, organization_
     """The dry run staff ask for (GET …/eligibility?organization_id=)."""
     from plugins.procurement import projects
 
-    return await check(ctx, code, await projects.get_row(code, project_id), organization_id)
+    async with db.read_together():
+        return await check(ctx, code, await projects.get_row(code, project_id), organization_id)
 
