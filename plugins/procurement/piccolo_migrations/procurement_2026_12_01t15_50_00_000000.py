@@ -4,6 +4,8 @@ so the database answers from the index alone — with 10,000 projects a query re
 thousand index entries instead of as many table rows. Plain multi-column indexes, the same on
 SQLite and PostgreSQL."""
 
+from functools import partial
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
@@ -26,17 +28,13 @@ class Handle(Table, tablename="procurement_project"):
     """A handle to run SQL; the tables come from earlier migrations."""
 
 
+async def _each_index(statement: str) -> None:
+    for name, target in INDEXES.items():
+        await Handle.raw(statement.format(name=name, target=target))
+
+
 async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="procurement", description=DESCRIPTION)
-
-    async def create_indexes():
-        for name, target in INDEXES.items():
-            await Handle.raw(f"CREATE INDEX {name} ON {target}")
-
-    async def drop_indexes():
-        for name in INDEXES:
-            await Handle.raw(f"DROP INDEX {name}")
-
-    manager.add_raw(create_indexes)
-    manager.add_raw_backwards(drop_indexes)
+    manager.add_raw(partial(_each_index, "CREATE INDEX {name} ON {target}"))
+    manager.add_raw_backwards(partial(_each_index, "DROP INDEX {name}"))
     return manager
