@@ -71,7 +71,8 @@ class ModuleSpec:
 
 @dataclass(frozen=True)
 class NavItem:
-    """A link in a district's navigation; `path` may contain `{code}`."""
+    """A link in a district's navigation; `path` may contain `{code}`. A path with `{city}` is a
+    link of the city view instead (core.web.city), shown where the module is on in the city."""
 
     module: str
     label: str

@@ -42,6 +42,15 @@ async def _value(widget, code: str) -> Any:
     return await value if inspect.isawaitable(value) else value
 
 
+async def city_links(ctx: AppContext, principal: Principal, districts: list) -> list:
+    """Modules' city views (nav items with `{city}`): those of a module on in one of the districts
+    whose permission the caller holds there."""
+    enabled = {d.code: await enabled_modules(ctx, d.code) for d in districts}
+    return [item for item in ctx.contributions.nav_items if "{city}" in item.path and any(
+        item.module in enabled[d.code] and (item.permission is None or principal.can(item.permission, d.code))
+        for d in districts)]
+
+
 async def compare(ctx: AppContext, city_code: str) -> tuple[list, list[Row]]:
     """The city's districts and one row per figure, the values in district order."""
     districts = [d for d in ctx.districts.values() if d.city_code == city_code]
@@ -67,7 +76,8 @@ async def city_page(request: Request, city_code: str, principal: Principal) -> T
         raise refused("只能查看本市各区县的对比")
     districts, rows = await compare(ctx, city_code)
     return render(request, "city.html", principal, city_code=city_code, city_name=districts[0].city_name,
-                  districts=districts, rows=rows, population=sum(d.population for d in districts))
+                  districts=districts, rows=rows, population=sum(d.population for d in districts),
+                  links=await city_links(ctx, principal, districts))
 
 
 ROUTES = [city_page]

@@ -290,8 +290,8 @@ async def favicon() -> Response[bytes]:
 async def district_home(request: Request, code: str, principal: Principal) -> Template:
     ctx: AppContext = request.app.state.ctx
     enabled = await enabled_modules(ctx, code)
-    nav = [n for n in ctx.contributions.nav_items
-           if n.module in enabled and (n.permission is None or principal.can(n.permission, code))]
+    nav = [n for n in ctx.contributions.nav_items if "{city}" not in n.path
+           and n.module in enabled and (n.permission is None or principal.can(n.permission, code))]
     widgets = []
     for widget in ctx.contributions.widgets:
         if widget.module in enabled:

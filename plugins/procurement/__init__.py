@@ -132,6 +132,10 @@ def register_data_services():
 def register_nav_items():
     return [NavItem(MODULE, "政府购买服务", "Purchase of services", "/districts/{code}/procurement",
                     permission="procurement.read", order=45),
+            NavItem(MODULE, "购买服务统计", "Purchase of services dashboard", "/districts/{code}/procurement/dashboard",
+                    permission="procurement.read", order=45),
+            NavItem(MODULE, "政府购买服务全市对比", "Purchase of services, city view", "/cities/{city}/procurement",
+                    permission="procurement.read", order=45),
             NavItem(MODULE, "投标", "Tenders", "/districts/{code}/procurement/tenders", permission="procurement.bid",
                     order=46)]
 

@@ -5,8 +5,8 @@ pages (delivery.py, delivery_pages.py); outcome evaluation with the organisation
 (evaluation.py, evaluation_pages.py); and the public Open Contracting endpoints (opendata.py).
 Access is declared in each handler's opt."""
 
-from plugins.procurement.routes import (api, bids, delivery, delivery_pages, evaluation, evaluation_pages, opendata,
-                                        pages, panel, tender_pages)
+from plugins.procurement.routes import (api, bids, dashboard, delivery, delivery_pages, evaluation, evaluation_pages,
+                                        opendata, pages, panel, tender_pages)
 
 ROUTES = [*api.ROUTES, *pages.ROUTES, *bids.ROUTES, *panel.ROUTES, *tender_pages.ROUTES, *delivery.ROUTES,
-          *delivery_pages.ROUTES, *evaluation.ROUTES, *evaluation_pages.ROUTES, *opendata.ROUTES]
+          *delivery_pages.ROUTES, *evaluation.ROUTES, *evaluation_pages.ROUTES, *opendata.ROUTES, *dashboard.ROUTES]

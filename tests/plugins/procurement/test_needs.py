@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from core.plugins import call_async
-from plugins.procurement.tables import PurchaseProject
+from plugins.procurement.tables import PurchaseProject, StageChange
 from tests.conftest import OTHER, OWN, run
 from tests.example_plugin import NEEDS
 from tests.plugins.procurement.delivery_support import contracted
@@ -120,3 +120,27 @@ def test_without_a_needs_module_the_api_and_form_say_so(client, as_role):
     assert client.get(f"/api/districts/{OWN}/procurement/needs", headers=admin).json() == {"available": False,
                                                                                           "items": []}
     assert "需求征集（居民参与）模块未启用" in client.get(PAGE, headers=admin).text
+
+
+def test_the_dashboard_counts_needs_answered_once_in_the_year_delivery_started(client, as_role, needs):
+    """Need 2 is answered by two projects: counted once, in the first's Beijing year; need 4 is
+    named by a project never in delivery: not answered."""
+    from datetime import datetime, timezone
+
+    admin = as_role("district_admin")
+    made = [create(client, admin, title=f"需求统计{n}", needs=refs)["id"]
+            for n, refs in enumerate((["example:need:2"], ["example:need:1", "example:need:2"], ["example:need:4"]))]
+    moments = (datetime(2019, 12, 31, 16, 30, tzinfo=timezone.utc), datetime(2020, 3, 1, tzinfo=timezone.utc))
+    run(StageChange.insert(*[StageChange(project=pid, from_stage="contracted", to_stage="in_delivery", actor="test",
+                                         at=at) for pid, at in zip(made, moments)]))
+    try:
+        board = client.get(f"/api/districts/{OWN}/procurement/dashboard", params={"years": 2, "until": 2020},
+                           headers=admin).json()["needs"]
+        # 2019-12-31 16:30 UTC is 2020-01-01 in Beijing: both needs of the first project start in 2020.
+        assert board == {"available": True, "reason": "", "answered": 2,
+                         "years": [{"year": 2019, "answered": 0}, {"year": 2020, "answered": 2}]}
+        page = client.get(f"{PAGE}/dashboard", params={"years": 2, "until": 2020}, headers=admin).text
+        assert 'data-testid="needs-answered"' in page and "已有服务项目回应的居民需求：2 条" in page
+    finally:
+        run(StageChange.delete().where(StageChange.project.is_in(made)))
+        run(PurchaseProject.delete().where(PurchaseProject.id.is_in(made)))
