@@ -139,13 +139,15 @@ async def _needs_answered(code: str, years: list[int]) -> dict[int, int]:
     """Residents' needs answered per Beijing year: each need ref a project names counts once, in
     the year the first project naming it moved into delivery (few projects name needs, so their
     JSON lists are read here)."""
-    rows = await StageChange.select(StageChange.at, StageChange.project.needs.as_alias("needs")).where(
-        (StageChange.to_stage == "in_delivery") & (StageChange.project.district_code == code)
-        & (StageChange.project.needs != "[]")).order_by(StageChange.at)
+    named = {r["id"]: json.loads(r["needs"]) for r in await PurchaseProject.select(
+        PurchaseProject.id, PurchaseProject.needs).where(
+        (PurchaseProject.district_code == code) & (PurchaseProject.needs != "[]"))}  # partial index
+    rows = await StageChange.select(StageChange.project, StageChange.at).where(
+        (StageChange.to_stage == "in_delivery") & StageChange.project.is_in(list(named) or [0])).order_by(StageChange.at)
     first: dict[str, int] = {}
     for row in rows:
         year = row["at"].astimezone(BEIJING).year
-        for ref in json.loads(row["needs"] or "[]"):
+        for ref in named[row["project"]]:
             first.setdefault(ref, year)
     counts = {y: 0 for y in years}
     for year in first.values():
