@@ -78,7 +78,7 @@ def organization_id(process: Process, org_id: int) -> str:
     org = process.extra["orgs"].get(org_id) or {}
     if org.get("uscc"):
         return f"{USCC_SCHEME}-{org['uscc']}"
-    return f"{process.project['district_code']}-org-{org_id}"
+    return f"{process.project['district_code']}-registry-{org_id}"  # not "<district>-org…": a user name
 
 
 def organization_reference(process: Process, org_id: int) -> dict[str, Any]:
