@@ -1,0 +1,75 @@
+"""Participation's own terms (value → labels) and how its audit events read."""
+
+from core.contrib import AuditWords
+
+NEED_STATES = {
+    "open": ("待处理", "Open"),
+    "accepted": ("已受理", "Accepted"),
+    "merged": ("已合并", "Merged"),
+    "answered": ("已回应", "Answered"),
+    "declined": ("不予受理", "Declined"),
+}
+SIGNUP_STATES = {
+    "signed_up": ("已报名", "Signed up"),
+    "waiting": ("候补中", "On the waiting list"),
+    "cancelled": ("已取消", "Cancelled"),
+    "attended": ("已签到", "Attended"),
+    "no_show": ("未到场", "No-show"),
+}
+ACTIVITY_STATES = {"published": ("报名中", "Open"), "cancelled": ("已取消", "Cancelled")}
+RATING_DIMENSIONS = {
+    "professional": ("专业性", "Professionalism"),
+    "timeliness": ("及时性", "Timeliness"),
+    "attitude": ("态度", "Attitude"),
+    "effect": ("效果", "Effect"),
+}
+POINT_REASONS = {
+    "attend": ("参加活动", "Attended an activity"),
+    "volunteer": ("志愿服务", "Volunteering"),
+    "careful_rating": ("认真评价", "Careful rating"),
+    "redeem": ("兑换奖品", "Redeemed a reward"),
+    "reversal": ("冲正", "Reversal"),
+    "adjust": ("调整", "Adjustment"),
+}
+REDEMPTION_STATES = {
+    "issued": ("待领取", "To collect"),
+    "collected": ("已领取", "Collected"),
+    "cancelled": ("已取消", "Cancelled"),
+}
+MEMBER_KINDS = {
+    "resident": ("居民代表", "Resident"),
+    "community_staff": ("社区工作者", "Community staff"),
+    "organization": ("社会组织代表", "Organisation"),
+    "social_worker": ("社会工作者代表", "Social worker"),
+}
+PROPOSAL_STATES = {"submitted": ("待答复", "Awaiting an answer"), "answered": ("已答复", "Answered")}
+AGE_BANDS = ("<30", "30–39", "40–49", "50–59", "60+")
+
+
+def _qualified(entity: str, table: dict) -> dict[str, str]:
+    return {f"{entity}.{value}": words[0] for value, words in table.items()}
+
+
+# How this module's audit events read on the audit trail (hook register_audit_words).
+AUDIT_WORDS = AuditWords(
+    "participation",
+    entities={
+        "need": "居民需求",
+        "need_support": "需求附议",
+        "activity": "社区活动",
+        "signup": "活动报名",
+        "service_use": "服务使用记录",
+        "rating": "服务评价",
+        "point_entry": "积分记录",
+        "reward": "积分奖品",
+        "redemption": "积分兑换",
+        "committee": "共治委员会",
+        "committee_member": "共治委员会成员",
+        "meeting": "共治委员会会议",
+        "proposal": "居民议事",
+        "decision": "会议决定",
+    },
+    values={**_qualified("need", NEED_STATES), **_qualified("signup", SIGNUP_STATES),
+            **_qualified("activity", ACTIVITY_STATES), **_qualified("redemption", REDEMPTION_STATES),
+            **_qualified("proposal", PROPOSAL_STATES)},
+)

@@ -1,0 +1,3 @@
+"""Participation routes: activities (being built)."""
+
+ROUTES: list = []

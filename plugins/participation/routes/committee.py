@@ -1,0 +1,3 @@
+"""Participation routes: committee (being built)."""
+
+ROUTES: list = []

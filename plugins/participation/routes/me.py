@@ -1,0 +1,3 @@
+"""Participation routes: me (being built)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Participation routes: needs (being built)."""
+
+ROUTES: list = []

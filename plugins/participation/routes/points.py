@@ -1,0 +1,3 @@
+"""Participation routes: points (being built)."""
+
+ROUTES: list = []

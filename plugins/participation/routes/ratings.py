@@ -1,0 +1,3 @@
+"""Participation routes: ratings (being built)."""
+
+ROUTES: list = []

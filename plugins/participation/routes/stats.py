@@ -1,0 +1,3 @@
+"""Participation routes: stats (being built)."""
+
+ROUTES: list = []

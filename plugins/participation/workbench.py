@@ -1,0 +1,3 @@
+"""Participation's to-do cards on the workbench (工作台)."""
+
+PROVIDERS: list = []
