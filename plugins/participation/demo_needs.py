@@ -1,0 +1,7 @@
+"""Participation demo data: needs (being built)."""
+
+from __future__ import annotations
+
+
+async def load(ctx, district) -> None:
+    return None
