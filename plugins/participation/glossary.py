@@ -73,3 +73,10 @@ AUDIT_WORDS = AuditWords(
             **_qualified("activity", ACTIVITY_STATES), **_qualified("redemption", REDEMPTION_STATES),
             **_qualified("proposal", PROPOSAL_STATES)},
 )
+
+# Points and rewards (helper P): how its audit events read.
+AUDIT_WORDS.actions.update({
+    "redemption.redeem": "兑换奖品", "redemption.collect": "领取奖品", "redemption.cancel": "取消兑换并退回积分",
+    "point_entry.adjust": "调整积分", "point_entry.reverse": "冲正积分记录",
+})
+AUDIT_WORDS.fields.update({"stock": "库存", "cost": "所需积分", "amount": "积分", "reverses": "冲正的记录"})
