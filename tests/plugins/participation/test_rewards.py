@@ -135,3 +135,12 @@ def test_pages_show_rewards_balance_and_redemptions(client, as_role):
     staff = client.get(f"/districts/{OWN}/participation/redemptions", headers=as_role("district_admin"))
     assert staff.status_code == 200 and "兑换登记" in staff.text
     assert client.get(f"/districts/{OWN}/participation/redemptions", headers=headers).status_code == 403
+
+
+def test_the_demo_gives_two_rewards_and_the_resident_points_to_redeem(client):
+    names = {r["name"]: r for r in client.get(f"{API}/rewards").json()}
+    assert names["环保购物袋"]["cost"] == 30 and names["社区理发券"]["stock"] <= 5
+    resident = bearer_for(client, f"{OWN}-resident")
+    me = client.get(f"{API}/me", headers=resident).json()
+    assert me["balance"] >= 60 and me["balance"] == client.get("/api/me/points", headers=resident).json()["balance"]
+    assert [r["state"] for r in me["redemptions"]] == ["collected"]
