@@ -72,6 +72,8 @@ def register_nav_items():
         NavItem(MODULE, "积分兑换", "Points and rewards", "/districts/{code}/participation/rewards", order=32),
         NavItem(MODULE, "共治委员会", "Co-governance committees", "/districts/{code}/participation/committees",
                 order=33),
+        NavItem(MODULE, "我的参与", "My participation", "/districts/{code}/participation/me",
+                permission="participation.take_part", order=29),
         NavItem(MODULE, "参与统计", "Who takes part", "/districts/{code}/participation/stats",
                 permission="participation.read", order=34),
     ]
