@@ -91,7 +91,7 @@ async def add_member(code: str, committee_id: int, data: Any, actor: str) -> dic
             .returning(*CommitteeMember.all_columns()))[0]
         await audit.record(actor=actor, action="add_member", entity="committee_member", entity_id=row["id"],
                            district_code=code, after={"committee": committee_id, "kind": data.kind,
-                                                      "term_start": data.term_start, "term_end": data.term_end})
+                                                      "term_begins": data.term_start, "term_ends": data.term_end})
     return row
 
 
@@ -228,7 +228,7 @@ async def submit_proposal(code: str, committee_id: int, data: Any, user_id: int,
                                               title=title, body=body, due_on=due_on()))
                .returning(*Proposal.all_columns()))[0]
         await audit.record(actor=actor, action="create", entity="proposal", entity_id=row["id"], district_code=code,
-                           after={"committee": committee_id, "title": title, "due_on": row["due_on"]})
+                           after={"committee": committee_id, "title": title, "answer_due": row["due_on"]})
     return row
 
 

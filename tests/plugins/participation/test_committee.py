@@ -174,3 +174,24 @@ def test_pages(client, as_role, committee):
     assert 'data-testid="committee"' in listing and "测试社区共治委员会" in listing
     page = client.get(f"{PAGE}/{committee['id']}", headers=as_role("resident")).text
     assert 'data-testid="proposal-form"' in page and 'data-testid="members"' not in page
+
+
+def test_workbench_cards_count_open_needs_and_overdue_proposals(client, as_role, staff, committee):
+    import re
+
+    def cards() -> dict[str, int]:
+        html = client.get(f"/districts/{OWN}/workbench", headers=staff).text
+        return {n: int(c) for n, c in re.findall(r'data-testid="count-([\w.]+)">(\d+)</span>', html)}
+
+    before = cards()
+    client.post(f"{API}/needs", headers=as_role("resident"), json={
+        "community_code": communities()[0], "field": "社区养老", "title": "工作台需求"})
+    proposal = ok(client.post(f"{API}/committees/{committee['id']}/proposals", headers=as_role("resident"),
+                              json={"title": "逾期议事", "body": "x"}))
+    run(Proposal.update({Proposal.due_on: dt.date(2020, 1, 1)}).where(Proposal.id == proposal["id"]))
+    after = cards()
+    assert after["participation.needs_to_triage"] == before["participation.needs_to_triage"] + 1
+    assert after["participation.proposals_to_answer"] == before["participation.proposals_to_answer"] + 1
+    assert 'data-testid="overdue"' in client.get(f"{PAGE}/{committee['id']}").text
+    resident = client.get(f"/districts/{OWN}/workbench", headers=as_role("resident")).text
+    assert "participation.needs_to_triage" not in resident
