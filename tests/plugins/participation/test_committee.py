@@ -195,3 +195,19 @@ def test_workbench_cards_count_open_needs_and_overdue_proposals(client, as_role,
     assert 'data-testid="overdue"' in client.get(f"{PAGE}/{committee['id']}").text
     resident = client.get(f"/districts/{OWN}/workbench", headers=as_role("resident")).text
     assert "participation.needs_to_triage" not in resident
+
+
+def test_demo_committee_loaded_once(ctx, client, as_role):
+    from plugins.participation import demo_committee
+
+    [demo] = [c for c in ok(client.get(f"{API}/committees"), 200) if c["name"].endswith("共治委员会")
+              and c["member_count"] == len(demo_committee.MEMBERS)][:1]
+    counts = (run(Committee.count()), run(CommitteeMember.count()), run(Proposal.count()), run(Decision.count()))
+    run(demo_committee.load(ctx, ctx.districts[OWN]))
+    assert (run(Committee.count()), run(CommitteeMember.count()), run(Proposal.count()), run(Decision.count())) == counts
+    detail = ok(client.get(f"{API}/committees/{demo['id']}"), 200)
+    assert [m["state"] for m in detail["meetings"]] == ["held"] and detail["meetings"][0]["attendance_count"] == 4
+    [decision] = detail["meetings"][0]["decisions"]
+    assert decision["created_ref"].startswith("need:")
+    assert sorted(p["state"] for p in detail["proposals"]) == ["answered", "submitted"]
+    assert [p["adopted"] for p in detail["proposals"] if p["state"] == "answered"] == [True]

@@ -208,3 +208,18 @@ def test_the_need_page_shows_the_answering_project(client, as_role, neighbour, s
     assert 'data-testid="triage-form"' in staff_page and 'data-testid="support"' not in staff_page
     listing = client.get(PAGE, headers=neighbour).text
     assert 'data-testid="need-form"' in listing and "需求：残障康复站" in listing
+
+
+def test_demo_needs_loaded_once(ctx):
+    from plugins.participation import demo_needs
+
+    def state() -> list:
+        return run(Need.select(Need.title, Need.state, Need.supporters, Need.reason, Need.community_code).where(
+            (Need.district_code == OWN) & Need.title.is_in([n[2] for n in demo_needs.NEEDS])).order_by(Need.id))
+
+    before = state()
+    run(demo_needs.load(ctx, ctx.districts[OWN]))
+    assert state() == before and len(before) == len(demo_needs.NEEDS)
+    assert {n["state"] for n in before} == {"open", "accepted", "merged", "declined"}
+    assert len({n["community_code"] for n in before}) >= 3 and any(n["supporters"] for n in before)
+    assert [n["reason"] for n in before if n["state"] == "declined"] == [demo_needs.DECLINE_REASON]
