@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from core import audit, db
-from core.codes import mask_name
 from core.context import AppContext
 from core.dates import utc_now
 from core.errors import ApiError, invalid, not_found
@@ -84,15 +83,20 @@ async def _row(code: str, need_id: int) -> dict[str, Any]:
 
 async def get_need(ctx: AppContext, code: str, need_id: int, language: str = "zh-CN",
                    staff: bool = False) -> dict[str, Any]:
-    """The public need with the projects answering it (`need_answers`); staff also see who
-    posted it (masked) and who triaged it."""
+    """The public need with the projects answering it (`need_answers`); staff also see whether a
+    resident or staff posted it, and who triaged it."""
     async with db.read_together():
         row = await _row(code, need_id)
         names = await communities(code)
     out = _public(row, names, language)
     answers = await call_async(ctx.pm.hook.need_answers, ctx=ctx, district_code=code, refs=[out["ref"]])
     out["answers"] = [a for answer in answers if answer for a in answer.get(out["ref"], [])]
-    out["poster"] = (mask_name(row["posted_by"]) or "") if staff else None
+    if staff:  # who posted it, in kind only: a resident themself or staff for residents
+        mine = row["poster_user_id"] is not None
+        out["poster"] = ("居民本人提出" if mine else "社区工作者代登记") if language != "en" else (
+            "Posted by a resident" if mine else "Posted by staff for residents")
+    else:
+        out["poster"] = None
     out["triaged_by"] = row["triaged_by"] if staff else None
     return out
 
