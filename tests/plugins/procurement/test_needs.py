@@ -23,6 +23,18 @@ def need(n: int, **changes) -> dict:
             "status": "accepted", "status_label": "已受理", "supporters": n, "linkable": True, **changes}
 
 
+@pytest.fixture(autouse=True)
+def participation_off(client, as_role):
+    """These tests use the example module's NEEDS alone: participation (which really collects
+    needs, and is on in OWN) is turned off for each test and back on after, whatever happens."""
+    admin = as_role("district_admin")
+    assert client.put(f"{MODULES}/participation", json={"enabled": False}, headers=admin).status_code == 200
+    try:
+        yield
+    finally:
+        assert client.put(f"{MODULES}/participation", json={"enabled": True}, headers=admin).status_code == 200
+
+
 @pytest.fixture
 def needs(client, as_role):
     """The example module enabled in OWN, offering what a test puts into NEEDS; undone after."""
