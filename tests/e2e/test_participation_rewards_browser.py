@@ -9,14 +9,15 @@ page runs under the CSP without a violation, never scrolls sideways, and is phot
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from core import db
-from core.tables import User
+from core.tables import Person, User
 from plugins.participation import points, rewards
-from plugins.participation.tables import Reward
+from plugins.participation.tables import Activity, Reward, Signup
 from tests.conftest import OWN
 from tests.e2e.support import fits, in_thread, log_in
 from tests.e2e.test_browser import browser, no_csp_violations, server  # noqa: F401 - fixtures
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.e2e
 PHONE, DESK = 390, 1280
 SHOTS = Path("/tmp/shots-p")
 BAG = "环保购物袋"
+STATS_YEAR = 2032
 
 
 def shot(page, name: str) -> None:
@@ -114,12 +116,31 @@ def test_a_resident_redeems_a_bag_on_a_phone_and_staff_mark_it_collected(server,
     assert page.locator(f"[data-testid=my-redemption][data-id='{redemption}']").get_attribute("data-state") == "collected"
 
 
+async def _attendances() -> None:
+    """Two activities in STATS_YEAR (no demo activity falls in it), attended by registry persons."""
+    if await Activity.exists().where((Activity.district_code == OWN) & (Activity.title == "浏览器测试·统计")):
+        return
+    people = await Person.select(Person.id).where((Person.district_code == OWN) & Person.birth_date.is_not_null()
+                                                  ).order_by(Person.id).limit(6)
+    users = await User.select(User.id).order_by(User.id).limit(6)
+    for n, (community, field) in enumerate((("430702001001", "为老服务"), ("430702001002", "青少年服务"))):
+        when = datetime(STATS_YEAR, 5 + n, 1, 2, 0, tzinfo=timezone.utc)
+        activity = (await Activity.insert(Activity(
+            district_code=OWN, community_code=community, field=field, title="浏览器测试·统计", place="活动室",
+            starts_at=when, ends_at=when + timedelta(hours=1), capacity=50, announced_by="test")))[0]["id"]
+        for person, user in zip(people, users):
+            await Signup.insert(Signup(activity=activity, district_code=OWN, user_id=user["id"],
+                                       person_id=person["id"], state="attended"))
+
+
 def test_the_admin_sees_who_takes_part_at_both_widths(server, browser):
+    in_thread(_attendances())
     admin = log_in(browser, server, f"{OWN}-admin", DESK)
-    admin.goto(f"{server}/districts/{OWN}/participation/stats")
+    admin.goto(f"{server}/districts/{OWN}/participation/stats?year={STATS_YEAR}")
     admin.wait_for_selector("[data-testid=stats-page]")
-    assert admin.locator("[data-testid=share-under-40]").count() == 1
-    assert admin.locator("[data-testid=by-age] tbody tr").count() >= 1
+    assert "%" in admin.locator("[data-testid=share-under-40]").inner_text()
+    assert admin.locator("[data-testid=by-community] tbody tr").count() == 2
+    assert admin.locator("[data-testid=chart-age]").count() == 1
     fits(admin, DESK)
     admin.set_viewport_size({"width": PHONE, "height": 844})
     admin.reload()
