@@ -12,6 +12,7 @@ from litestar.response import Template
 
 from core.auth import Principal
 from core.dates import BEIJING, utc_now
+from core.tables import Community
 from core.web.pages import render
 from plugins.participation.stats import who_takes_part
 
@@ -60,8 +61,11 @@ async def stats_page(request: Request, code: str, principal: Principal, year: Ye
     before = {k: {g["key"]: g["participants"] for g in previous[k]} for k in ("by_age", "by_community", "by_field")}
     charts_rows = {"age": [(g["key"], g["participants"]) for g in current["by_age"]],
                    "field": [(g["key"], g["attendances"]) for g in current["by_field"]]}
+    codes = sorted({g["key"] for f in (current, previous) for g in f["by_community"]}) or [""]
+    communities = {r["code"]: r["name"] for r in await Community.select(Community.code, Community.name).where(
+        (Community.district_code == code) & Community.code.is_in(codes))}
     return render(request, "participation/stats.html", principal, district=request.app.state.ctx.districts[code],
-                  s=data, before=before, charts_rows=charts_rows)
+                  s=data, before=before, charts_rows=charts_rows, communities=communities)
 
 
 ROUTES = [stats, stats_page]
