@@ -79,7 +79,7 @@ AUDIT_WORDS.actions.update({
     "activity.create": "发布活动", "activity.cancel": "取消活动", "activity.checkin_code": "生成签到码",
     "signup.create": "报名活动", "signup.cancel": "取消报名", "signup.move_up": "候补转为报名",
     "signup.checkin": "活动签到", "signup.checkin_code_wrong": "签到码输入错误", "signup.no_show": "登记未到场",
-    "rating.create": "提交评价", "rating.hide": "隐藏评价文字", "point_entry.award": "发放积分",
+    "rating.create": "提交评价", "service_use.create": "登记服务使用", "rating.hide": "隐藏评价文字", "point_entry.award": "发放积分",
 })
 AUDIT_WORDS.fields.update({
     "capacity": "名额", "starts_at": "开始时间", "ends_at": "结束时间", "place": "地点", "target_group": "服务对象",

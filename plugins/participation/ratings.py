@@ -50,22 +50,31 @@ def is_careful(comment: str, score: float, others: float | None, rules: dict[str
 
 async def rate_activity(ctx, code: str, activity_id: int, data: RatingIn, principal: Principal) -> dict[str, Any]:
     """The resident rates an activity they attended (checked in)."""
-    subject, comment = f"activity:{activity_id}", data.comment.strip()
-    rules = await module_settings(ctx, code, MODULE)
     async with db.write_transaction():
         act = await row_of(code, activity_id)
         if not await Signup.exists().where((Signup.activity == activity_id) & (Signup.user_id == principal.user_id)
                                            & (Signup.state == "attended")):
             raise ApiError(403, "签到参加过这个活动的居民才能评价", "not_attended")
+        return await rate(ctx, code, f"activity:{activity_id}", act, data, principal)
+
+
+async def rate(ctx, code: str, subject: str, source: dict[str, Any], data: RatingIn, principal: Principal
+               ) -> dict[str, Any]:
+    """Record the rating of `subject` (inside the caller's write transaction), copying what it rolls up
+    to from `source` (the activity or the service use); credit a careful rating's points once."""
+    rules = await module_settings(ctx, code, MODULE)
+    comment = data.comment.strip()
+    async with db.write_transaction():
         if await Rating.exists().where((Rating.subject == subject) & (Rating.user_id == principal.user_id)):
-            raise ApiError(409, "已经评价过了，每人每次活动只能评价一次", "already_rated")
+            raise ApiError(409, "已经评价过了，每人每次活动或服务只能评价一次", "already_rated")
         scores = {d: getattr(data, d) for d in DIMENSIONS}
         score = round(sum(scores.values()) / 4, 2)
         careful = is_careful(comment, score, await _others_mean(code, subject), rules)
         values = {"district_code": code, "subject": subject, "user_id": principal.user_id,
-                  "community_code": act["community_code"], "field": act["field"], "service_ref": act["service_ref"],
-                  "organization_id": act["organization_id"], "worker_person_id": act["worker_person_id"],
-                  **scores, "score": score, "comment": comment, "careful": careful}
+                  "community_code": source.get("community_code"), "field": source.get("field") or "",
+                  "service_ref": source["service_ref"], "organization_id": source["organization_id"],
+                  "worker_person_id": source["worker_person_id"], **scores, "score": score, "comment": comment,
+                  "careful": careful}
         new_id = (await Rating.insert(Rating(**values)).returning(Rating.id))[0]["id"]
         await audit.record(actor=principal.username, action="create", entity="rating", entity_id=new_id,
                            district_code=code, after={k: v for k, v in values.items() if k != "user_id"})
@@ -73,7 +82,8 @@ async def rate_activity(ctx, code: str, activity_id: int, data: RatingIn, princi
         if careful:
             amount = rules["points_careful_rating"]
             entry = await points.award(code, principal.user_id, amount, "careful_rating", f"rating:{new_id}",
-                                       act["title"], principal.username)
+                                       source.get("title") or source.get("service_title") or subject,
+                                       principal.username)
             if entry:
                 credited = amount
                 await audit.record(actor=principal.username, action="award", entity="point_entry", entity_id=entry,

@@ -1,4 +1,5 @@
-"""The ratings API: a resident rates an activity they attended; the public ratings of an
+"""The ratings API: a resident rates an activity they attended or a recorded use of a service
+(staff record the use); the public ratings of an
 activity and the roll-up with its small-sample guard; the staff list (hidden comments and the
 reasons) and moderation. The work is in plugins.participation.ratings."""
 
@@ -13,7 +14,7 @@ from core.auth import Principal
 from core.paging import PageNo
 from core.views import view
 from core.web.pages import language_of
-from plugins.participation import ratings
+from plugins.participation import ratings, service_uses
 from plugins.participation import ratings_schemas as s
 
 MODULE = "participation"
@@ -23,6 +24,7 @@ PUBLIC = {"module": MODULE, "public": True}
 READ = {"module": MODULE, "permission": "participation.read"}
 MANAGE = {"module": MODULE, "permission": "participation.manage"}
 TAKE_PART = {"module": MODULE, "permission": "participation.take_part"}
+ANNOUNCE = {"module": MODULE, "permission": "participation.announce"}
 PerPage = Annotated[int, Parameter(ge=1, le=100)]
 Ref = Annotated[str | None, Parameter(max_length=120)]
 Id = Annotated[int | None, Parameter(ge=1, le=2**31 - 1)]
@@ -70,4 +72,25 @@ async def hide_rating(code: str, rating_id: int, data: s.HideIn, principal: Prin
     return view(await ratings.hide(code, rating_id, data.reason, principal), s.ParticipationRatingStaff)
 
 
-ROUTES = [rate_activity, activity_ratings, staff_ratings, rating_summary, hide_rating]
+@post(BASE + "/service-uses", opt=ANNOUNCE, tags=TAGS, status_code=201,
+      summary="Record that a resident (by username) used a service on a day, so they may rate that use")
+async def record_service_use(code: str, data: service_uses.ServiceUseIn, principal: Principal
+                             ) -> service_uses.ParticipationServiceUse:
+    return view(await service_uses.record(code, data, principal), service_uses.ParticipationServiceUse)
+
+
+@get(BASE + "/service-uses/mine", opt=TAKE_PART, tags=TAGS,
+     summary="The resident's own recorded service uses, newest first, each with whether it is rated")
+async def my_service_uses(code: str, principal: Principal) -> service_uses.ParticipationServiceUses:
+    return view(await service_uses.mine(code, principal), service_uses.ParticipationServiceUses)
+
+
+@post(BASE + "/service-uses/{use_id:int}/ratings", opt=TAKE_PART, tags=TAGS, status_code=201,
+      summary="Rate one's own recorded use of a service (1–5 on four dimensions); 409 `already_rated`")
+async def rate_service_use(request: Request, code: str, use_id: int, data: s.RatingIn, principal: Principal
+                           ) -> s.ParticipationRatingCreated:
+    return view(await service_uses.rate_use(request.app.state.ctx, code, use_id, data, principal),
+                s.ParticipationRatingCreated)
+
+
+ROUTES = [record_service_use, my_service_uses, rate_service_use, rate_activity, activity_ratings, staff_ratings, rating_summary, hide_rating]

@@ -119,3 +119,21 @@ def test_demo_has_an_average_and_a_guarded_service(client):
     few = client.get(SUMMARY, params={"service_ref": "demo:service:2"}).json()
     assert enough["enough"] and enough["average"] is not None
     assert few["count"] == 2 and few["label"] == "评价不足 5 条"
+
+
+def test_service_use_is_rated_once_by_its_user_only(client, staff):
+    uses = f"/api/districts/{OWN}/participation/service-uses"
+    bad = client.post(uses, headers=staff, json={"username": "nobody-here", "service_ref": "test:service:use",
+                                                 "used_on": "2099-01-01"})
+    assert bad.status_code == 422 and {e["field"] for e in bad.json()["errors"]} == {"username", "used_on"}
+    resident(client, 40)
+    made = client.post(uses, headers=staff, json={"username": f"{OWN}-tr040", "service_ref": "test:service:use",
+                                                  "service_title": "居家上门助浴", "used_on": "2026-11-20"})
+    assert made.status_code == 201, made.text
+    one = f"{uses}/{made.json()['id']}/ratings"
+    assert client.post(one, headers=resident(client, 41), json=GOOD).status_code == 403  # not their use
+    assert client.post(one, headers=resident(client, 40), json=GOOD).status_code == 201
+    assert client.post(one, headers=resident(client, 40), json=GOOD).status_code == 409
+    mine = client.get(f"{uses}/mine", headers=resident(client, 40)).json()["items"]
+    assert mine[0]["rated"] is True and mine[0]["service_title"] == "居家上门助浴"
+    assert client.get(SUMMARY, params={"service_ref": "test:service:use"}).json()["count"] == 1
