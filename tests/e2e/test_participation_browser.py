@@ -72,3 +72,24 @@ def test_resident_signs_up_is_checked_in_and_rates_on_a_phone(server, browser, c
     fits(resident, PHONE)
 
     redeem_points(resident, server)
+
+
+def test_staff_announce_on_a_phone_with_field_errors(server, browser):
+    staff = log_in(browser, server, STAFF, PHONE)
+    staff.goto(f"{server}/districts/{OWN}/participation/activities/new")
+    form = staff.locator("[data-testid=announce-form]")
+    form.locator("input[name=title]").fill("浏览器测试：社区插花课")
+    form.locator("input[name=place]").fill("社区活动室")
+    form.locator("input[name=starts_at]").fill("2099-05-01T10:00")
+    form.locator("input[name=ends_at]").fill("2099-05-01T09:00")  # before the start
+    fits(staff, PHONE)
+    form.locator("[data-testid=announce-submit]").click()
+    error = staff.locator("[data-testid=field-error-ends_at]")
+    error.wait_for()
+    assert "晚于开始时间" in error.inner_text()
+    form.locator("input[name=ends_at]").fill("2099-05-01T12:00")
+    form.locator("[data-testid=announce-submit]").click()
+    staff.wait_for_url(lambda url: "/activities/new" not in url)
+    assert "浏览器测试：社区插花课" in staff.locator("[data-testid=activity-head]").inner_text()
+    assert "2099-05-01 10:00" in staff.locator("[data-testid=activity-head]").inner_text()  # Beijing time
+    fits(staff, PHONE)

@@ -8,7 +8,8 @@
     for (const [name, value] of new FormData(form)) {
       if (value === "" && name !== "description") continue;
       body[name] = ["capacity", "organization_id"].includes(name) ? Number(value)
-        : name === "volunteer_hours" ? parseFloat(value) : value;
+        : name === "volunteer_hours" ? parseFloat(value)
+        : /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(value) ? `${value}:00` : value;  // datetime-local without seconds
     }
     const r = await fetch(page.api, {method: "POST", headers: {"Content-Type": "application/json", ...page.headers},
                                      body: JSON.stringify(body)});
