@@ -89,3 +89,18 @@ AUDIT_WORDS.actions.update({
     "point_entry.adjust": "调整积分", "point_entry.reverse": "冲正积分记录",
 })
 AUDIT_WORDS.fields.update({"stock": "库存", "cost": "所需积分", "amount": "积分", "reverses": "冲正的记录"})
+
+# Activities and ratings (helper A): how their audit events read.
+AUDIT_WORDS.actions.update({
+    "activity.create": "发布活动", "activity.cancel": "取消活动", "activity.checkin_code": "生成签到码",
+    "signup.create": "报名活动", "signup.cancel": "取消报名", "signup.move_up": "候补转为报名",
+    "signup.checkin": "活动签到", "signup.checkin_code_wrong": "签到码输入错误", "signup.no_show": "登记未到场",
+    "rating.create": "提交评价", "service_use.create": "登记服务使用", "rating.hide": "隐藏评价文字", "point_entry.award": "发放积分",
+})
+AUDIT_WORDS.fields.update({
+    "capacity": "名额", "starts_at": "开始时间", "ends_at": "结束时间", "place": "地点", "target_group": "服务对象",
+    "service_ref": "关联服务", "service_title": "关联服务名称", "volunteer_hours": "志愿时长（小时）",
+    "position": "候补位次", "via": "签到方式", "valid_until": "有效期至", "professional": "专业性",
+    "timeliness": "及时性", "attitude": "态度", "effect": "效果", "careful": "认真评价",
+    "hidden_reason": "隐藏原因",
+})
