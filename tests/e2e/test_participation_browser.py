@@ -1,8 +1,8 @@
 """The resident's participation journey in a real browser on a phone (390×844): the demo resident
 finds an upcoming activity on the list and signs up there; community staff, in another browser
 context, check them in from the activity's sign-up list; the resident rates the activity on its
-page. Every page fits the phone's width and runs under the CSP without a violation. The redeem
-step (points for a reward) is `redeem_points` below, filled in by the rewards part."""
+page, and redeems the points for a reward, seeing the new balance and the ledger in 我的. Every
+page fits the phone's width and runs under the CSP without a violation."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import pytest
 from core.auth import principal_for_user
 from core.dates import utc_now
 from core.tables import User
-from plugins.participation import activities
+from plugins.participation import activities, points, rewards
 from plugins.participation.activities_schemas import ActivityIn
+from plugins.participation.tables import Reward
 from tests.conftest import OWN
 from tests.e2e.support import fits, in_thread, log_in
 from tests.e2e.test_browser import browser, no_csp_violations, server  # noqa: F401 - fixtures
@@ -33,12 +34,36 @@ async def _announce(ctx, title: str) -> dict:
         capacity=8, service_ref="e2e:service:1", service_title="全民健身指导服务"), staff)
 
 
-def redeem_points(page, server: str) -> None:
-    """The journey's last step: the resident redeems points for a reward (added with the rewards part)."""
+async def _balance_and_bag() -> tuple[int, int]:
+    """The resident's balance, and the id of the 环保购物袋 (restocked if other tests emptied it)."""
+    user_id = (await User.select(User.id).where(User.username == RESIDENT).first())["id"]
+    bag = await Reward.select(Reward.id, Reward.stock).where(
+        (Reward.district_code == OWN) & (Reward.name == "环保购物袋")).first()
+    if bag["stock"] < 1:
+        await rewards.update_reward(OWN, bag["id"], {"stock": 5, "active": True}, "test")
+    return await points.balance(OWN, user_id), bag["id"]
+
+
+def redeem_points(page, server: str, expected: int, bag: int) -> None:
+    """The journey's last step: the balance holds the points just earned, and the resident
+    redeems them for a bag, seeing the new balance and the redemption in 我的."""
+    page.goto(f"{server}/districts/{OWN}/participation/rewards")
+    assert page.locator("#balance").inner_text() == str(expected)
+    fits(page, PHONE)
+    page.locator(f"[data-testid=reward][data-id='{bag}'] button.redeem").click()
+    page.locator("[data-testid=notice]").wait_for()
+    assert page.locator("#balance").inner_text() == str(expected - 30)
+    page.goto(f"{server}/districts/{OWN}/participation/me")
+    assert page.locator("[data-testid=me-balance] strong").inner_text() == str(expected - 30)
+    assert "环保购物袋" in page.locator("[data-testid=my-redemption]").first.inner_text()
+    kinds = page.locator("[data-testid=ledger-entry]").all_inner_texts()
+    assert any("认真评价" in k for k in kinds) and any("参加活动" in k for k in kinds)
+    fits(page, PHONE)
 
 
 def test_resident_signs_up_is_checked_in_and_rates_on_a_phone(server, browser, ctx):
     act = in_thread(_announce(ctx, "浏览器测试：广场八段锦"))
+    before, bag = in_thread(_balance_and_bag())
     resident = log_in(browser, server, RESIDENT, PHONE)
     resident.goto(f"{server}/districts/{OWN}/participation/activities?when=upcoming")
     item = resident.locator(f"[data-testid=activity][data-id='{act['id']}']")
@@ -71,7 +96,10 @@ def test_resident_signs_up_is_checked_in_and_rates_on_a_phone(server, browser, c
     assert "老师示范很细致" in resident.locator("[data-testid=ratings]").inner_text()
     fits(resident, PHONE)
 
-    redeem_points(resident, server)
+    # attending (10) and a careful rating (5, its comment long enough) at the default rules; the
+    # journey's points top up the demo's so that a bag (30) is within reach
+    assert before + 15 >= 30
+    redeem_points(resident, server, before + 15, bag)
 
 
 def test_staff_announce_on_a_phone_with_field_errors(server, browser):
