@@ -140,7 +140,13 @@ async def load_users(ctx: AppContext, password: str, fast_hash: bool = False) ->
                                                        "organization_id": org["id"] if org else None}])
         await add(f"{code}-worker", f"{d.name}社工", [{"role": "social_worker", "district_code": code}],
                   person["id"] if person else None)
-        await add(f"{code}-resident", f"{d.name}居民", [{"role": "resident", "district_code": code}])
+        # the resident is a registry person too (the youngest other than the worker), so what they
+        # take part in counts in statistics by age band
+        young = await Person.select(Person.id).where(
+            (Person.district_code == code) & (Person.id != (person["id"] if person else 0))).order_by(
+            Person.birth_date, ascending=False).first()
+        await add(f"{code}-resident", f"{d.name}居民", [{"role": "resident", "district_code": code}],
+                  young["id"] if young else None)
         for role in plugin_roles(ctx):
             await add(f"{code}-{demo_suffix(role.name)}", f"{d.name}{role.label}",
                       [{"role": role.name, "district_code": code}])
