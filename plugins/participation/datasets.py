@@ -92,6 +92,24 @@ def _count(cells):
 
 KEYS = (DatasetColumn("district_code", "区县代码"), DatasetColumn("community_code", "社区代码"),
         DatasetColumn("field", "服务领域"), DatasetColumn("quarter", "季度"))
+async def _newest(column, districts: list[str]) -> datetime | None:
+    table = column._meta.table
+    row = await table.select(column.as_alias("at")).where(
+        table.district_code.is_in(districts) & column.is_not_null()).order_by(column, ascending=False).first()
+    return row["at"] if row else None
+
+
+async def _activities_updated(districts: list[str]) -> datetime | None:
+    """The newest announcement, sign-up, cancellation or check-in: any of them changes a cell."""
+    moments = [await _newest(c, districts) for c in (Activity.created_at, Signup.created_at, Signup.cancelled_at,
+                                                     Signup.checked_in_at)]
+    return max((m for m in moments if m is not None), default=None)
+
+
+async def _ratings_updated(districts: list[str]) -> datetime | None:
+    return await _newest(Rating.created_at, districts)
+
+
 DATASETS = [
     Dataset(
         module=MODULE, name="participation-activities", title="居民参与活动统计（按社区、领域和季度）",
@@ -100,7 +118,7 @@ DATASETS = [
         columns=(*KEYS, DatasetColumn("activities", "活动场次", "integer"), DatasetColumn("places", "名额", "integer"),
                  DatasetColumn("signups", "报名人次", "integer"), DatasetColumn("attendances", "签到人次", "integer"),
                  DatasetColumn("participants", "参与人数", "integer")),
-        rows=_rows(_activity_cells), count=_count(_activity_cells), keywords=("居民参与", "社区活动", "三社联动"),
+        rows=_rows(_activity_cells), count=_count(_activity_cells), updated=_activities_updated, keywords=("居民参与", "社区活动", "三社联动"),
     ),
     Dataset(
         module=MODULE, name="participation-ratings", title="居民服务评价统计（按社区、领域和季度）",
@@ -112,6 +130,6 @@ DATASETS = [
                  DatasetColumn("average_timeliness", "及时性平均分", "number"),
                  DatasetColumn("average_attitude", "态度平均分", "number"),
                  DatasetColumn("average_effect", "效果平均分", "number")),
-        rows=_rows(_rating_cells), count=_count(_rating_cells), keywords=("居民参与", "服务评价"),
+        rows=_rows(_rating_cells), count=_count(_rating_cells), updated=_ratings_updated, keywords=("居民参与", "服务评价"),
     ),
 ]
