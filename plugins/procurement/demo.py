@@ -4,7 +4,10 @@ stage from planning to closed and one cancelled with its reason, each with outpu
 outcome indicators and its stage history — made through the same services (and audit
 trail) as the pages, by `<code>-admin`. From tender on, each has its bids (demo_tender.py):
 the one in evaluation has a scored evaluation and two bids refused (grade; credit list), and
-every project awarded or later has its award. Safe to run twice."""
+every project awarded or later has its award. Where a module collects residents' needs
+(participation, through the core hook `offer_needs`), the projects that reach delivery name the
+most supported need of their field still open to linking, so that need's page shows the project answering it
+(load_demo runs trylast, after the needs are there). Safe to run twice."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from datetime import date
 from core.context import AppContext
 from core.modules import enabled_modules
 from core.tables import Community
-from plugins.procurement import delivery_demo, demo_tender, evaluation_demo, projects, states
+from plugins.procurement import delivery_demo, demo_tender, evaluation_demo, needs, projects, states
 from plugins.procurement.tables import PurchaseProject
 
 MARK = "（示范）"  # every demo title ends with it: how a second run knows the demo is there
@@ -57,13 +60,28 @@ async def load(district, ctx: AppContext) -> None:
     admin = f"{code}-admin"
     year = date.today().year
     orgs = await demo_tender.organisations(code)
+    taken: set[str] = set()
     for i, (title, field, group, budget, method, method_reason, stage, indicators) in enumerate(PROJECTS):
         created = await projects.create(ctx, code, admin, projects.ProjectIn(
             title=f"{district.name}{title}{MARK}", buyer=f"{district.name}民政局", field=field, target_group=group,
             communities=communities[i % max(len(communities), 1):][:3], budget_fen=budget * 100,
             period_start=date(year, 1, 1), period_end=date(year, 12, 31), method=method, method_reason=method_reason,
-            indicators=[projects.rules.IndicatorIn(name=n, unit=u, target=t, kind=k) for n, u, t, k in indicators]))
+            indicators=[projects.rules.IndicatorIn(name=n, unit=u, target=t, kind=k) for n, u, t, k in indicators],
+            needs=await _answered_needs(ctx, code, field, stage, taken)))
         await _advance(ctx, code, created, stage, admin, orgs)
+
+
+async def _answered_needs(ctx: AppContext, code: str, field: str, stage: str, taken: set[str]) -> list[str]:
+    """For a project that reaches delivery: the most supported linkable need of its field that no
+    other demo project names yet (none where no module offers needs)."""
+    if stage not in needs.DELIVERING:
+        return []
+    offered = await needs.offered(ctx, code, None, field, None) or []
+    for need in offered:
+        if need["linkable"] and need["ref"] not in taken:
+            taken.add(need["ref"])
+            return [need["ref"]]
+    return []
 
 
 async def _advance(ctx: AppContext, code: str, project: dict, stage: str, actor: str, orgs: dict[str, int]) -> None:

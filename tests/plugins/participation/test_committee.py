@@ -174,6 +174,23 @@ def test_pages(client, as_role, committee):
     assert 'data-testid="committee"' in listing and "测试社区共治委员会" in listing
     page = client.get(f"{PAGE}/{committee['id']}", headers=as_role("resident")).text
     assert 'data-testid="proposal-form"' in page and 'data-testid="members"' not in page
+    assert 'data-testid="minutes-form"' not in page and 'data-testid="decision-form"' not in page
+
+
+def test_staff_page_has_the_minutes_form_of_a_planned_meeting_and_the_decision_form_of_a_held_one(
+        client, staff, committee):
+    cid = committee["id"]
+    a = member(client, staff, cid, "王秀英")
+    held = held_meeting(client, staff, cid, [a["id"]])
+    planned = ok(client.post(f"{API}/committees/{cid}/meetings", headers=staff, json={
+        "held_at": "2026-12-20T19:00:00+08:00", "place": "议事厅", "agenda": "年终"}))
+    waiting = ok(client.post(f"{API}/committees/{cid}/proposals", headers=bearer_for(client, f"{OWN}-resident"),
+                             json={"title": "楼道加装扶手", "body": "老人上下楼不安全"}))
+    page = client.get(f"{PAGE}/{cid}", headers=staff).text
+    assert f'class="minutes-form phone-form" data-id="{planned["id"]}"' in page
+    assert f'class="decision-form phone-form" data-id="{held["id"]}"' in page
+    assert f'name="attendance" value="{a["id"]}"' in page and f'<option value="{waiting["id"]}">楼道加装扶手' in page
+    assert page.count('data-testid="minutes-form"') == 1 and page.count('data-testid="decision-form"') == 1
 
 
 def test_workbench_cards_count_open_needs_and_overdue_proposals(client, as_role, staff, committee):

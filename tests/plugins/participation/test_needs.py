@@ -223,3 +223,27 @@ def test_demo_needs_loaded_once(ctx):
     assert {n["state"] for n in before} == {"open", "accepted", "merged", "declined"}
     assert len({n["community_code"] for n in before}) >= 3 and any(n["supporters"] for n in before)
     assert [n["reason"] for n in before if n["state"] == "declined"] == [demo_needs.DECLINE_REASON]
+
+
+def test_demo_needs_are_answered_by_demo_projects_in_delivery(ctx, client):
+    """The procurement demo (loaded after participation's) names demo needs on its projects in
+    delivery: the need's public answer shows the project and since when it delivers; loading the
+    demo again adds no second project."""
+    from plugins.participation import demo_needs
+    from plugins.procurement import demo as procurement_demo
+
+    def answered() -> dict[str, list]:
+        rows = run(Need.select(Need.id, Need.title).where(
+            (Need.district_code == OWN) & Need.title.is_in([n[2] for n in demo_needs.NEEDS])))
+        found = {row["title"]: client.get(f"{API}/{row['id']}").json()["answers"] for row in rows}
+        return {title: answers for title, answers in found.items() if answers}
+
+    before = answered()
+    assert before, "no demo need in 430702 has an answering project"
+    for answers in before.values():
+        assert all(a["stage"] in ("in_delivery", "evaluated", "closed") for a in answers)
+        assert all(a["delivering_since"] and a["url"].startswith(f"/districts/{OWN}/procurement/projects/")
+                   for a in answers)
+    assert "希望在小区附近设老年助餐点" in before
+    run(procurement_demo.load(ctx.districts[OWN], ctx))
+    assert answered() == before
