@@ -164,7 +164,7 @@ REFUSALS = [
     ({"indicators": [{"name": "满意度", "unit": "%", "target": 90, "kind": "impact"}]}, "indicators", ["类型"]),
     ({"title": ""}, "title", ["项目名称"]),
     ({"buyer": "  "}, "buyer", ["购买主体"]),
-    ({"needs": ["participation:need:1"]}, "needs", ["需求征集", "未启用"]),  # no module collects needs here
+    ({"needs": ["participation:need:999999"]}, "needs", ["没有这些需求", "participation:need:999999"]),
 ]
 
 
