@@ -228,3 +228,22 @@ def test_demo_committee_loaded_once(ctx, client, as_role):
     assert decision["created_ref"].startswith("need:")
     assert sorted(p["state"] for p in detail["proposals"]) == ["answered", "submitted"]
     assert [p["adopted"] for p in detail["proposals"] if p["state"] == "answered"] == [True]
+
+
+def test_a_residents_workbench_shows_their_activities_ratings_and_points(client, as_role):
+    import re
+
+    from core.tables import User
+    from plugins.participation import points
+    from plugins.participation.tables import Rating, Signup
+
+    html = client.get(f"/districts/{OWN}/workbench", headers=as_role("resident")).text
+    cards = {n: int(c) for n, c in re.findall(r'data-testid="count-([\w.]+)">(\d+)</span>', html)}
+    user_id = run(User.select(User.id).where(User.username == f"{OWN}-resident").first())["id"]
+    attended = {r["activity"] for r in run(Signup.select(Signup.activity).where(
+        (Signup.user_id == user_id) & (Signup.state == "attended")))}
+    rated = {r["subject"] for r in run(Rating.select(Rating.subject).where(Rating.user_id == user_id))}
+    assert cards["participation.my_points"] == run(points.balance(OWN, user_id))
+    assert cards["participation.to_rate"] == len({a for a in attended if f"activity:{a}" not in rated})
+    assert "participation.my_upcoming" in cards
+    assert "participation.needs_to_triage" not in cards  # staff cards stay with staff
