@@ -186,7 +186,7 @@ async def low_ratings(district_code: str, today, settings: dict):
         if count >= settings["min_ratings"] and average < settings["low_rating_threshold"]:
             ref = row["service_ref"]
             yield {"key": f"participation.low_rating:{ref}", "record_type": "participation_service",
-                   "record_id": ref, "subject": ref, "organization_id": row["organization_id"], "severity": "medium",
+                   "record_id": ref[:64], "subject": None, "organization_id": row["organization_id"], "severity": "medium",
                    "message": f"服务“{titles.get(ref) or ref}”的居民评价平均分 {average:.2f}（{count} 条），"
                               f"低于本区县阈值 {settings['low_rating_threshold']:g}"}
 

@@ -38,7 +38,7 @@ def test_a_district_admin_reads_the_dashboard(server, browser, width):
     page.wait_for_selector("[data-testid=procurement-dashboard]")
     assert page.locator("[data-testid=chart-contracted]").is_visible()
     assert page.locator("[data-testid=table-stages]").is_visible()
-    assert "需求征集（居民参与）模块未启用" in page.locator("[data-testid=needs]").inner_text()
+    assert "回应的居民需求" in page.locator("[data-testid=needs]").inner_text()  # participation collects needs here
     _charts_fit(page, width)
     if width == PHONE:
         _shot(page, "e2e-procurement-dashboard-phone.png")

@@ -223,11 +223,16 @@ def test_demo_committee_loaded_once(ctx, client, as_role):
     run(demo_committee.load(ctx, ctx.districts[OWN]))
     assert (run(Committee.count()), run(CommitteeMember.count()), run(Proposal.count()), run(Decision.count())) == counts
     detail = ok(client.get(f"{API}/committees/{demo['id']}"), 200)
-    assert [m["state"] for m in detail["meetings"]] == ["held"] and detail["meetings"][0]["attendance_count"] == 4
-    [decision] = detail["meetings"][0]["decisions"]
+    # the demo's meeting is the committee's first (browser tests, run earlier in a full run, add their own)
+    first = min(detail["meetings"], key=lambda m: m["id"])
+    assert first["state"] == "held" and first["attendance_count"] == 4
+    [decision] = first["decisions"]
     assert decision["created_ref"].startswith("need:")
-    assert sorted(p["state"] for p in detail["proposals"]) == ["answered", "submitted"]
-    assert [p["adopted"] for p in detail["proposals"] if p["state"] == "answered"] == [True]
+    demo_proposals = {p["title"]: p for p in detail["proposals"]
+                      if p["title"] in ("建议在社区设立老年人午餐助餐点", "小区楼道加装扶手")}
+    assert demo_proposals["建议在社区设立老年人午餐助餐点"]["state"] == "answered"
+    assert demo_proposals["建议在社区设立老年人午餐助餐点"]["adopted"] is True
+    assert demo_proposals["小区楼道加装扶手"]["state"] in ("submitted", "answered")  # other tests may answer it
 
 
 def test_a_residents_workbench_shows_their_activities_ratings_and_points(client, as_role):

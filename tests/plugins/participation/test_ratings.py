@@ -86,7 +86,7 @@ def test_moderation_keeps_the_record_and_the_score(client, staff, as_role):
                                          & (AuditEvent.entity_id == str(made["id"]))))
 
 
-def test_summary_guard_hook_and_supervision_rule(client, staff, ctx):
+def test_summary_guard_hook_and_supervision_rule(client, staff, ctx, as_role):
     ref = "test:service:low"
     act = attended(client, staff, [30, 31, 32, 33, 34], service_ref=ref)
     one = f"{API}/{act['id']}/ratings"
@@ -104,6 +104,15 @@ def test_summary_guard_hook_and_supervision_rule(client, staff, ctx):
     assert enough["average"] == 2.5 and enough["enough"] and enough["dimensions"]["professional"] == 2.0
     flags = [f for f in run(_flags(ctx)) if f["record_id"] == ref]
     assert len(flags) == 1 and flags[0]["key"] == f"participation.low_rating:{ref}"
+    # the supervision module's scan stores it as a flag its supervisors see (and the page shows it)
+    supervisor = as_role("supervisor")
+    scan = client.post(f"/api/districts/{OWN}/supervision/scan", headers=supervisor)
+    assert scan.status_code == 200 and not scan.json()["rules"]["participation.low_rating"]["error"], scan.text
+    stored = client.get(f"/api/districts/{OWN}/supervision/flags", headers=supervisor,
+                        params={"rule": "participation.low_rating", "per_page": 200}).json()["items"]
+    assert [f["record_id"] for f in stored].count(ref) == 1
+    page = client.get(f"/districts/{OWN}/supervision/flags", headers=supervisor, params={"rule": "participation.low_rating"})
+    assert page.status_code == 200 and "服务评价平均分低于阈值" in page.text
     assert client.get(f"/api/districts/430703/participation/ratings/summary").status_code == 404
 
 
