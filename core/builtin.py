@@ -1,6 +1,7 @@
 """Core's own contributions, registered as an essential plugin: the base roles,
-the registry/audit/district permissions, core's tables, core's routes and the
-supervision rules over the registry (which run where supervision is enabled).
+the registry/audit/district permissions, core's tables, core's routes, the
+supervision rules over the registry (which run where supervision is enabled) and core's
+indicators over the registry (core.registry.indicators).
 
 Plugins add permissions (optionally granted to these roles) and roles of their own.
 """
@@ -72,3 +73,10 @@ def register_audit_words():
     from core.audit_words import CORE_WORDS
 
     return [CORE_WORDS]
+
+
+@hookimpl
+def register_indicators():
+    from core.registry.indicators import INDICATORS
+
+    return INDICATORS

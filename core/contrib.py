@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 SCOPES = ("platform", "city", "district", "organization", "self", "resident", "public")
@@ -296,6 +297,42 @@ class ServiceOffer:
     target_groups: tuple[str, ...] = ()
 
 
+INDICATOR_DIRECTIONS = ("at_least", "at_most")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """A figure of the two-level governance dashboard (hook `register_indicators`), e.g.
+    城市社区平均社区社会组织数. `module` is the contributing module ("core" for core's own: always on);
+    `name` is stable (`registry.urban_community_orgs`): a district file's `[indicator_targets]`
+    overrides `target` under that name. `definition` says in words (zh) what is counted, `unit`
+    how it reads ("个/社区", "%", "人/万人"), `source` which records it comes from (zh), `target` the
+    default policy target (None: none), `target_basis` the policy that sets it ("民发〔2017〕191号"),
+    `direction` whether the value should be `at_least` or `at_most` the target.
+
+    `compute(ctx, district_code, at)` (awaitable; ctx is the AppContext) returns
+    `{"numerator": float, "denominator": float}` from the district's records as they stood on the
+    date `at`; the value is numerator / denominator × `scale` (100 for a percentage), None when the
+    denominator is 0, rounded to `digits`. Because every indicator is a ratio, a city total is
+    Σnumerators / Σdenominators × scale over the districts where it is enabled — weighted by
+    population by construction where the denominator is population. Core calls `compute` only
+    where the module is enabled; elsewhere the indicator reads "未启用"."""
+
+    module: str
+    name: str
+    label: str
+    label_en: str
+    definition: str
+    unit: str
+    source: str
+    compute: Callable[[Any, str, date], Awaitable[dict]]
+    target: float | None = None
+    target_basis: str = ""
+    direction: str = "at_least"
+    scale: float = 1.0
+    digits: int = 2
+
+
 @dataclass
 class Contributions:
     """Everything the registered plugins contributed, gathered once at start-up."""
@@ -315,6 +352,8 @@ class Contributions:
     auditable_records: list[AuditableRecords] = field(default_factory=list)
     commands: list[Command] = field(default_factory=list)
     referrers: list[Referrer] = field(default_factory=list)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    """Every indicator by name, core's first, then in plugin registration order."""
     audit_words: AuditWords = field(default_factory=lambda: AuditWords("*"))
     """Every module's audit words, merged."""
     template_dirs: list[Any] = field(default_factory=list)

@@ -7,6 +7,7 @@ Runtime changes by a district admin are stored in the database
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ class DistrictConfig:
     modules: tuple[str, ...]
     name_en: str = ""
     module_settings: dict = field(default_factory=dict)
+    indicator_targets: dict = field(default_factory=dict)
+    """Targets overriding indicators' defaults ({indicator name: number}); names are checked
+    against the registered indicators at start-up (core.indicators.validate_targets)."""
 
 
 def _parse(path: Path) -> DistrictConfig:
@@ -57,6 +61,12 @@ def _parse(path: Path) -> DistrictConfig:
     settings = raw.get("module_settings", {})
     if not isinstance(settings, dict):
         raise SettingsError(f"{where}: [module_settings] must be a table")
+    targets = raw.get("indicator_targets", {})
+    if not isinstance(targets, dict):
+        raise SettingsError(f"{where}: [indicator_targets] must be a table")
+    for key, value in targets.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise SettingsError(f"{where}: [indicator_targets] {key} must be a number, got {value!r}")
     return DistrictConfig(
         code=code,
         name=raw["name"].strip(),
@@ -66,6 +76,7 @@ def _parse(path: Path) -> DistrictConfig:
         population=population,
         modules=tuple(dict.fromkeys(modules)),
         module_settings=settings,
+        indicator_targets={key: float(value) for key, value in targets.items()},
     )
 
 

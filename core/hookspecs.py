@@ -91,6 +91,13 @@ def register_referrers():
 
 
 @hookspec
+def register_indicators():
+    """Return Indicators (core.contrib.Indicator): the module's figures for the district and city
+    dashboards — definition, unit, source, default policy target, and a `compute(ctx, district_code,
+    at)` giving numerator and denominator at a date; shown "未启用" where the module is off."""
+
+
+@hookspec
 def register_audit_words():
     """Return AuditWords: how the module's audit events (its record kinds, actions, payload
     fields and stored values) read in Chinese on the audit trail."""

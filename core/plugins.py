@@ -14,7 +14,7 @@ from typing import Any
 import pluggy
 
 from core import hookspecs
-from core.contrib import REGISTRY_KINDS, SCOPES, AuditWords, Contributions
+from core.contrib import INDICATOR_DIRECTIONS, REGISTRY_KINDS, SCOPES, AuditWords, Contributions
 from core.settings import Settings, SettingsError
 
 log = logging.getLogger("sanshe.hooks")
@@ -95,6 +95,16 @@ def collect(pm: pluggy.PluginManager) -> Contributions:
             raise SettingsError(f"referrer {referrer.label!r} of {referrer.module!r}: unknown kind {referrer.kind!r} "
                                 f"(known: {', '.join(REGISTRY_KINDS)})")
         c.referrers.append(referrer)
+    for indicator in _flatten(hook.register_indicators()):
+        if indicator.name in c.indicators:
+            raise SettingsError(f"indicator {indicator.name!r} is registered twice")
+        if indicator.module != "core" and indicator.module not in c.modules:
+            raise SettingsError(f"indicator {indicator.name!r}: unknown module {indicator.module!r}")
+        if indicator.direction not in INDICATOR_DIRECTIONS:
+            raise SettingsError(f"indicator {indicator.name!r}: direction must be one of {INDICATOR_DIRECTIONS}")
+        c.indicators[indicator.name] = indicator
+    order = ["core", *c.modules]  # core's own first, then by module (hook results come last-registered first)
+    c.indicators = dict(sorted(c.indicators.items(), key=lambda item: order.index(item[1].module)))
     c.audit_words = _merge_words(_flatten(hook.register_audit_words()))
     c.template_dirs = _flatten(hook.register_template_dirs())
     for name, folder in _flatten(hook.register_static_dirs()):

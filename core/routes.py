@@ -1,7 +1,7 @@
 """Core's route handlers, contributed through core.builtin's register_routes."""
 
 from core import opendata
-from core.api import audit, auth, districts, system
+from core.api import audit, auth, districts, indicators, system
 from core.registry import pages as registry_pages
 from core.registry import routes as registry
 from core.web import city, elder, pages, settings_page, workbench
@@ -10,6 +10,7 @@ ROUTES = [
     *system.ROUTES,
     *auth.ROUTES,
     *districts.ROUTES,
+    *indicators.ROUTES,
     *registry.ROUTES,
     *registry_pages.ROUTES,
     *audit.ROUTES,

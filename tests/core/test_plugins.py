@@ -291,6 +291,22 @@ def test_hook_register_data_services(ctx, example_enabled, client):
     assert "example-notes-api" not in [s["dct:identifier"] for s in listed]
 
 
+def test_hook_register_indicators(ctx, example_enabled, client):
+    assert ctx.contributions.indicators["example.notes_per_10k"].module == "example"
+    assert list(ctx.contributions.indicators)[0].startswith("registry.")  # core's own come first
+    assert client.post(f"/api/districts/{OWN}/example/notes", json={"text": "指标"}, headers=example_enabled).status_code == 201
+    own = client.get(f"/api/districts/{OWN}/indicators").json()["indicators"]
+    mine = next(i for i in own if i["name"] == "example.notes_per_10k")
+    assert mine["enabled"] and mine["numerator"] >= 1 and mine["denominator"] == 60.0
+    assert mine["value"] == round(mine["numerator"] / 60, 2) and mine["module_label"] == "示例模块"
+    other = client.get(f"/api/districts/{OTHER}/indicators").json()["indicators"]
+    off = next(i for i in other if i["name"] == "example.notes_per_10k")
+    assert (off["enabled"], off["value"], off["status_label"]) == (False, None, "未启用")
+    city = client.get("/api/cities/430700/indicators").json()
+    total = next(i for i in city["total"] if i["name"] == "example.notes_per_10k")
+    assert total["numerator"] == mine["numerator"] and total["denominator"] == 60.0  # OTHER left out
+
+
 def test_hook_register_referrers(ctx):
     from core.contrib import REGISTRY_KINDS, Referrer
     from core.hookspecs import hookimpl

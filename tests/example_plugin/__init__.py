@@ -1,7 +1,7 @@
 """A small plugin that proves the plugin contract without touching core: it adds
 a module (`example`), a table with its migration, routes, a permission and a
 role, a dataset and a data service, navigation, a widget, a search source, a
-supervision rule, service users' ratings (`RATINGS`) and residents' needs (`NEEDS`, both set
+supervision rule, an indicator, service users' ratings (`RATINGS`) and residents' needs (`NEEDS`, both set
 by tests), and records every lifecycle call and event it receives (tests read `CALLS`)."""
 
 from __future__ import annotations
@@ -196,6 +196,22 @@ async def offer_delivery_refs(ctx, district_code, organization_id):
     if "example" not in await enabled_modules(ctx, district_code):
         return []
     return [{"ref": f"example:delivery-{organization_id}", "title": "示例服务项目"}]
+
+
+async def _notes_per_10k(ctx, district_code, at):
+    from tests.example_plugin.tables import Note
+
+    notes = await Note.count().where(Note.district_code == district_code)  # notes carry no date: all count
+    return {"numerator": notes, "denominator": ctx.districts[district_code].population / 10_000}
+
+
+@hookimpl
+def register_indicators():
+    from core.contrib import Indicator
+
+    return [Indicator("example", "example.notes_per_10k", "每万常住人口示例便签数", "Example notes per 10,000 residents",
+                      "示例便签条数除以区县常住人口（万人）", "条/万人", "示例模块：便签", _notes_per_10k,
+                      target=1, target_basis="示例目标", direction="at_most")]
 
 
 @hookimpl

@@ -1,0 +1,101 @@
+"""Core's own indicators, over the shared registry (registered by core.builtin):
+
+- 城市社区平均社区社会组织数 (target ≥ 10) and 农村社区平均社区社会组织数 (target ≥ 5), both from
+  民发〔2017〕191号. A community (kind "community") is urban when the last three digits of its
+  12-digit code are 001–199 (居民委员会) and rural when they are 200–399 (村民委员会). Numerator: filed
+  community organisations (legal_type "community_filed", status registered or filed) based in such a
+  community, founded on or before the date; denominator: such communities existing on the date.
+- 每万常住人口社会组织数 (no target): organisations registered or filed by the date, per 10,000 of the
+  district's resident population (its district file).
+
+"Founded" is `registered_on`, or the Beijing date of `created_at` where no registration day is
+recorded; a community exists from the Beijing date of its `created_at`. Status is today's (the
+registry keeps no status history), so a deregistered organisation drops out of earlier dates too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from core.contrib import Indicator
+from core.dates import BEIJING
+from core.tables import Community, Organization
+
+LIVE = ("registered", "filed")
+URBAN, RURAL = range(1, 200), range(200, 400)
+
+
+def beijing_date(moment: Any) -> date | None:
+    """The Beijing civil date of a stored moment (a datetime, naive = UTC, or an ISO string)."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if isinstance(moment, datetime):
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return aware.astimezone(BEIJING).date()
+    return moment
+
+
+def founded_on(org: dict) -> date | None:
+    registered = org["registered_on"]
+    if isinstance(registered, str):
+        registered = date.fromisoformat(registered[:10])
+    return registered or beijing_date(org["created_at"])
+
+
+async def _communities(district_code: str, at: date, band: range) -> set[str]:
+    rows = await Community.select(Community.code, Community.created_at).where(
+        (Community.district_code == district_code) & (Community.kind == "community"))
+    return {r["code"] for r in rows if r["code"][-3:].isdigit() and int(r["code"][-3:]) in band
+            and (beijing_date(r["created_at"]) or at) <= at}
+
+
+async def _organizations(district_code: str, at: date, *extra) -> list[dict]:
+    condition = (Organization.district_code == district_code) & Organization.status.is_in(list(LIVE))
+    for clause in extra:
+        condition &= clause
+    rows = await Organization.select(Organization.community_code, Organization.registered_on,
+                                     Organization.created_at).where(condition)
+    return [r for r in rows if (founded_on(r) or at) <= at]
+
+
+def _community_orgs(band: range):
+    async def compute(ctx, district_code: str, at: date) -> dict:
+        communities = await _communities(district_code, at, band)
+        orgs = await _organizations(district_code, at, Organization.legal_type == "community_filed")
+        return {"numerator": sum(1 for o in orgs if o["community_code"] in communities),
+                "denominator": len(communities)}
+
+    return compute
+
+
+async def _orgs_per_10k(ctx, district_code: str, at: date) -> dict:
+    orgs = await _organizations(district_code, at)
+    return {"numerator": len(orgs), "denominator": ctx.districts[district_code].population / 10_000}
+
+
+_ORG_SOURCE = "基础登记库：社区（12 位代码）与社会组织（登记类型、状态、登记日期）"
+
+INDICATORS = [
+    Indicator(
+        module="core", name="registry.urban_community_orgs", label="城市社区平均社区社会组织数",
+        label_en="Community organisations per urban community",
+        definition="在本区县备案、状态为已登记或已备案的社区社会组织，按所在社区计数，除以当日已登记的城市社区"
+                   "（居民委员会，12 位代码末三位 001–199）数",
+        unit="个/社区", source=_ORG_SOURCE, compute=_community_orgs(URBAN), target=10,
+        target_basis="民发〔2017〕191号", direction="at_least"),
+    Indicator(
+        module="core", name="registry.rural_community_orgs", label="农村社区平均社区社会组织数",
+        label_en="Community organisations per rural community",
+        definition="在本区县备案、状态为已登记或已备案的社区社会组织，按所在社区计数，除以当日已登记的农村社区"
+                   "（村民委员会，12 位代码末三位 200–399）数",
+        unit="个/社区", source=_ORG_SOURCE, compute=_community_orgs(RURAL), target=5,
+        target_basis="民发〔2017〕191号", direction="at_least"),
+    Indicator(
+        module="core", name="registry.orgs_per_10k", label="每万常住人口社会组织数",
+        label_en="Social organisations per 10,000 residents",
+        definition="当日已登记或已备案的社会组织总数（各登记类型），除以区县常住人口（万人）",
+        unit="个/万人", source="基础登记库：社会组织；区县配置：常住人口", compute=_orgs_per_10k),
+]
