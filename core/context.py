@@ -9,8 +9,7 @@ import pluggy
 
 from core import db
 from core.contrib import Contributions
-from core.districts import DistrictConfig, load_districts
-from core.indicators import validate_targets
+from core.districts import DistrictConfig, load_districts, validate_targets
 from core.module_settings import validate_district_modules
 from core.plugins import build_plugin_manager, collect
 from core.settings import Settings
@@ -35,6 +34,6 @@ def build_context(settings: Settings) -> AppContext:
     districts = load_districts(settings.districts_dir)
     for district in districts.values():
         validate_district_modules(district, contributions)
-        validate_targets(district, contributions)
+        validate_targets(district, contributions.indicators)
     db.configure(settings)  # last: a configuration error never half-configures the process
     return AppContext(settings, pm, contributions, districts)

@@ -30,7 +30,7 @@ class DistrictConfig:
     module_settings: dict = field(default_factory=dict)
     indicator_targets: dict = field(default_factory=dict)
     """Targets overriding indicators' defaults ({indicator name: number}); names are checked
-    against the registered indicators at start-up (core.indicators.validate_targets)."""
+    against the registered indicators at start-up (validate_targets)."""
 
 
 def _parse(path: Path) -> DistrictConfig:
@@ -78,6 +78,15 @@ def _parse(path: Path) -> DistrictConfig:
         module_settings=settings,
         indicator_targets={key: float(value) for key, value in targets.items()},
     )
+
+
+def validate_targets(district: DistrictConfig, indicators) -> None:
+    """Refuse to start when a district file sets a target for an indicator nobody registers
+    (`indicators`: the registered names, core.contrib.Contributions.indicators)."""
+    for name in district.indicator_targets:
+        if name not in indicators:
+            raise SettingsError(f"{district.code}.toml: [indicator_targets] {name}: no such indicator "
+                                f"(known: {', '.join(indicators) or 'none'})")
 
 
 def load_districts(directory: Path) -> dict[str, DistrictConfig]:

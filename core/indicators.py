@@ -14,24 +14,15 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from core.contrib import Contributions, Indicator
+from core.contrib import Indicator
 from core.districts import DistrictConfig
 from core.modules import enabled_modules
-from core.settings import SettingsError
 
 if TYPE_CHECKING:
     from core.context import AppContext
 
 OFF_LABEL = "未启用"
 STATUS_LABELS = {"met": "达标", "unmet": "未达标", "no_target": "无目标值", "no_data": "暂无数据", "off": OFF_LABEL}
-
-
-def validate_targets(district: DistrictConfig, contributions: Contributions) -> None:
-    """Refuse to start when a district file sets a target for an indicator nobody registers."""
-    for name in district.indicator_targets:
-        if name not in contributions.indicators:
-            raise SettingsError(f"{district.code}.toml: [indicator_targets] {name}: no such indicator "
-                                f"(known: {', '.join(contributions.indicators) or 'none'})")
 
 
 def _ratio(indicator: Indicator, numerator: float, denominator: float) -> float | None:
