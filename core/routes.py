@@ -4,7 +4,7 @@ from core import opendata
 from core.api import audit, auth, districts, indicators, system
 from core.registry import pages as registry_pages
 from core.registry import routes as registry
-from core.web import city, elder, pages, settings_page, workbench
+from core.web import city, elder, indicators as indicator_pages, pages, settings_page, workbench
 
 ROUTES = [
     *system.ROUTES,
@@ -20,4 +20,5 @@ ROUTES = [
     *elder.ROUTES,
     *workbench.ROUTES,
     *city.ROUTES,
+    *indicator_pages.ROUTES,
 ]

@@ -107,6 +107,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dataset_districts": ("覆盖区县", "Districts"),
     "dataset_columns": ("字段", "Columns"),
     "dataset_download": ("下载", "Download"),
+    # indicators (core/web/indicators.py)
+    "indicators": ("指标监测", "Indicators"),
+    "indicators_city": ("全市指标对比", "Indicators across the city"),
+    "ind_at": ("统计日期", "As of"),
+    "ind_show": ("查看", "Show"),
+    "ind_value": ("当前值", "Value"),
+    "ind_target": ("目标", "Target"),
+    "ind_gap": ("差距", "Gap"),
+    "ind_no_target": ("无目标值", "No target"),
+    "ind_about": ("口径与来源", "Definition and source"),
+    "ind_definition": ("口径", "Definition"),
+    "ind_source": ("数据来源", "Source"),
+    "ind_inputs": ("分子 / 分母", "Numerator / denominator"),
+    "ind_indicator": ("指标", "Indicator"),
+    "ind_city_total": ("全市", "City total"),
+    "ind_total_note": ("全市合计 = 各启用区县分子之和 ÷ 分母之和（以人口为分母的指标即按人口加权），对照默认目标值；各区县对照本区县目标值。",
+                       "City total = Σ numerators ÷ Σ denominators over the districts where the indicator is on "
+                       "(population-weighted where the denominator is population), against the default target; "
+                       "each district against its own target."),
+    "ind_status_met": ("达标", "Met"),
+    "ind_status_unmet": ("未达标", "Not met"),
+    "ind_status_no_target": ("无目标值", "No target"),
+    "ind_status_no_data": ("暂无数据", "No data"),
+    "ind_status_off": ("未启用", "Not enabled"),
 }
 
 

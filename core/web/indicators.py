@@ -1,0 +1,73 @@
+"""The indicator pages (two-level governance): a district's dashboard
+(`/districts/{code}/indicators?at=`, a card per indicator grouped by module: value, target with its
+basis, gap, status, definition and source) and the city view (`/cities/{city}/indicators?at=`, the
+districts side by side with the city total, a row per indicator — a card per indicator on a
+phone). Public, like their API (core.api.indicators): aggregates that name no person."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import groupby
+from typing import Any
+
+from litestar import Request, get
+from litestar.response import Template
+
+from core.auth import Principal
+from core.context import AppContext
+from core.errors import ApiError
+from core.indicators import city_indicators, district_indicators
+from core.web.pages import render
+
+
+def number(value: float | None, signed: bool = False) -> str:
+    """A figure as read: thousands separators, no trailing zeros ("1.33", "10", "+0.5"); "—" for none."""
+    if value is None:
+        return "—"
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    text = "0" if text in ("-0", "") else text
+    return f"+{text}" if signed and value > 0 else text.replace("-", "−")
+
+
+def _shown(row: dict[str, Any]) -> dict[str, Any]:
+    """An indicator entry plus its display strings."""
+    return {**row, "value_text": number(row["value"]), "target_text": number(row["target"]),
+            "gap_text": number(row["gap"], signed=True),
+            "sign": "≥" if row["direction"] == "at_least" else "≤"}
+
+
+def _day(at: date | None) -> date:
+    return at or date.today()
+
+
+@get("/districts/{code:str}/indicators", opt={"public": True}, include_in_schema=False)
+async def district_indicators_page(request: Request, code: str, principal: Principal,
+                                   at: date | None = None) -> Template:
+    """指标监测: every indicator of the district at the date `at` (default today), grouped by module."""
+    ctx: AppContext = request.app.state.ctx
+    day = _day(at)
+    rows = [_shown(row) for row in await district_indicators(ctx, code, day)]
+    groups = [(key, list(items)) for key, items in groupby(rows, key=lambda r: (r["module_label"], r["module_label_en"]))]
+    district = ctx.districts[code]
+    return render(request, "indicators.html", principal, district=district, at=day, groups=groups,
+                  city_code=district.city_code)
+
+
+@get("/cities/{city_code:str}/indicators", opt={"public": True}, include_in_schema=False)
+async def city_indicators_page(request: Request, city_code: str, principal: Principal,
+                               at: date | None = None) -> Template:
+    """全市指标对比: the city's districts side by side with the city total, a row per indicator."""
+    ctx: AppContext = request.app.state.ctx
+    members = [d for d in ctx.districts.values() if d.city_code == city_code]
+    if not members:
+        raise ApiError(404, f"市级代码 {city_code} 不存在", "unknown_city")
+    day = _day(at)
+    result = await city_indicators(ctx, city_code, day)
+    districts = result["districts"]
+    rows = [{"total": _shown(total), "cells": [_shown(d["indicators"][i]) for d in districts]}
+            for i, total in enumerate(result["total"])]
+    return render(request, "indicators_city.html", principal, city_code=city_code,
+                  city_name=members[0].city_name, at=day, districts=districts, rows=rows)
+
+
+ROUTES = [district_indicators_page, city_indicators_page]
