@@ -75,7 +75,7 @@ def test_the_district_page_shows_every_indicator_as_the_api_computes_it(client):
                 assert number(row["gap"], signed=True) in text
     urban = one(found, "indicator-registry.urban_community_orgs")[1]
     assert "≥ 10 个/社区（民发〔2017〕191号）" in urban
-    assert 'value="2026-06-30"' in page.text and "统计日期：2026-06-30" in page.text
+    assert 'name="at" value="2026-06-30"' in page.text
 
 
 def test_a_module_the_district_lacks_reads_not_enabled(client, ctx):
