@@ -143,3 +143,10 @@ async def rating_averages(ctx, district_code, refs):
     from plugins.participation.ratings import averages_for_refs
 
     return await averages_for_refs(ctx, district_code, refs)
+
+
+@hookimpl
+def register_indicators():
+    from plugins.participation.indicators import INDICATORS
+
+    return INDICATORS

@@ -174,3 +174,10 @@ async def organization_workers(ctx, district_code, organization_id):
     from plugins.talent.facts import workers
 
     return await workers(ctx, district_code, organization_id)
+
+
+@hookimpl
+def register_indicators():
+    from plugins.talent.indicators import INDICATORS
+
+    return INDICATORS

@@ -1,0 +1,104 @@
+"""Participation's indicators for the two-level governance dashboard (hook `register_indicators`):
+
+- 居民参与率 (人/千人): distinct residents (users) with an attended sign-up to an activity whose
+  Beijing date falls in the twelve months up to the date `at` (after the same day a year before,
+  up to and including `at`), per 1,000 of the district's resident population (its district file).
+- 40 岁以下参与者占比 (%): of those participants whose age is known (the sign-up names a registry
+  person with a birth date), the share under 40 — each participant's age at their first
+  attendance in the window, as on the 参与统计 page (plugins.participation.stats).
+- 居民服务评价平均分 (分): the mean score (1–5, the mean of the four dimensions) of the ratings
+  made on or before `at` (Beijing date of `created_at`); hiding a rating withholds its comment,
+  not its score, so hidden ones count too (as in the averages procurement reads).
+
+No policy sets targets for these; a district file may set its own (`[indicator_targets]`).
+Dates are worked out in Python so SQLite and PostgreSQL agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from core import db
+from core.contrib import Indicator
+from core.dates import BEIJING
+from core.tables import Person
+from plugins.participation.stats import _beijing_day, age_on
+from plugins.participation.tables import Rating, Signup
+
+MODULE = "participation"
+YOUNG_BELOW = 40
+
+
+def window_start(at: date) -> date:
+    """The day a year before `at` (28 February for 29 February): the window is (start, at]."""
+    try:
+        return at.replace(year=at.year - 1)
+    except ValueError:
+        return at.replace(year=at.year - 1, day=28)
+
+
+async def participants(district_code: str, at: date) -> dict[int, int | None]:
+    """{user id: age at their first attendance in the twelve months up to `at`, None if unknown}."""
+    start = window_start(at)
+    since = datetime(start.year, start.month, start.day, tzinfo=BEIJING)
+    until = datetime(at.year, at.month, at.day, tzinfo=BEIJING) + timedelta(days=1)
+    starts = Signup.activity.starts_at
+    async with db.read_together():
+        rows = await Signup.select(Signup.user_id, Signup.person_id, starts.as_alias("starts_at")).where(
+            (Signup.district_code == district_code) & (Signup.state == "attended") & (starts >= since)
+            & (starts < until))
+        ids = sorted({r["person_id"] for r in rows if r["person_id"] is not None})
+        born = {p["id"]: p["birth_date"] for p in await Person.select(Person.id, Person.birth_date).where(
+            Person.id.is_in(ids))} if ids else {}
+    first: dict[int, tuple[date, int | None]] = {}
+    for r in rows:
+        day = _beijing_day(r["starts_at"])
+        if not start < day <= at:
+            continue
+        birth = born.get(r["person_id"])
+        age = age_on(birth, day) if birth else None
+        if r["user_id"] not in first or day < first[r["user_id"]][0]:
+            first[r["user_id"]] = (day, age)
+    return {user: age for user, (_, age) in first.items()}
+
+
+async def _rate_per_1000(ctx, district_code: str, at: date) -> dict[str, Any]:
+    return {"numerator": len(await participants(district_code, at)),
+            "denominator": ctx.districts[district_code].population / 1000}
+
+
+async def _share_under_40(ctx, district_code: str, at: date) -> dict[str, Any]:
+    known = [age for age in (await participants(district_code, at)).values() if age is not None]
+    return {"numerator": sum(1 for age in known if age < YOUNG_BELOW), "denominator": len(known)}
+
+
+async def _mean_rating(ctx, district_code: str, at: date) -> dict[str, Any]:
+    until = datetime(at.year, at.month, at.day, tzinfo=BEIJING) + timedelta(days=2)
+    rows = await Rating.select(Rating.score, Rating.created_at).where(
+        (Rating.district_code == district_code) & (Rating.created_at < until))
+    scores = [float(r["score"]) for r in rows if _beijing_day(r["created_at"]) <= at]
+    return {"numerator": sum(scores), "denominator": len(scores)}
+
+
+_SOURCE = "居民参与：活动报名与签到；基础登记库：人员出生日期"
+
+INDICATORS = [
+    Indicator(
+        module=MODULE, name="participation.residents_per_1000", label="居民参与率",
+        label_en="Residents taking part per 1,000",
+        definition="截至当日的 12 个月内（按北京时间的活动日期）至少签到参加过一次活动的居民人数（去重），"
+                   "除以区县常住人口（千人）",
+        unit="人/千人", source=_SOURCE + "；区县配置：常住人口", compute=_rate_per_1000),
+    Indicator(
+        module=MODULE, name="participation.share_under_40", label="40 岁以下参与者占比",
+        label_en="Participants under 40",
+        definition="截至当日的 12 个月内签到参加过活动、年龄可知（报名关联登记人员）的居民中，"
+                   "首次参加时未满 40 岁者所占比例",
+        unit="%", source=_SOURCE, compute=_share_under_40, scale=100, digits=1),
+    Indicator(
+        module=MODULE, name="participation.mean_rating", label="居民服务评价平均分",
+        label_en="Residents' mean rating of services",
+        definition="截至当日居民对活动和服务所作评价的平均分（1–5 分，专业性、及时性、态度、效果四项的平均）",
+        unit="分", source="居民参与：服务评价", compute=_mean_rating),
+]
