@@ -210,3 +210,10 @@ async def need_answers(ctx, district_code, refs):
     if MODULE not in await enabled_modules(ctx, district_code):
         return {}
     return await answers(district_code, refs)
+
+
+@hookimpl
+def register_indicators():
+    from plugins.procurement.indicators import INDICATORS
+
+    return INDICATORS
