@@ -160,3 +160,10 @@ async def organization_facts(ctx, district_code, organization_ids):
     from plugins.incubation.facts import facts
 
     return await facts(ctx, district_code, organization_ids)
+
+
+@hookimpl
+def register_indicators():
+    from plugins.incubation.indicators import INDICATORS
+
+    return INDICATORS

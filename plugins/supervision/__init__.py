@@ -149,3 +149,10 @@ def register_audit_words():
     from plugins.supervision.trail_words import AUDIT_WORDS
 
     return [AUDIT_WORDS]
+
+
+@hookimpl
+def register_indicators():
+    from plugins.supervision.indicators import INDICATORS
+
+    return INDICATORS
