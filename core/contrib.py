@@ -316,7 +316,8 @@ class Indicator:
     denominator is 0, rounded to `digits`. Because every indicator is a ratio, a city total is
     Σnumerators / Σdenominators × scale over the districts where it is enabled — weighted by
     population by construction where the denominator is population. Core calls `compute` only
-    where the module is enabled; elsewhere the indicator reads "未启用"."""
+    where the module is enabled; elsewhere the indicator reads "未启用". A plain count (denominator 1,
+    e.g. graduations a year) sets `city_total="sum"`: the city's figure is then the districts' sum."""
 
     module: str
     name: str
@@ -331,6 +332,7 @@ class Indicator:
     direction: str = "at_least"
     scale: float = 1.0
     digits: int = 2
+    city_total: str = "ratio"  # ratio: Σnumerators / Σdenominators; sum: Σnumerators (a count)
 
 
 @dataclass

@@ -89,7 +89,8 @@ async def district_indicators(ctx: AppContext, code: str, at: date) -> list[dict
 async def city_indicators(ctx: AppContext, city_code: str, at: date, readable_codes: list[str] | None = None
                           ) -> dict[str, Any]:
     """The city's districts (those in `readable_codes`, all when None) side by side, and the city
-    total of each indicator: Σnumerators / Σdenominators over the districts where it is enabled,
+    total of each indicator: Σnumerators / Σdenominators (Σnumerators for a count whose
+    `city_total` is "sum") over the districts where it is enabled,
     measured against the default target ("未启用" where no district has it on)."""
     districts = [d for d in ctx.districts.values() if d.city_code == city_code
                  and (readable_codes is None or d.code in readable_codes)]
@@ -108,6 +109,7 @@ async def city_indicators(ctx: AppContext, city_code: str, at: date, readable_co
         rows.append({"code": district.code, "name": district.name, "name_en": district.name_en,
                      "indicators": indicators})
     total = [_entry(ctx, indicator, indicator.target, sums[name][2] > 0,
-                    *((sums[name][0], sums[name][1]) if sums[name][2] else ()))
+                    *((sums[name][0], 1.0 if indicator.city_total == "sum" else sums[name][1])
+                      if sums[name][2] else ()))
              for name, indicator in ctx.contributions.indicators.items()]
     return {"districts": rows, "total": total}

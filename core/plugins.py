@@ -102,6 +102,8 @@ def collect(pm: pluggy.PluginManager) -> Contributions:
             raise SettingsError(f"indicator {indicator.name!r}: unknown module {indicator.module!r}")
         if indicator.direction not in INDICATOR_DIRECTIONS:
             raise SettingsError(f"indicator {indicator.name!r}: direction must be one of {INDICATOR_DIRECTIONS}")
+        if indicator.city_total not in ("ratio", "sum"):
+            raise SettingsError(f"indicator {indicator.name!r}: city_total must be 'ratio' or 'sum'")
         c.indicators[indicator.name] = indicator
     order = ["core", *c.modules]  # core's own first, then by module (hook results come last-registered first)
     c.indicators = dict(sorted(c.indicators.items(), key=lambda item: order.index(item[1].module)))

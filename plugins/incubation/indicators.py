@@ -36,5 +36,6 @@ INDICATORS = [
         module=MODULE, name="incubation.graduates_per_year", label="年度出壳（毕业）组织数",
         label_en="Graduates in the past year",
         definition="截至当日的 12 个月内从孵化基地出壳（毕业）的组织数（按出壳日期）",
-        unit="个", source="孵化基地：孵化对象（阶段、出壳日期）", compute=_graduates, digits=0),
+        unit="个", source="孵化基地：孵化对象（阶段、出壳日期）", compute=_graduates, digits=0,
+        city_total="sum"),
 ]

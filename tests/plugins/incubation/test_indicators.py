@@ -1,8 +1,8 @@
 """The incubation indicator on hand-built incubatees in test districts of their own (430779 and
 430778 with the module on, 430777 with it off; city 439600; built straight into the tables and
 removed afterwards): 年度出壳（毕业）组织数 counts the graduations in the twelve months up to the
-date; other stages never count; a district with the module off reads 未启用; the city total is
-Σnumerators / Σdenominators (the mean per district, each denominator being 1)."""
+date; other stages never count; a district with the module off reads 未启用; the city total is the
+districts' sum (a count: `city_total="sum"`)."""
 
 from __future__ import annotations
 
@@ -83,4 +83,4 @@ def test_a_district_target_the_module_off_and_the_city_total(test_ctx):
     off = graduates(test_ctx, OFF, date(2026, 6, 30))
     assert (off["enabled"], off["value"], off["status_label"]) == (False, None, "未启用")
     total = {row["name"]: row for row in run(city_indicators(test_ctx, CITY, date(2026, 6, 30)))["total"]}
-    assert parts(total[GRADUATES]) == (4, 2, 2.0)  # 3 + 1 over two districts; 430777 is off
+    assert parts(total[GRADUATES]) == (4, 1, 4.0)  # a count: 3 + 1 summed over two districts; 430777 is off
