@@ -1,7 +1,8 @@
 """Core's own contributions, registered as an essential plugin: the base roles,
 the registry/audit/district permissions, core's tables, core's routes, the
-supervision rules over the registry (which run where supervision is enabled) and core's
-indicators over the registry (core.registry.indicators).
+supervision rules over the registry (which run where supervision is enabled), core's
+indicators over the registry (core.registry.indicators) and the open dataset of every
+indicator by district and quarter (core.opendata.indicators).
 
 Plugins add permissions (optionally granted to these roles) and roles of their own.
 """
@@ -80,3 +81,10 @@ def register_indicators():
     from core.registry.indicators import INDICATORS
 
     return INDICATORS
+
+
+@hookimpl
+def register_datasets():
+    from core.opendata.indicators import DATASET
+
+    return [DATASET]

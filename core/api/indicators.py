@@ -5,13 +5,17 @@ are aggregates over registry records and name no person."""
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 import msgspec
-from litestar import Request, get
+from litestar import Request, Response, get
 
 from core.context import AppContext
 from core.errors import ApiError
+from core.errors import invalid
 from core.indicators import city_indicators, district_indicators
+from core.indicators_history import MAX_QUARTERS, district_history
+from core.indicators_xlsx import XLSX, city_workbook
 
 
 class IndicatorValue(msgspec.Struct):
@@ -63,6 +67,43 @@ class CityIndicators(msgspec.Struct):
     default target."""
 
 
+class HistoryPoint(msgspec.Struct):
+    quarter: str
+    """"2026Q3": the quarter the date falls in"""
+    at: date
+    """the quarter's last day, or the requested date for the current quarter"""
+    value: float | None
+    target: float | None
+    met: bool | None
+    status: str
+
+
+class IndicatorHistory(msgspec.Struct):
+    name: str
+    module: str
+    label: str
+    label_en: str
+    unit: str
+    direction: str
+    enabled: bool
+    """enabled on the requested date's module state (module state has no history)"""
+    points: list[HistoryPoint]
+
+
+class QuarterEnd(msgspec.Struct):
+    quarter: str
+    at: date
+
+
+class DistrictHistory(msgspec.Struct):
+    code: str
+    name: str
+    name_en: str
+    at: date
+    quarters: list[QuarterEnd]
+    indicators: list[IndicatorHistory]
+
+
 def _values(rows: list[dict]) -> list[IndicatorValue]:
     return [IndicatorValue(**row) for row in rows]
 
@@ -96,4 +137,42 @@ async def get_city_indicators(request: Request, city_code: str, at: date | None 
     return CityIndicators(city_code, members[0].city_name, day, districts, _values(result["total"]))
 
 
-ROUTES = [get_district_indicators, get_city_indicators]
+@get("/api/districts/{code:str}/indicators/history", opt={"public": True, "errors": (422,)}, tags=["indicators"],
+     summary="The district's indicators at each quarter end (quarterly history)")
+async def get_district_history(request: Request, code: str, at: date | None = None,
+                               quarters: int = 8) -> DistrictHistory:
+    """Each indicator's value, target and status at the last `quarters` (1–12) Beijing quarter
+    ends up to `at` (default today), oldest first; the current quarter is measured at `at` itself.
+    Each point equals `/api/districts/{code}/indicators?at=` for that date."""
+    if not 1 <= quarters <= MAX_QUARTERS:
+        raise invalid([("quarters", f"季度数应在 1 到 {MAX_QUARTERS} 之间")])
+    ctx: AppContext = request.app.state.ctx
+    day = at or date.today()
+    district = ctx.districts[code]
+    history = await district_history(ctx, code, day, quarters)
+    return DistrictHistory(
+        code, district.name, district.name_en, day, [QuarterEnd(**q) for q in history["quarters"]],
+        [IndicatorHistory(**{**row, "points": [HistoryPoint(**p) for p in row["points"]]})
+         for row in history["indicators"]])
+
+
+@get("/api/cities/{city_code:str}/indicators.xlsx", opt={"public": True, "downloads": (XLSX,)}, tags=["indicators"],
+     summary="The city's indicators as XLSX, a sheet per indicator (for a report to the city government)")
+async def get_city_indicators_xlsx(request: Request, city_code: str, at: date | None = None) -> Response[bytes]:
+    """A sheet per indicator: its definition, source, unit and target basis in the header rows, then
+    the districts as rows (value, target, gap, status, numerator, denominator) and the city total
+    last; 404 for a city with no district here."""
+    ctx: AppContext = request.app.state.ctx
+    members = [d for d in ctx.districts.values() if d.city_code == city_code]
+    if not members:
+        raise ApiError(404, f"市级代码 {city_code} 不存在", "unknown_city")
+    day = at or date.today()
+    body = city_workbook(members[0].city_name, day, await city_indicators(ctx, city_code, day))
+    name = f"indicators-{city_code}-{day.isoformat()}"
+    headers = {"Content-Disposition": f"attachment; filename=\"{name}.xlsx\"; "
+                                      f"filename*=UTF-8''{quote(f'{members[0].city_name}指标-{day.isoformat()}')}.xlsx",
+               "X-Content-Type-Options": "nosniff"}
+    return Response(body, media_type=XLSX, headers=headers)
+
+
+ROUTES = [get_district_indicators, get_city_indicators, get_district_history, get_city_indicators_xlsx]

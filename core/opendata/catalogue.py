@@ -15,6 +15,7 @@ from core.context import AppContext
 from core.contrib import Dataset
 from core.errors import ApiError
 from core.modules import enabled_modules
+from core.opendata.indicators import bound
 
 log = logging.getLogger("sanshe.opendata")
 
@@ -35,8 +36,9 @@ class Published:
 
 
 async def districts_by_module(ctx: AppContext) -> dict[str, list[str]]:
-    """Module → the districts (installation order) that enable it; a module no district enables is absent."""
-    out: dict[str, list[str]] = {}
+    """Module → the districts (installation order) that enable it; a module no district enables is
+    absent. Core ("core": its own datasets) is on in every district."""
+    out: dict[str, list[str]] = {"core": list(ctx.districts)} if ctx.districts else {}
     for code in ctx.districts:
         for module in await enabled_modules(ctx, code):
             out.setdefault(module, []).append(code)
@@ -46,16 +48,18 @@ async def districts_by_module(ctx: AppContext) -> dict[str, list[str]]:
 async def published_datasets(ctx: AppContext) -> list[Published]:
     """Every dataset whose module at least one district enables."""
     enabling = await districts_by_module(ctx)
-    return [Published(ds, enabling[ds.module]) for ds in ctx.contributions.datasets.values() if ds.module in enabling]
+    return [Published(bound(ctx, ds), enabling[ds.module]) for ds in ctx.contributions.datasets.values()
+            if ds.module in enabling]
 
 
 async def published(ctx: AppContext, name: str) -> Published:
     """One published dataset, or 404 when it does not exist or no district publishes it."""
     ds = ctx.contributions.datasets.get(name)
     if ds is not None:
-        districts = [code for code in ctx.districts if ds.module in await enabled_modules(ctx, code)]
+        districts = [code for code in ctx.districts
+                     if ds.module == "core" or ds.module in await enabled_modules(ctx, code)]
         if districts:
-            return Published(ds, districts)
+            return Published(bound(ctx, ds), districts)
     raise ApiError(404, f"数据集“{name}”不存在或尚未公开", "dataset_not_found")
 
 

@@ -2,7 +2,9 @@
 (`/districts/{code}/indicators?at=`, a card per indicator grouped by module: value, target with its
 basis, gap, status, definition and source) and the city view (`/cities/{city}/indicators?at=`, the
 districts side by side with the city total, a row per indicator — a card per indicator on a
-phone). Public, like their API (core.api.indicators): aggregates that name no person."""
+phone). Each district card shows the indicator's trend over the last quarters
+(core.indicators_history: a tiny server-drawn SVG line and the values as a list, no script). Public,
+like their API (core.api.indicators): aggregates that name no person."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError
 from core.indicators import city_indicators, district_indicators
+from core.indicators_history import district_history, sparkline
 from core.web.pages import render
 
 
@@ -36,6 +39,15 @@ def _shown(row: dict[str, Any]) -> dict[str, Any]:
             "sign": "≥" if row["direction"] == "at_least" else "≤"}
 
 
+TREND_QUARTERS = 8
+
+
+def _trend(history_row: dict[str, Any]) -> dict[str, Any]:
+    """A card's trend: the points with display text, and the sparkline through their values."""
+    points = [{**p, "value_text": number(p["value"])} for p in history_row["points"]]
+    return {"points": points, "line": sparkline([p["value"] for p in points])}
+
+
 def _day(at: date | None) -> date:
     return at or date.today()
 
@@ -46,7 +58,9 @@ async def district_indicators_page(request: Request, code: str, principal: Princ
     """指标监测: every indicator of the district at the date `at` (default today), grouped by module."""
     ctx: AppContext = request.app.state.ctx
     day = _day(at)
-    rows = [_shown(row) for row in await district_indicators(ctx, code, day)]
+    history = await district_history(ctx, code, day, TREND_QUARTERS)
+    trends = {row["name"]: _trend(row) for row in history["indicators"]}
+    rows = [_shown(row) | {"trend": trends[row["name"]]} for row in await district_indicators(ctx, code, day)]
     groups = [(key, list(items)) for key, items in groupby(rows, key=lambda r: (r["module_label"], r["module_label_en"]))]
     district = ctx.districts[code]
     return render(request, "indicators.html", principal, district=district, at=day, groups=groups,

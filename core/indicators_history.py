@@ -1,0 +1,96 @@
+"""Quarterly history of the indicators, computed from the data (nothing stored): the value of each
+indicator at each Beijing quarter end up to a date.
+
+`quarter_ends(at, n)` are the last `n` quarter ends up to `at`, oldest first; the current
+(unfinished) quarter is measured at `at` itself, so the last entry is always `at` (a quarter end
+when `at` is one). Dates are civil dates in Beijing, like every `at` (core.dates). Each point is
+exactly what `district_indicators(ctx, code, end)` gives for that date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from core.indicators import district_indicators
+
+if TYPE_CHECKING:
+    from core.context import AppContext
+
+MAX_QUARTERS = 12
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    """(year, quarter 1–4) of a date."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_label(day: date) -> str:
+    """"2026Q3" for a date in July–September 2026."""
+    year, quarter = quarter_of(day)
+    return f"{year}Q{quarter}"
+
+
+def quarter_start(day: date) -> date:
+    year, quarter = quarter_of(day)
+    return date(year, 3 * quarter - 2, 1)
+
+
+def quarter_end(day: date) -> date:
+    """The last day of the date's quarter."""
+    year, quarter = quarter_of(day)
+    return (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)) - timedelta(days=1)
+
+
+def quarter_ends(at: date, n: int = 8) -> list[date]:
+    """The `n` quarter ends up to `at`, oldest first; the current quarter's is `at` itself."""
+    ends = [at]
+    start = quarter_start(at)
+    while len(ends) < n:
+        end = start - timedelta(days=1)
+        ends.append(end)
+        start = quarter_start(end)
+    return ends[::-1]
+
+
+async def district_history(ctx: AppContext, code: str, at: date, n: int = 8) -> dict[str, Any]:
+    """The district's indicators at each of `quarter_ends(at, n)`:
+    `{"quarters": [{"quarter", "at"}], "indicators": [{name, label, …, "points": [{"quarter", "at",
+    "value", "target", "met", "status"}]}]}` (indicators in registry order, points oldest first)."""
+    ends = quarter_ends(at, n)
+    snapshots = [await district_indicators(ctx, code, end) for end in ends]
+    indicators = []
+    for i, row in enumerate(snapshots[-1]):
+        points = [{"quarter": quarter_label(end), "at": end, "value": snap[i]["value"], "target": snap[i]["target"],
+                   "met": snap[i]["met"], "status": snap[i]["status"]} for end, snap in zip(ends, snapshots)]
+        indicators.append({key: row[key] for key in ("name", "module", "label", "label_en", "unit", "direction",
+                                                     "enabled")} | {"points": points})
+    return {"quarters": [{"quarter": quarter_label(end), "at": end} for end in ends], "indicators": indicators}
+
+
+def sparkline(values: list[float | None], width: int = 96, height: int = 24, pad: int = 3) -> dict[str, Any]:
+    """A tiny SVG line through the values (None: a gap) for a card: `points` (the polyline's
+    attribute, one per run of known values) and the last dot; empty when fewer than 2 known values."""
+    known = [v for v in values if v is not None]
+    if len(known) < 2:
+        return {"lines": [], "dot": None, "width": width, "height": height}
+    low, high = min(known), max(known)
+    span = (high - low) or 1.0
+    step = (width - 2 * pad) / max(len(values) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        y = height - pad - ((v - low) / span * (height - 2 * pad) if high != low else (height - 2 * pad) / 2)
+        return round(pad + i * step, 1), round(y, 1)
+
+    lines, run = [], []
+    for i, v in enumerate(values):
+        if v is None:
+            if len(run) > 1:
+                lines.append(" ".join(f"{x},{y}" for x, y in run))
+            run = []
+        else:
+            run.append(xy(i, v))
+    if len(run) > 1:
+        lines.append(" ".join(f"{x},{y}" for x, y in run))
+    last = next(((i, v) for i, v in reversed(list(enumerate(values))) if v is not None))
+    return {"lines": lines, "dot": xy(*last), "width": width, "height": height}
