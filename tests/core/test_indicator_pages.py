@@ -108,6 +108,7 @@ def test_the_city_view_puts_the_districts_side_by_side_with_the_total(client):
     api = client.get("/api/cities/430700/indicators", params={"at": at}).json()
     page = client.get("/cities/430700/indicators", params={"at": at})
     assert page.status_code == 200
+    assert f'href="/api/cities/430700/indicators.xlsx?at={at}"' in page.text  # the report for the city government
     found = elements(page.text)
     assert [one(found, f"col-{d['code']}")[1] for d in api["districts"]] == [d["name"] for d in api["districts"]]
     assert len(found["city-indicators-table"]) == 1
