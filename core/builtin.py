@@ -1,7 +1,7 @@
 """Core's own contributions, registered as an essential plugin: the base roles,
 the registry/audit/district permissions, core's tables, core's routes, the
 supervision rules over the registry (which run where supervision is enabled) and core's
-indicators over the registry (core.registry.indicators).
+indicators over the registry (core.registry.indicators) and its profile sections (core.registry.profile).
 
 Plugins add permissions (optionally granted to these roles) and roles of their own.
 """
@@ -80,3 +80,10 @@ def register_indicators():
     from core.registry.indicators import INDICATORS
 
     return INDICATORS
+
+
+@hookimpl
+def register_profile_sections():
+    from core.registry.profile import SECTIONS
+
+    return SECTIONS
