@@ -61,11 +61,11 @@ async def organization_profile(request: Request, code: str, org_id: int, princip
 @get("/api/districts/{code:str}/persons/{person_id:int}/profile", opt={"authenticated": True},
      tags=["profiles"], summary="A person's profile (社工档案): staff and the person themself")
 async def person_profile(request: Request, code: str, person_id: int, principal: Principal) -> Profile:
-    """403 unless the viewer holds registry.person.read in the district or is the person; 404 for
-    a person not in the district."""
+    """For staff holding registry.person.read in the district and for the person themself; 404 for
+    anyone else (as if absent: a profile's existence is not shown) and for a person not in the district."""
     ctx: AppContext = request.app.state.ctx
     if not may_read_person(principal, code, person_id):
-        raise ApiError(403, "没有权限查看此人员档案", "forbidden")
+        raise ApiError(404, f"人员 {person_id} 不存在", "not_found")  # not theirs: as if absent
     return _out(await profile(ctx, code, "person", str(person_id), principal))
 
 

@@ -43,7 +43,7 @@ async def organization_profile_page(request: Request, code: str, org_id: int, pr
 async def person_profile_page(request: Request, code: str, person_id: int, principal: Principal) -> Template:
     """社工档案: staff and the person themself."""
     if not may_read_person(principal, code, person_id):
-        raise ApiError(403, "没有权限查看此人员档案", "forbidden")
+        raise ApiError(404, f"人员 {person_id} 不存在", "not_found")  # not theirs: as if absent
     return await _page(request, principal, code, "person", str(person_id))
 
 
