@@ -30,6 +30,34 @@ def test_community_profile_public(client):
     assert "example.notes" not in names  # the example module is off
 
 
+def test_catalogue_sections(client):
+    import json
+
+    from plugins.catalogue.tables import Service
+
+    published = run(Service.select().where((Service.district_code == OWN) & (Service.status == "published")))
+    served = next((s for s in published if json.loads(s["communities"])), None)
+    assert served, "the demo has a published service serving a community"
+    community = json.loads(served["communities"])[0]
+    body = client.get(f"/api/districts/{OWN}/communities/{community}/profile").json()
+    section = next(s for s in body["sections"] if s["name"] == "catalogue.community")["data"]
+    expected = sorted(s["name"] for s in published if community in json.loads(s["communities"]))
+    assert sorted(i["title"] for i in section["items"]) == expected
+    assert f"/services/{served['id']}" in [i["url"] for i in section["items"]]
+    org = client.get(f"/api/districts/{OWN}/organizations/{served['organization_id']}/profile").json()
+    provided = next(s for s in org["sections"] if s["name"] == "catalogue.organization")["data"]
+    assert served["name"] in [i["title"] for i in provided["items"]]
+    assert provided["facts"] == [["公开服务", f"{sum(1 for s in published if s['organization_id'] == served['organization_id'])} 项"]]
+
+
+def test_registry_pages_link_to_profiles(client):
+    code = _community(OWN)
+    listing = client.get(f"/districts/{OWN}/communities?kind=community").text
+    assert f"/districts/{OWN}/communities/{code}/profile" in listing
+    org = run(Organization.select(Organization.id).where(Organization.district_code == OWN).first())
+    assert f"/organizations/{org['id']}/profile" in client.get(f"/districts/{OWN}/organizations/{org['id']}").text
+
+
 def test_community_profile_page(client):
     code = _community(OWN)
     page = client.get(f"/districts/{OWN}/communities/{code}/profile")
@@ -44,7 +72,9 @@ def test_module_off_listed_and_no_section(client):
     code = _community(OTHER)  # participation is not enabled in 430703
     body = client.get(f"/api/districts/{OTHER}/communities/{code}/profile").json()
     assert "居民参与" in body["modules_off"]
-    assert [s["name"] for s in body["sections"]] == ["registry.community"]
+    names = [s["name"] for s in body["sections"]]
+    assert names[0] == "registry.community" and "catalogue.community" in names  # catalogue is on there
+    assert not any(n.startswith("participation.") for n in names)
     page = client.get(f"/districts/{OTHER}/communities/{code}/profile")
     assert 'data-testid="modules-off"' in page.text and "居民参与" in page.text
 
