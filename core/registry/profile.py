@@ -4,7 +4,9 @@
   001–199 居民委员会, 200–399 村民委员会), and the organisations based there that are registered or
   filed (count and names — organisations are public records), each linking to its registry page;
 - organisation (public): legal type, status, grade, registration date, credit status and the
-  community it is based in.
+  community it is based in;
+- person ("self": the person themself and staff with registry.person.read): the name (masked,
+  except for the person themself), gender and the community they live in.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 
 from core.contrib import ProfileSection
 from core.glossary import CREDIT_STATUSES, GRADES, LEGAL_TYPES, ORG_STATUSES
-from core.tables import Community, Organization
+from core.codes import mask_name
+from core.tables import Community, Organization, Person
 
 LIVE = ("registered", "filed")
 
@@ -66,8 +69,24 @@ async def organization_facts(ctx, code: str, key: str, principal) -> dict | None
     return {"facts": facts, "items": items}
 
 
+async def person_facts(ctx, code: str, key: str, principal) -> dict | None:
+    person = await Person.select(Person.name, Person.gender, Person.community_code).where(
+        (Person.district_code == code) & (Person.id == int(key))).first()
+    own = principal.person_id is not None and str(principal.person_id) == key
+    home = None
+    if person["community_code"]:
+        home = await Community.select(Community.name).where(
+            (Community.district_code == code) & (Community.code == person["community_code"])).first()
+    facts = [["姓名", person["name"] if own else mask_name(person["name"])], ["性别", person["gender"] or "—"],
+             ["所在社区", home["name"] if home else "—"]]
+    items = [{"title": home["name"], "url": f"/districts/{code}/communities/{person['community_code']}/profile",
+              "meta": "所在社区"}] if home else []
+    return {"facts": facts, "items": items}
+
+
 SECTIONS = [
     ProfileSection("core", "community", "registry.community", "社区概况", "The community", community_facts, order=0),
     ProfileSection("core", "organization", "registry.organization", "登记信息", "Registration", organization_facts,
                    order=0),
+    ProfileSection("core", "person", "registry.person", "基本信息", "The person", person_facts, access="self", order=0),
 ]

@@ -108,6 +108,8 @@ def test_person_profile_access(client, as_role):
     staff = client.get(url, headers=as_role("district_admin"))
     assert staff.status_code == 200 and staff.json()["title"] != person["name"]  # masked for staff
     assert staff.json()["title"].startswith(person["name"][0])
+    facts = dict(map(tuple, staff.json()["sections"][0]["data"]["facts"]))
+    assert staff.json()["sections"][0]["name"] == "registry.person" and facts["姓名"] == staff.json()["title"]
     theirs = run(Person.select(Person.id).where(Person.district_code == OTHER).first())
     assert client.get(f"/api/districts/{OWN}/persons/{theirs['id']}/profile",
                       headers=as_role("district_admin")).status_code == 404
@@ -125,5 +127,7 @@ def test_person_profile_self(client):
     assert body.status_code == 200 and body.json()["kind"] == "person"
     name = run(Person.select(Person.name).where(Person.id == user["person_id"]).first())["name"]
     assert body.json()["title"] == name  # the person sees their own name
+    own = body.json()["sections"][0]
+    assert own["name"] == "registry.person" and dict(map(tuple, own["data"]["facts"]))["姓名"] == name
     other = run(Person.select(Person.id).where((Person.district_code == OWN) & (Person.id != user["person_id"])).first())
     assert client.get(f"/api/districts/{OWN}/persons/{other['id']}/profile", headers=headers).status_code == 404
