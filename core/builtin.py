@@ -1,8 +1,9 @@
 """Core's own contributions, registered as an essential plugin: the base roles,
 the registry/audit/district permissions, core's tables, core's routes, the
 supervision rules over the registry (which run where supervision is enabled), core's
-indicators over the registry (core.registry.indicators) and the open dataset of every
-indicator by district and quarter (core.opendata.indicators).
+indicators over the registry (core.registry.indicators), the open dataset of every
+indicator by district and quarter (core.opendata.indicators) and core's profile sections
+(core.registry.profile).
 
 Plugins add permissions (optionally granted to these roles) and roles of their own.
 """
@@ -88,3 +89,10 @@ def register_datasets():
     from core.opendata.indicators import DATASET
 
     return [DATASET]
+
+
+@hookimpl
+def register_profile_sections():
+    from core.registry.profile import SECTIONS
+
+    return SECTIONS

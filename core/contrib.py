@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from core.profiles_contrib import PROFILE_KINDS, ProfileSection  # noqa: F401  (re-exported)
+
 SCOPES = ("platform", "city", "district", "organization", "self", "resident", "public")
 
 
@@ -356,6 +358,8 @@ class Contributions:
     referrers: list[Referrer] = field(default_factory=list)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     """Every indicator by name, core's first, then in plugin registration order."""
+    profile_sections: list[ProfileSection] = field(default_factory=list)
+    """Every profile section, by (order, module)."""
     audit_words: AuditWords = field(default_factory=lambda: AuditWords("*"))
     """Every module's audit words, merged."""
     template_dirs: list[Any] = field(default_factory=list)

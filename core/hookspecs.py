@@ -98,6 +98,13 @@ def register_indicators():
 
 
 @hookspec
+def register_profile_sections():
+    """Return ProfileSections (core.contrib.ProfileSection): the module's parts of the profile of a
+    community, an organisation or a person, each with its access rule and a `build(ctx,
+    district_code, key, principal)` giving facts and items; left out where the module is off."""
+
+
+@hookspec
 def register_audit_words():
     """Return AuditWords: how the module's audit events (its record kinds, actions, payload
     fields and stored values) read in Chinese on the audit trail."""

@@ -14,7 +14,8 @@ from typing import Any
 import pluggy
 
 from core import hookspecs
-from core.contrib import INDICATOR_DIRECTIONS, REGISTRY_KINDS, SCOPES, AuditWords, Contributions
+from core.contrib import (INDICATOR_DIRECTIONS, PROFILE_KINDS, REGISTRY_KINDS, SCOPES, AuditWords, Contributions,
+                          ProfileSection)
 from core.settings import Settings, SettingsError
 
 log = logging.getLogger("sanshe.hooks")
@@ -107,6 +108,7 @@ def collect(pm: pluggy.PluginManager) -> Contributions:
         c.indicators[indicator.name] = indicator
     order = ["core", *c.modules]  # core's own first, then by module (hook results come last-registered first)
     c.indicators = dict(sorted(c.indicators.items(), key=lambda item: order.index(item[1].module)))
+    c.profile_sections = _profile_sections(c, _flatten(hook.register_profile_sections()))
     c.audit_words = _merge_words(_flatten(hook.register_audit_words()))
     c.template_dirs = _flatten(hook.register_template_dirs())
     for name, folder in _flatten(hook.register_static_dirs()):
@@ -115,6 +117,23 @@ def collect(pm: pluggy.PluginManager) -> Contributions:
             raise SettingsError(f"static folder name {name!r} is invalid or registered twice")
         c.static_dirs.append((name, folder))
     return c
+
+
+def _profile_sections(c: Contributions, sections: list[ProfileSection]) -> list[ProfileSection]:
+    """Checked (kind, module, access, unique name) and ordered by (order, module)."""
+    names: set[str] = set()
+    for section in sections:
+        where = f"profile section {section.name!r}"
+        if section.kind not in PROFILE_KINDS:
+            raise SettingsError(f"{where}: unknown kind {section.kind!r} (known: {', '.join(PROFILE_KINDS)})")
+        if section.module != "core" and section.module not in c.modules:
+            raise SettingsError(f"{where}: unknown module {section.module!r}")
+        if section.access not in ("public", "self") and section.access not in c.permissions:
+            raise SettingsError(f"{where}: access {section.access!r} is neither public, self nor a permission")
+        if section.name in names:
+            raise SettingsError(f"{where} is registered twice")
+        names.add(section.name)
+    return sorted(sections, key=lambda s: (s.order, s.module != "core", s.module))
 
 
 def _merge_words(contributed: list[AuditWords]) -> AuditWords:

@@ -1,16 +1,18 @@
 """Core's route handlers, contributed through core.builtin's register_routes."""
 
 from core import opendata
-from core.api import audit, auth, districts, indicators, system
+from core.api import audit, auth, districts, indicators, profiles, system
 from core.registry import pages as registry_pages
 from core.registry import routes as registry
 from core.web import city, elder, indicators as indicator_pages, pages, settings_page, workbench
+from core.web import profiles as profile_pages
 
 ROUTES = [
     *system.ROUTES,
     *auth.ROUTES,
     *districts.ROUTES,
     *indicators.ROUTES,
+    *profiles.ROUTES,
     *registry.ROUTES,
     *registry_pages.ROUTES,
     *audit.ROUTES,
@@ -21,4 +23,5 @@ ROUTES = [
     *workbench.ROUTES,
     *city.ROUTES,
     *indicator_pages.ROUTES,
+    *profile_pages.ROUTES,
 ]

@@ -140,3 +140,10 @@ def register_audit_words():
     from plugins.catalogue.glossary import AUDIT_WORDS
 
     return [AUDIT_WORDS]
+
+
+@hookimpl
+def register_profile_sections():
+    from plugins.catalogue.profile import SECTIONS
+
+    return SECTIONS

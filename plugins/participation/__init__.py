@@ -150,3 +150,10 @@ def register_indicators():
     from plugins.participation.indicators import INDICATORS
 
     return INDICATORS
+
+
+@hookimpl
+def register_profile_sections():
+    from plugins.participation.profile import SECTIONS
+
+    return SECTIONS

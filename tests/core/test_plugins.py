@@ -307,6 +307,34 @@ def test_hook_register_indicators(ctx, example_enabled, client):
     assert total["numerator"] == mine["numerator"] and total["denominator"] == 60.0  # OTHER left out
 
 
+async def _no_section(ctx, district_code, key, principal):
+    return None
+
+
+def test_hook_register_profile_sections(ctx, example_enabled, client, as_role):
+    from core.contrib import ProfileSection
+    from core.plugins import _profile_sections
+    from core.settings import SettingsError
+
+    sections = {s.name: s for s in ctx.contributions.profile_sections}
+    assert sections["example.notes"].access == "example.note.read"
+    assert ctx.contributions.profile_sections[0].module == "core"
+    code = client.get(f"/api/districts/{OWN}/communities").json()
+    community = next(c["code"] for c in (code["items"] if isinstance(code, dict) else code) if c["kind"] == "community")
+    url = f"/api/districts/{OWN}/communities/{community}/profile"
+    public = [s["name"] for s in client.get(url).json()["sections"]]
+    assert "example.notes" not in public  # a permission section is left out for the public
+    staff = client.get(url, headers=as_role("supervisor")).json()["sections"]
+    mine = next(s for s in staff if s["name"] == "example.notes")
+    assert mine["data"]["facts"][0][0] == "示例便签" and mine["data"]["items"][0]["title"] == f"社区 {community} 的便签"
+    bad = ProfileSection("example", "planet", "x.y", "x", "x", _no_section)
+    with pytest.raises(SettingsError):
+        _profile_sections(ctx.contributions, [bad])
+    with pytest.raises(SettingsError):
+        _profile_sections(ctx.contributions, [ProfileSection("example", "community", "x.y", "x", "x", bad.build,
+                                                             access="no.such.permission")])
+
+
 def test_hook_register_referrers(ctx):
     from core.contrib import REGISTRY_KINDS, Referrer
     from core.hookspecs import hookimpl

@@ -252,3 +252,18 @@ async def offer_needs(ctx, district_code, refs, field, community):
         return [dict(n) for n in held if n["ref"] in refs]
     return [dict(n) for n in sorted(held, key=lambda n: -n["supporters"]) if n["linkable"]
             and field in (None, n["field"]) and community in (None, n["community"])]
+
+
+async def _notes_section(ctx, district_code, key, principal):
+    from tests.example_plugin.tables import Note
+
+    notes = await Note.count().where(Note.district_code == district_code)
+    return {"facts": [["示例便签", f"{notes} 条"]], "items": [{"title": f"社区 {key} 的便签"}]}
+
+
+@hookimpl
+def register_profile_sections():
+    from core.contrib import ProfileSection
+
+    return [ProfileSection("example", "community", "example.notes", "示例便签", "Example notes", _notes_section,
+                           access="example.note.read", order=90)]
