@@ -217,3 +217,10 @@ def register_indicators():
     from plugins.procurement.indicators import INDICATORS
 
     return INDICATORS
+
+
+@hookimpl
+def register_profile_sections():
+    from plugins.procurement.profile import SECTIONS
+
+    return SECTIONS
