@@ -181,3 +181,10 @@ def register_indicators():
     from plugins.talent.indicators import INDICATORS
 
     return INDICATORS
+
+
+@hookimpl
+def register_profile_sections():
+    from plugins.talent.profile import SECTIONS
+
+    return SECTIONS
