@@ -167,3 +167,10 @@ def register_indicators():
     from plugins.incubation.indicators import INDICATORS
 
     return INDICATORS
+
+
+@hookimpl
+def register_profile_sections():
+    from plugins.incubation.profile import SECTIONS
+
+    return SECTIONS

@@ -84,3 +84,24 @@ def test_module_off_no_section(client):
     body = client.get(f"/api/districts/{OTHER}/communities/{community}/profile").json()
     assert "政府购买服务" in body["modules_off"]
     assert not any(s["module"] == "procurement" for s in body["sections"])
+
+
+def test_outcome_scores_shown(client):
+    done = run(ProjectEvaluation.select().where((ProjectEvaluation.district_code == OWN)
+                                                & (ProjectEvaluation.state == "completed")).order_by(ProjectEvaluation.id))
+    assert done, "the demo completes evaluations"
+    org = done[0]["organization_id"]
+    mine = [e for e in done if e["organization_id"] == org]
+    section = _section(client.get(f"/api/districts/{OWN}/organizations/{org}/profile").json(),
+                       "procurement.organization")
+    facts = dict(map(tuple, section["facts"]))
+    average = sum(e["total"] for e in mine) / len(mine)
+    assert facts["平均绩效评价得分"] == f"{average:.1f} 分（{len(mine)} 个项目）"
+    project = run(PurchaseProject.select().where(PurchaseProject.id == done[0]["project"]).first())
+    item = next(i for i in section["items"] if i["title"] == project["title"])
+    assert f"绩效评价 {done[0]['total']:.1f} 分（{done[0]['grade']}）" in item["meta"]
+    communities = json.loads(project["communities"])
+    if communities:
+        there = _section(client.get(f"/api/districts/{OWN}/communities/{communities[0]}/profile").json(),
+                         "procurement.community")
+        assert f"绩效评价 {done[0]['total']:.1f} 分" in next(i for i in there["items"] if i["title"] == project["title"])["meta"]
