@@ -68,7 +68,7 @@ def parts(row: dict) -> tuple:
 def test_graduations_in_the_twelve_months_up_to_the_date(test_ctx):
     row = graduates(test_ctx, CODE, date(2026, 6, 30))
     assert parts(row) == (3, 1, 3.0)  # 2025-07-01, 2026-03-01, 2026-06-30
-    assert (row["unit"], row["target"], row["status_label"]) == ("个", None, "无目标值")
+    assert (row["unit"], row["target"], row["status_label"]) == ("个", 3, "达标")
     assert parts(graduates(test_ctx, CODE, date(2026, 7, 1))) == (2, 1, 2.0)  # 2025-07-01 drops out
     assert parts(graduates(test_ctx, CODE, date(2026, 6, 29))) == (3, 1, 3.0)  # 2025-06-30 in, 2026-06-30 not
     assert parts(graduates(test_ctx, CODE, date(2025, 6, 30))) == (1, 1, 1.0)

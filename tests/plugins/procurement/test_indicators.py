@@ -122,7 +122,7 @@ def test_values_equal_the_hand_computed_figures(test_ctx):
     # due by 2026-06-30: five milestones; the first (23:00 Beijing) and the 06-30 one are on time
     assert parts(rows[ON_TIME]) == (2, 5, 40.0)
     assert parts(rows[SCORE]) == (86.5, 1, 86.5)  # p1's evaluation completes at 00:00 Beijing on 07-01
-    assert rows[SPEND]["unit"] == "元/人" and rows[FIELDS]["unit"] == "%" and rows[SCORE]["target"] is None
+    assert rows[SPEND]["unit"] == "元/人" and rows[FIELDS]["unit"] == "%" and (rows[SCORE]["target"], rows[SCORE]["status_label"]) == (80, "达标")
 
 
 def test_the_date_moves_every_figure(test_ctx):

@@ -72,7 +72,8 @@ def parts(row: dict) -> tuple:
 def test_findings_among_the_records_reviewed_by_the_date(test_ctx):
     row = rate(test_ctx, CODE, date(2026, 6, 30))
     assert parts(row) == (2, 3, 66.7)  # 合格, 不合格, 存疑 (23:30 Beijing); the 07-01 verdicts not yet
-    assert (row["unit"], row["direction"], row["target"]) == ("%", "at_most", None)
+    assert (row["unit"], row["direction"], row["target"]) == ("%", "at_most", 10)
+    assert row["status_label"] == "未达标"  # 66.7 % is above the at-most 10 %
     assert parts(rate(test_ctx, CODE, date(2026, 7, 1))) == (3, 5, 60.0)  # the pending record never counts
     early = rate(test_ctx, CODE, date(2026, 5, 31))
     assert parts(early)[:2] == (0, 0) and early["status_label"] == "暂无数据"

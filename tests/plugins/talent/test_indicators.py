@@ -80,7 +80,8 @@ def test_values_equal_the_hand_computed_figures(test_ctx):
     assert parts(rows[CERTIFIED]) == (2, 3, 66.7)   # w1 社会工作师, w3 助理社会工作师
     assert parts(rows[OLDER]) == (1, 3, 33.3)       # w1 is 45, w2 still 39, w3 30
     assert parts(rows[VOCATIONAL]) == (2, 3, 66.7)  # w2 中专, w3 高中
-    assert rows[PER_10K]["target"] is None and rows[CERTIFIED]["unit"] == "%"
+    assert (rows[PER_10K]["target"], rows[PER_10K]["status_label"]) == (15, "未达标") and rows[CERTIFIED]["unit"] == "%"
+    assert (rows[OLDER]["target"], rows[OLDER]["status_label"]) == (50, "达标")  # at most 50 %
 
 
 def test_the_date_follows_the_status_history_entry_and_birthdays(test_ctx):
