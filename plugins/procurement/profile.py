@@ -5,7 +5,9 @@
   its 12-digit code is among the project's `communities`), each with its stage, the organisation
   it was awarded to and its outcome score once evaluated; and the residents' needs those projects
   name, looked up through the core hook `offer_needs` (never the needs module's tables), each
-  linking to the need's page. Projects are public from planning on (OCDS publication policy).
+  linking to the need's page; and the organisations delivering them (a project in delivery or
+  past it), each linking to its profile — the loop's next step. Projects are public from planning
+  on (OCDS publication policy).
 - organisation (public): the projects awarded to it, with the award price, stage and the outcome
   total and grade of each completed evaluation; their count and mean outcome score.
 - organisation bids (`procurement.read`): every bid the organisation made whose deadline has
@@ -98,6 +100,13 @@ async def community_projects(ctx, code: str, key: str, principal) -> dict | None
         meta.append(_outcome(evaluations.get(r["id"])))
         items.append({"title": r["title"], "url": _project_url(code, r, principal),
                       "meta": " · ".join(m for m in meta if m)})
+    delivering: dict[int, list[str]] = {}
+    for r in rows:
+        if r["id"] in awards and r["stage"] in DELIVERING:
+            delivering.setdefault(awards[r["id"]], []).append(r["title"])
+    items += [{"title": names[org], "url": f"/districts/{code}/organizations/{org}/profile",
+               "meta": f"承接组织 · {'、'.join(titles)}"}
+              for org, titles in sorted(delivering.items(), key=lambda kv: names.get(kv[0], "")) if org in names]
     answering: dict[str, list[str]] = {}
     for r in rows:
         for ref in json.loads(r["needs"] or "[]"):

@@ -39,6 +39,12 @@ def test_community_projects_public_and_staff(client, as_role):
     if award:
         org = run(Organization.select(Organization.name).where(Organization.id == award["organization_id"]).first())
         assert f"承接：{org['name']}" in item["meta"]
+    delivering = {a["organization_id"] for a in run(Award.select(Award.organization_id, Award.project))
+                  if any(r["id"] == a["project"] and r["stage"] in ("in_delivery", "evaluated", "closed")
+                         for r in serving)}
+    org_items = {i["url"] for i in public["items"] if i["meta"].startswith("承接组织")}
+    assert org_items == {f"/districts/{OWN}/organizations/{o}/profile" for o in delivering}
+    assert project["stage"] not in ("in_delivery", "evaluated", "closed") or org_items
     evaluation = run(ProjectEvaluation.select().where((ProjectEvaluation.project == project["id"])
                                                       & (ProjectEvaluation.state == "completed")).first())
     if evaluation:
