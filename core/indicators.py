@@ -7,12 +7,21 @@ the indicator's default unless the district file overrides it (`[indicator_targe
 number); `gap` is value − target and `met` says whether the value is on the right side of it
 (`direction`). An indicator of a module the district has not enabled reads "未启用" and is left out
 of the city total, which is Σnumerators / Σdenominators × scale over the districts where it is on.
+
+One computation (a district at a date, a city view, a district's quarterly history, a page that
+shows several of them) opens a `scope()`; inside it `memoized(key, load)` answers the same load
+once, so indicators that read the same records (the talent roster's four) or the same records at
+several dates (eight quarters of history) read them once. Nothing outlives the scope: values are
+never served stale from an earlier request.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.contrib import Indicator
 from core.districts import DistrictConfig
@@ -20,6 +29,34 @@ from core.modules import enabled_modules
 
 if TYPE_CHECKING:
     from core.context import AppContext
+
+T = TypeVar("T")
+_MEMO: ContextVar[dict[Hashable, Any] | None] = ContextVar("indicator_memo", default=None)
+
+
+@contextmanager
+def scope() -> Iterator[None]:
+    """One computation's memo (see `memoized`); a scope inside another uses the outer one's."""
+    if _MEMO.get() is not None:
+        yield
+        return
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+async def memoized(key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+    """`await load()`, once per `key` within the current `scope()` (every call outside one).
+    Keys start with the module's name, e.g. ("talent", "roster", "430702")."""
+    memo = _MEMO.get()
+    if memo is None:
+        return await load()
+    if key not in memo:
+        memo[key] = await load()
+    return memo[key]
+
 
 OFF_LABEL = "未启用"
 STATUS_LABELS = {"met": "达标", "unmet": "未达标", "no_target": "无目标值", "no_data": "暂无数据", "off": OFF_LABEL}
@@ -80,7 +117,8 @@ async def _inputs(ctx: AppContext, code: str, at: date) -> dict[str, tuple[float
 async def district_indicators(ctx: AppContext, code: str, at: date) -> list[dict[str, Any]]:
     """Every registered indicator for one district at the date `at`."""
     district = ctx.districts[code]
-    inputs = await _inputs(ctx, code, at)
+    with scope():
+        inputs = await _inputs(ctx, code, at)
     return [_entry(ctx, indicator, target_of(district, indicator), inputs[name] is not None,
                    *(inputs[name] or ()))
             for name, indicator in ctx.contributions.indicators.items()]
@@ -96,7 +134,8 @@ async def city_indicators(ctx: AppContext, city_code: str, at: date, readable_co
                  and (readable_codes is None or d.code in readable_codes)]
     rows, sums = [], {name: [0.0, 0.0, 0] for name in ctx.contributions.indicators}
     for district in districts:
-        inputs = await _inputs(ctx, district.code, at)
+        with scope():
+            inputs = await _inputs(ctx, district.code, at)
         indicators = []
         for name, indicator in ctx.contributions.indicators.items():
             parts = inputs[name]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from core.indicators import district_indicators
+from core.indicators import district_indicators, scope
 
 if TYPE_CHECKING:
     from core.context import AppContext
@@ -58,7 +58,8 @@ async def district_history(ctx: AppContext, code: str, at: date, n: int = 8) -> 
     `{"quarters": [{"quarter", "at"}], "indicators": [{name, label, …, "points": [{"quarter", "at",
     "value", "target", "met", "status"}]}]}` (indicators in registry order, points oldest first)."""
     ends = quarter_ends(at, n)
-    snapshots = [await district_indicators(ctx, code, end) for end in ends]
+    with scope():
+        snapshots = [await district_indicators(ctx, code, end) for end in ends]
     indicators = []
     for i, row in enumerate(snapshots[-1]):
         points = [{"quarter": quarter_label(end), "at": end, "value": snap[i]["value"], "target": snap[i]["target"],

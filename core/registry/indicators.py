@@ -20,6 +20,7 @@ from typing import Any
 
 from core.contrib import Indicator
 from core.dates import BEIJING
+from core.indicators import memoized
 from core.tables import Community, Organization
 
 LIVE = ("registered", "filed")
@@ -46,25 +47,27 @@ def founded_on(org: dict) -> date | None:
 
 
 async def _communities(district_code: str, at: date, band: range) -> set[str]:
-    rows = await Community.select(Community.code, Community.created_at).where(
-        (Community.district_code == district_code) & (Community.kind == "community"))
+    rows = await memoized(("core", "communities", district_code), lambda: Community.select(
+        Community.code, Community.created_at).where(
+        (Community.district_code == district_code) & (Community.kind == "community")).run())
     return {r["code"] for r in rows if r["code"][-3:].isdigit() and int(r["code"][-3:]) in band
             and (beijing_date(r["created_at"]) or at) <= at}
 
 
-async def _organizations(district_code: str, at: date, *extra) -> list[dict]:
-    condition = (Organization.district_code == district_code) & Organization.status.is_in(list(LIVE))
-    for clause in extra:
-        condition &= clause
-    rows = await Organization.select(Organization.community_code, Organization.registered_on,
-                                     Organization.created_at).where(condition)
-    return [r for r in rows if (founded_on(r) or at) <= at]
+async def _organizations(district_code: str, at: date, legal_type: str | None = None) -> list[dict]:
+    """The organisations registered or filed by `at` (of one legal type, when given); the
+    district's rows are read once per indicators computation (core.indicators.memoized)."""
+    rows = await memoized(("core", "organizations", district_code), lambda: Organization.select(
+        Organization.legal_type, Organization.community_code, Organization.registered_on,
+        Organization.created_at).where(
+        (Organization.district_code == district_code) & Organization.status.is_in(list(LIVE))).run())
+    return [r for r in rows if (founded_on(r) or at) <= at and legal_type in (None, r["legal_type"])]
 
 
 def _community_orgs(band: range):
     async def compute(ctx, district_code: str, at: date) -> dict:
         communities = await _communities(district_code, at, band)
-        orgs = await _organizations(district_code, at, Organization.legal_type == "community_filed")
+        orgs = await _organizations(district_code, at, "community_filed")
         return {"numerator": sum(1 for o in orgs if o["community_code"] in communities),
                 "denominator": len(communities)}
 

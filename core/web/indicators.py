@@ -18,7 +18,7 @@ from litestar.response import Template
 from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError
-from core.indicators import city_indicators, district_indicators
+from core.indicators import city_indicators, district_indicators, scope
 from core.indicators_history import district_history, sparkline
 from core.web.pages import render
 
@@ -58,9 +58,10 @@ async def district_indicators_page(request: Request, code: str, principal: Princ
     """指标监测: every indicator of the district at the date `at` (default today), grouped by module."""
     ctx: AppContext = request.app.state.ctx
     day = _day(at)
-    history = await district_history(ctx, code, day, TREND_QUARTERS)
-    trends = {row["name"]: _trend(row) for row in history["indicators"]}
-    rows = [_shown(row) | {"trend": trends[row["name"]]} for row in await district_indicators(ctx, code, day)]
+    with scope():  # the trend's last point and today's values read the same records once
+        history = await district_history(ctx, code, day, TREND_QUARTERS)
+        trends = {row["name"]: _trend(row) for row in history["indicators"]}
+        rows = [_shown(row) | {"trend": trends[row["name"]]} for row in await district_indicators(ctx, code, day)]
     groups = [(key, list(items)) for key, items in groupby(rows, key=lambda r: (r["module_label"], r["module_label_en"]))]
     district = ctx.districts[code]
     return render(request, "indicators.html", principal, district=district, at=day, groups=groups,

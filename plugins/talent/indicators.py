@@ -3,7 +3,8 @@
 
 - 每万常住人口社会工作者数 (人/万人): workers in post (在岗) on `at`, per 10,000 of the district's
   resident population (its district file). The seed calls about 10 per 10,000 明显偏少; no policy
-  sets a number, so there is no default target (a district file may set one).
+  sets a number, so the default target (15) is a 工作目标 labelled as such; a district file may
+  set its own. The three shares below carry 工作目标 too, from the seed's figures.
 - 持证率 (%): of those, the share holding a 社会工作者职业资格 (助理社会工作师 or above).
 - 40 岁以上占比 (%): the share aged 40 or more on `at` (the talent statistics' 40-49 and 50+ bands).
 - 中专及以下学历占比 (%): the share whose education is 中专 or below (初中及以下, 高中, 中专).
@@ -21,6 +22,7 @@ from typing import Any
 
 from core.contrib import Indicator
 from core.dates import BEIJING
+from core.indicators import memoized
 from core.tables import Person
 from plugins.talent.glossary import VOCATIONAL_OR_BELOW
 from plugins.talent.services import age_on
@@ -39,8 +41,8 @@ def _beijing_date(moment: Any) -> date | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(BEIJING).date()
 
 
-async def in_post(district_code: str, at: date) -> list[dict[str, Any]]:
-    """The district's workers in post on `at`, each with the person's birth date."""
+async def _roster(district_code: str) -> tuple[list[dict], dict[int, list[dict]], dict[int, Any]]:
+    """The district's workers, their status history by worker and every worker's birth date."""
     workers = await SocialWorker.select(
         SocialWorker.id, SocialWorker.person_id, SocialWorker.status, SocialWorker.start_date,
         SocialWorker.qualification, SocialWorker.education, SocialWorker.created_at).where(
@@ -50,6 +52,17 @@ async def in_post(district_code: str, at: date) -> list[dict[str, Any]]:
                                             StatusChange.to_status, StatusChange.changed_on).where(
             StatusChange.district_code == district_code):
         changes.setdefault(change["worker"], []).append(change)
+    ids = sorted({w["person_id"] for w in workers if w["person_id"] is not None})
+    born = {p["id"]: p["birth_date"] for p in await Person.select(Person.id, Person.birth_date).where(
+        Person.id.is_in(ids))} if ids else {}
+    return workers, changes, born
+
+
+async def in_post(district_code: str, at: date) -> list[dict[str, Any]]:
+    """The district's workers in post on `at`, each with the person's birth date. The roster is
+    read once per indicators computation (core.indicators.memoized): four indicators at eight
+    quarter ends share one read."""
+    workers, changes, born = await memoized((MODULE, "roster", district_code), lambda: _roster(district_code))
     active = []
     for w in workers:
         history = changes.get(w["id"], [])
@@ -57,9 +70,6 @@ async def in_post(district_code: str, at: date) -> list[dict[str, Any]]:
             w = {**w, "start_date": _beijing_date(w["created_at"])}
         if status_on(w, history, at) == ACTIVE:
             active.append(w)
-    ids = [w["person_id"] for w in active]
-    born = {p["id"]: p["birth_date"] for p in await Person.select(Person.id, Person.birth_date).where(
-        Person.id.is_in(ids))} if ids else {}
     return [{**w, "birth_date": born.get(w["person_id"])} for w in active]
 
 
