@@ -9,8 +9,13 @@
 - 居民服务评价平均分 (分): the mean score (1–5, the mean of the four dimensions) of the ratings
   made on or before `at` (Beijing date of `created_at`); hiding a rating withholds its comment,
   not its score, so hidden ones count too (as in the averages procurement reads).
+- 居民需求 90 天内回应率 (%): of the needs posted (Beijing date of `created_at`) in the 365 days
+  ending 90 days before `at` — so each has had its full 90 days — leaving out merged ones (they
+  live on in the need they were merged into), the share whose state is `answered` with the
+  Beijing date of `triaged_at` no later than 90 days after the day posted and on or before `at`.
 
-No policy sets targets for these; a district file may set its own (`[indicator_targets]`).
+No policy sets targets for these: the defaults are working targets (工作目标) a district file may
+change (`[indicator_targets]`).
 Dates are worked out in Python so SQLite and PostgreSQL agree.
 """
 
@@ -24,10 +29,12 @@ from core.contrib import Indicator
 from core.dates import BEIJING
 from core.tables import Person
 from plugins.participation.stats import _beijing_day, age_on
-from plugins.participation.tables import Rating, Signup
+from plugins.participation.tables import Need, Rating, Signup
 
 MODULE = "participation"
 YOUNG_BELOW = 40
+ANSWER_DAYS, NEED_WINDOW_DAYS = 90, 365
+_ADJUST = "可在区配置 [indicator_targets] 中调整"
 
 
 def window_start(at: date) -> date:
@@ -81,6 +88,31 @@ async def _mean_rating(ctx, district_code: str, at: date) -> dict[str, Any]:
     return {"numerator": sum(scores), "denominator": len(scores)}
 
 
+def need_window(at: date) -> tuple[date, date]:
+    """The first and last Beijing day of the needs `needs_answered_90d` counts at `at`."""
+    last = at - timedelta(days=ANSWER_DAYS)
+    return last - timedelta(days=NEED_WINDOW_DAYS - 1), last
+
+
+async def _needs_answered(ctx, district_code: str, at: date) -> dict[str, Any]:
+    first, last = need_window(at)
+    since = datetime(first.year, first.month, first.day, tzinfo=BEIJING) - timedelta(days=1)
+    until = datetime(last.year, last.month, last.day, tzinfo=BEIJING) + timedelta(days=2)
+    rows = await Need.select(Need.state, Need.created_at, Need.triaged_at).where(
+        (Need.district_code == district_code) & (Need.state != "merged") & (Need.created_at >= since)
+        & (Need.created_at < until))
+    posted = answered = 0
+    for r in rows:
+        day = _beijing_day(r["created_at"])
+        if not first <= day <= last:
+            continue
+        posted += 1
+        if r["state"] == "answered" and r["triaged_at"] is not None:
+            on = _beijing_day(r["triaged_at"])
+            answered += on <= day + timedelta(days=ANSWER_DAYS) and on <= at
+    return {"numerator": answered, "denominator": posted}
+
+
 _SOURCE = "居民参与：活动报名与签到；基础登记库：人员出生日期"
 
 INDICATORS = [
@@ -89,16 +121,28 @@ INDICATORS = [
         label_en="Residents taking part per 1,000",
         definition="截至当日的 12 个月内（按北京时间的活动日期）至少签到参加过一次活动的居民人数（去重），"
                    "除以区县常住人口（千人）",
-        unit="人/千人", source=_SOURCE + "；区县配置：常住人口", compute=_rate_per_1000),
+        unit="人/千人", source=_SOURCE + "；区县配置：常住人口", compute=_rate_per_1000, target=50,
+        target_basis="工作目标（非政策规定）：每千名常住居民中一年内至少 50 人参加过社区活动，" + _ADJUST),
     Indicator(
         module=MODULE, name="participation.share_under_40", label="40 岁以下参与者占比",
         label_en="Participants under 40",
         definition="截至当日的 12 个月内签到参加过活动、年龄可知（报名关联登记人员）的居民中，"
                    "首次参加时未满 40 岁者所占比例",
-        unit="%", source=_SOURCE, compute=_share_under_40, scale=100, digits=1),
+        unit="%", source=_SOURCE, compute=_share_under_40, scale=100, digits=1, target=30,
+        target_basis="工作目标（非政策规定）：社工中 40 岁以上占比超过六成、参与居民以老年人为主，"
+                     "以 40 岁以下参与者占三成为目标，" + _ADJUST),
     Indicator(
         module=MODULE, name="participation.mean_rating", label="居民服务评价平均分",
         label_en="Residents' mean rating of services",
         definition="截至当日居民对活动和服务所作评价的平均分（1–5 分，专业性、及时性、态度、效果四项的平均）",
-        unit="分", source="居民参与：服务评价", compute=_mean_rating),
+        unit="分", source="居民参与：服务评价", compute=_mean_rating, target=4.0,
+        target_basis="工作目标（非政策规定）：居民评价平均不低于 4.0 分（满分 5 分），" + _ADJUST),
+    Indicator(
+        module=MODULE, name="participation.needs_answered_90d", label="居民需求 90 天内回应率",
+        label_en="Residents' needs answered within 90 days",
+        definition="截至当日前 90 天为止的 365 天内（按北京时间的提出日期）居民提出的需求（不含已合并到其他需求的），"
+                   "其中状态为“已回应”、且回应日期（北京时间）不晚于提出后第 90 天、不晚于当日者所占比例；"
+                   "每条需求都已满 90 天回应期",
+        unit="%", source="居民参与：居民需求（提出与受理回应记录）", compute=_needs_answered, scale=100, digits=1,
+        target=80, target_basis="工作目标（非政策规定），" + _ADJUST),
 ]
