@@ -2,7 +2,9 @@
 passwords, each linked to a registry person of the district, of varied ages) and the demo
 resident `<code>-resident`; past activities with sign-ups, check-ins, no-shows and ratings (six
 on one service → an average, two on another → "评价不足"), with the points those earn; upcoming
-activities (one full with a waiting list; the demo resident signed up for another). Rows are
+activities (one full with a waiting list; the demo resident signed up for another). The
+organisation delivering the district's home-care purchase project (阳光社会工作服务中心, found in the
+registry by name) runs the tea party, so its ratings show on its profile too. Rows are
 written directly (past activities cannot be announced through the API). Safe to run twice."""
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from core import db
 from core.dates import BEIJING, utc_now
 from core.identity import ensure_user
 from core.modules import module_settings
-from core.tables import Community, Person, User
+from core.tables import Community, Organization, Person, User
 from plugins.participation import points
 from plugins.participation.tables import Activity, Rating, Signup
 
 MODULE = "participation"
 ACTOR = "demo"
+DELIVERER = "阳光社会工作服务中心"  # the demo organisation running activity 0 (registry name suffix)
 SERVICES = {1: "长者助餐与陪伴服务", 2: "亲子阅读指导服务", 3: "社区健康管理服务"}
 # title, field, days from today, hour, service, capacity, volunteer hours, place
 ACTIVITIES = [
@@ -75,6 +78,8 @@ async def load(ctx, district) -> None:
     people = await _residents(code)
     community = await Community.select(Community.code).where(
         (Community.district_code == code) & (Community.kind == "community")).order_by(Community.code).first()
+    deliverer = await Organization.select(Organization.id).where(
+        (Organization.district_code == code) & Organization.name.like(f"%{DELIVERER}")).first()
     async with db.write_transaction():
         for index, (title, field, days, hour, service, capacity, hours, place) in enumerate(ACTIVITIES):
             starts = _at(days, hour)
@@ -82,7 +87,8 @@ async def load(ctx, district) -> None:
                    "title": title, "description": f"{title}，欢迎居民报名参加。", "place": place, "starts_at": starts,
                    "ends_at": starts + timedelta(hours=2), "capacity": capacity, "target_group": "全体居民",
                    "service_ref": f"demo:service:{service}" if service else None,
-                   "service_title": SERVICES.get(service, ""), "volunteer_hours": hours, "announced_by": f"{code}-admin"}
+                   "service_title": SERVICES.get(service, ""), "volunteer_hours": hours, "announced_by": f"{code}-admin",
+                   "organization_id": deliverer["id"] if deliverer and index == 0 else None}
             act_id = (await Activity.insert(Activity(**act)).returning(Activity.id))[0]["id"]
             act["id"] = act_id
             if index in PAST:
@@ -110,6 +116,7 @@ async def _past(code: str, act: dict, rows: list, people: list[dict], rules: dic
             rating = (await Rating.insert(Rating(
                 district_code=code, subject=f"activity:{act['id']}", user_id=user["id"],
                 community_code=act["community_code"], field=act["field"], service_ref=act["service_ref"],
+                organization_id=act["organization_id"],
                 professional=scores[0], timeliness=scores[1], attitude=scores[2], effect=scores[3],
                 score=sum(scores) / 4, comment=comment, careful=careful,
                 created_at=act["ends_at"] + timedelta(hours=1))).returning(Rating.id))[0]["id"]

@@ -1,6 +1,7 @@
 """The loop on a community's profile, in a real browser on a phone (390 px), as the district
 admin: from the community (社区画像) to a resident need a purchase project answers, to the
-organisation delivering it (组织画像: the project, its certified workers), to one of those
+organisation delivering it (组织画像: the project, residents' ratings of its activity, its
+certified workers), to one of those
 workers (社工档案), and back to the community's activities and their rating — need → project →
 organisation → workers → activity → ratings, every step a link on the page before it.
 No sideways scroll and no CSP violation on any page."""
@@ -55,6 +56,8 @@ def test_the_loop_on_a_community_profile(server, browser):
     page.wait_for_selector("[data-testid='section-registry.organization']")
     assert "组织画像" in page.locator("h1").inner_text()
     assert project["title"] in _section(page, "procurement.organization").inner_text()
+    ratings = _section(page, "participation.organization").inner_text()  # residents rated its activity
+    assert "服务评价" in ratings and "/ 5" in ratings, ratings
     workers = _section(page, "talent.organization")
     assert "持证社工" in workers.inner_text()
     fits(page, PHONE)
