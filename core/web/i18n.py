@@ -126,6 +126,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "City total = Σ numerators ÷ Σ denominators over the districts where the indicator is on "
                        "(population-weighted where the denominator is population), against the default target; "
                        "each district against its own target."),
+    "ind_work_target_note": ("“工作目标”不是政策规定，而是本系统的默认值；区县管理员可在本区配置 [indicator_targets] 中改为本地目标。",
+                             "A “工作目标” (working target) is not set by policy but is this system's default; a district "
+                             "admin may set the local target in the district's [indicator_targets]."),
     "ind_status_met": ("达标", "Met"),
     "ind_status_unmet": ("未达标", "Not met"),
     "ind_status_no_target": ("无目标值", "No target"),

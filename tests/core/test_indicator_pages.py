@@ -126,6 +126,10 @@ def test_the_city_view_puts_the_districts_side_by_side_with_the_total(client):
             if cell["status"] != "off":
                 assert text.startswith(number(cell["value"]))
     assert f'href="/districts/{OWN}/indicators?at={at}"' in page.text
+    # every indicator carries a target: a policy's, or a working target the page explains
+    assert [t["name"] for t in api["total"] if t["target"] is None] == []
+    if any(t["target_basis"].startswith("工作目标") for t in api["total"]):
+        assert "本区配置 [indicator_targets]" in one(found, "work-target-note")[1]
 
 
 def test_english(client):
