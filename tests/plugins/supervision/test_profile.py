@@ -49,6 +49,10 @@ def test_public_sees_grades_not_findings(client, as_role):
     item = next(i for i in grades["items"] if i["title"] == f"{first['assessed_on'].year} 年评估：4A")
     assert f"总分 {first['total']:g} / 1000" in item["meta"] and "url" not in item
     assert "demo" not in str(grades) and "示例数据" not in str(grades)  # no assessor, no note in public
+    page = client.get(f"/districts/{OWN}/organizations/{org['id']}/profile")
+    assert page.status_code == 200 and "评估等级" in page.text and "督导发现" not in page.text
+    staff_page = client.get(f"/districts/{OWN}/organizations/{org['id']}/profile", headers=as_role("supervisor"))
+    assert "督导发现" in staff_page.text and f"/districts/{OWN}/supervision/assessment" in staff_page.text
     # An organisation never assessed has no grade section.
     assessed = {a["organization_id"] for a in run(Assessment.select(Assessment.organization_id))}
     other = next(o for o in run(Organization.select(Organization.id).where(Organization.district_code == OWN))
