@@ -156,3 +156,10 @@ def register_indicators():
     from plugins.supervision.indicators import INDICATORS
 
     return INDICATORS
+
+
+@hookimpl
+def register_profile_sections():
+    from plugins.supervision.profile import SECTIONS
+
+    return SECTIONS
