@@ -11,8 +11,10 @@
   not its score, so hidden ones count too (as in the averages procurement reads).
 - 居民需求 90 天内回应率 (%): of the needs posted (Beijing date of `created_at`) in the 365 days
   ending 90 days before `at` — so each has had its full 90 days — leaving out merged ones (they
-  live on in the need they were merged into), the share whose state is `answered` with the
-  Beijing date of `triaged_at` no later than 90 days after the day posted and on or before `at`.
+  live on in the need they were merged into), the share answered no later than 90 days after the
+  day posted and on or before `at` (Beijing dates): staff marked it 已回应 (`triaged_at`), or a
+  purchase project naming it started delivery (`delivering_since` from the `need_answers` hook —
+  the loop closing without anyone re-marking the need).
 
 No policy sets targets for these: the defaults are working targets (工作目标) a district file may
 change (`[indicator_targets]`).
@@ -21,19 +23,22 @@ Dates are worked out in Python so SQLite and PostgreSQL agree.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from core import db
 from core.contrib import Indicator
 from core.dates import BEIJING
+from core.plugins import call_async
 from core.tables import Person
+from plugins.participation.needs import REF
 from plugins.participation.stats import _beijing_day, age_on
 from plugins.participation.tables import Need, Rating, Signup
 
 MODULE = "participation"
 YOUNG_BELOW = 40
 ANSWER_DAYS, NEED_WINDOW_DAYS = 90, 365
+ANSWER_BATCH = 200
 
 
 def window_start(at: date) -> date:
@@ -97,19 +102,39 @@ async def _needs_answered(ctx, district_code: str, at: date) -> dict[str, Any]:
     first, last = need_window(at)
     since = datetime(first.year, first.month, first.day, tzinfo=BEIJING) - timedelta(days=1)
     until = datetime(last.year, last.month, last.day, tzinfo=BEIJING) + timedelta(days=2)
-    rows = await Need.select(Need.state, Need.created_at, Need.triaged_at).where(
+    rows = await Need.select(Need.id, Need.state, Need.created_at, Need.triaged_at).where(
         (Need.district_code == district_code) & (Need.state != "merged") & (Need.created_at >= since)
         & (Need.created_at < until))
-    posted = answered = 0
+    rows = [r for r in rows if first <= _beijing_day(r["created_at"]) <= last]
+    delivering = await _delivering_since(ctx, district_code, [r["id"] for r in rows])
+    answered = 0
     for r in rows:
-        day = _beijing_day(r["created_at"])
-        if not first <= day <= last:
-            continue
-        posted += 1
-        if r["state"] == "answered" and r["triaged_at"] is not None:
-            on = _beijing_day(r["triaged_at"])
-            answered += on <= day + timedelta(days=ANSWER_DAYS) and on <= at
-    return {"numerator": answered, "denominator": posted}
+        deadline = min(_beijing_day(r["created_at"]) + timedelta(days=ANSWER_DAYS), at)
+        moments = [r["triaged_at"] if r["state"] == "answered" else None, delivering.get(r["id"])]
+        answered += any(m is not None and _beijing_day(m) <= deadline for m in moments)
+    return {"numerator": answered, "denominator": len(rows)}
+
+
+async def _delivering_since(ctx, district_code: str, need_ids: list[int]) -> dict[int, datetime]:
+    """{need id: the earliest moment a record answering it (a purchase project) started delivery},
+    through the `need_answers` hook (procurement answers it; nothing where it is off). Asked in
+    batches: a module may look each ref up with its own clause."""
+    out: dict[int, datetime] = {}
+    for start in range(0, len(need_ids), ANSWER_BATCH):
+        refs = [f"{REF}{i}" for i in need_ids[start:start + ANSWER_BATCH]]
+        for answer in await call_async(ctx.pm.hook.need_answers, ctx=ctx, district_code=district_code, refs=refs):
+            for ref, records in (answer or {}).items():
+                moments = [_aware(r["delivering_since"]) for r in records if r.get("delivering_since")]
+                if moments and ref.startswith(REF):
+                    need = int(ref[len(REF):])
+                    out[need] = min([*moments, *([out[need]] if need in out else [])])
+    return out
+
+
+def _aware(moment: Any) -> datetime:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 _SOURCE = "居民参与：活动报名与签到；基础登记库：人员出生日期"
@@ -140,8 +165,9 @@ INDICATORS = [
         module=MODULE, name="participation.needs_answered_90d", label="居民需求 90 天内回应率",
         label_en="Residents' needs answered within 90 days",
         definition="截至当日前 90 天为止的 365 天内（按北京时间的提出日期）居民提出的需求（不含已合并到其他需求的），"
-                   "其中状态为“已回应”、且回应日期（北京时间）不晚于提出后第 90 天、不晚于当日者所占比例；"
+                   "其中在提出后第 90 天内（且不晚于当日，按北京时间）得到回应者所占比例：工作人员标记为“已回应”，"
+                   "或关联该需求的政府购买服务项目进入服务实施；"
                    "每条需求都已满 90 天回应期",
-        unit="%", source="居民参与：居民需求（提出与受理回应记录）", compute=_needs_answered, scale=100, digits=1,
+        unit="%", source="居民参与：居民需求（提出与受理回应记录）；政府购买服务：关联需求的项目进入实施的时间", compute=_needs_answered, scale=100, digits=1,
         target=80, target_basis="工作目标"),
 ]
