@@ -319,7 +319,9 @@ class Indicator:
     Σnumerators / Σdenominators × scale over the districts where it is enabled — weighted by
     population by construction where the denominator is population. Core calls `compute` only
     where the module is enabled; elsewhere the indicator reads "未启用". A plain count (denominator 1,
-    e.g. graduations a year) sets `city_total="sum"`: the city's figure is then the districts' sum."""
+    e.g. graduations a year) sets `city_total="sum"`: the city's figure is then the districts' sum.
+    `records` is the page listing the records behind it, with "{code}" for the district
+    ("/districts/{code}/talent/stats"); the dashboard links it."""
 
     module: str
     name: str
@@ -335,6 +337,7 @@ class Indicator:
     scale: float = 1.0
     digits: int = 2
     city_total: str = "ratio"  # ratio: Σnumerators / Σdenominators; sum: Σnumerators (a count)
+    records: str = ""
 
 
 @dataclass

@@ -78,8 +78,9 @@ def _status(value: float | None, target: float | None, direction: str) -> tuple[
     return round(value - target, 4), met, "met" if met else "unmet"
 
 
-def _entry(ctx: AppContext, indicator: Indicator, target: float | None, enabled: bool,
+def _entry(ctx: AppContext, indicator: Indicator, code: str | None, target: float | None, enabled: bool,
            numerator: float | None = None, denominator: float | None = None) -> dict[str, Any]:
+    """One indicator's row; `code` is the district (None for a city total: no records link)."""
     spec = ctx.contributions.modules.get(indicator.module)
     value = _ratio(indicator, numerator, denominator) if enabled and numerator is not None and denominator is not None \
         else None
@@ -93,6 +94,7 @@ def _entry(ctx: AppContext, indicator: Indicator, target: float | None, enabled:
         "value": value, "numerator": numerator if enabled else None,
         "denominator": denominator if enabled else None, "gap": gap, "met": met,
         "status": status, "status_label": STATUS_LABELS[status],
+        "records_url": indicator.records.replace("{code}", code) if code and indicator.records and enabled else None,
     }
 
 
@@ -119,7 +121,7 @@ async def district_indicators(ctx: AppContext, code: str, at: date) -> list[dict
     district = ctx.districts[code]
     with scope():
         inputs = await _inputs(ctx, code, at)
-    return [_entry(ctx, indicator, target_of(district, indicator), inputs[name] is not None,
+    return [_entry(ctx, indicator, code, target_of(district, indicator), inputs[name] is not None,
                    *(inputs[name] or ()))
             for name, indicator in ctx.contributions.indicators.items()]
 
@@ -143,11 +145,11 @@ async def city_indicators(ctx: AppContext, city_code: str, at: date, readable_co
                 sums[name][0] += parts[0]
                 sums[name][1] += parts[1]
                 sums[name][2] += 1
-            indicators.append(_entry(ctx, indicator, target_of(district, indicator), parts is not None,
+            indicators.append(_entry(ctx, indicator, district.code, target_of(district, indicator), parts is not None,
                                      *(parts or ())))
         rows.append({"code": district.code, "name": district.name, "name_en": district.name_en,
                      "indicators": indicators})
-    total = [_entry(ctx, indicator, indicator.target, sums[name][2] > 0,
+    total = [_entry(ctx, indicator, None, indicator.target, sums[name][2] > 0,
                     *((sums[name][0], 1.0 if indicator.city_total == "sum" else sums[name][1])
                       if sums[name][2] else ()))
              for name, indicator in ctx.contributions.indicators.items()]

@@ -40,6 +40,8 @@ class IndicatorValue(msgspec.Struct):
     status: str
     """met | unmet | no_target | no_data (denominator 0) | off (module not enabled)"""
     status_label: str
+    records_url: str | None = None
+    """the page listing the records behind a district's value (None for a city total or where off)"""
 
 
 class DistrictIndicators(msgspec.Struct):

@@ -126,6 +126,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "City total = Σ numerators ÷ Σ denominators over the districts where the indicator is on "
                        "(population-weighted where the denominator is population), against the default target; "
                        "each district against its own target."),
+    "ind_records": ("查看相关记录 →", "The records behind it →"),
     "ind_work_target_note": ("“工作目标”不是政策规定，而是本系统的默认值；区县管理员可在本区配置 [indicator_targets] 中改为本地目标。",
                              "A “工作目标” (working target) is not set by policy but is this system's default; a district "
                              "admin may set the local target in the district's [indicator_targets]."),

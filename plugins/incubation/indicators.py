@@ -37,5 +37,6 @@ INDICATORS = [
         label_en="Graduates in the past year",
         definition="截至当日的 12 个月内从孵化基地出壳（毕业）的组织数（按出壳日期）",
         unit="个", source="孵化基地：孵化对象（阶段、出壳日期）", compute=_graduates, digits=0,
-        city_total="sum", target=3, target_basis="工作目标"),
+        city_total="sum", target=3, target_basis="工作目标",
+        records="/districts/{code}/incubation"),
 ]

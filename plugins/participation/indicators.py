@@ -146,7 +146,8 @@ INDICATORS = [
         definition="截至当日的 12 个月内（按北京时间的活动日期）至少签到参加过一次活动的居民人数（去重），"
                    "除以区县常住人口（千人）",
         unit="人/千人", source=_SOURCE + "；区县配置：常住人口", compute=_rate_per_1000, target=50,
-        target_basis="工作目标：每千名常住居民中一年内至少 50 人参加过社区活动"),
+        target_basis="工作目标：每千名常住居民中一年内至少 50 人参加过社区活动",
+        records="/districts/{code}/participation/stats"),
     Indicator(
         module=MODULE, name="participation.share_under_40", label="40 岁以下参与者占比",
         label_en="Participants under 40",
@@ -154,13 +155,15 @@ INDICATORS = [
                    "首次参加时未满 40 岁者所占比例",
         unit="%", source=_SOURCE, compute=_share_under_40, scale=100, digits=1, target=30,
         target_basis="工作目标：社工中 40 岁以上占比超过六成、参与居民以老年人为主，"
-                     "以 40 岁以下参与者占三成为目标"),
+                     "以 40 岁以下参与者占三成为目标",
+        records="/districts/{code}/participation/stats"),
     Indicator(
         module=MODULE, name="participation.mean_rating", label="居民服务评价平均分",
         label_en="Residents' mean rating of services",
         definition="截至当日居民对活动和服务所作评价的平均分（1–5 分，专业性、及时性、态度、效果四项的平均）",
         unit="分", source="居民参与：服务评价", compute=_mean_rating, target=4.0,
-        target_basis="工作目标：居民评价平均不低于 4.0 分（满分 5 分）"),
+        target_basis="工作目标：居民评价平均不低于 4.0 分（满分 5 分）",
+        records="/districts/{code}/participation/activities"),
     Indicator(
         module=MODULE, name="participation.needs_answered_90d", label="居民需求 90 天内回应率",
         label_en="Residents' needs answered within 90 days",
@@ -169,5 +172,6 @@ INDICATORS = [
                    "或关联该需求的政府购买服务项目进入服务实施；"
                    "每条需求都已满 90 天回应期",
         unit="%", source="居民参与：居民需求（提出与受理回应记录）；政府购买服务：关联需求的项目进入实施的时间", compute=_needs_answered, scale=100, digits=1,
-        target=80, target_basis="工作目标"),
+        target=80, target_basis="工作目标",
+        records="/districts/{code}/participation/needs"),
 ]

@@ -89,24 +89,28 @@ INDICATORS = [
         label_en="Purchase of services per resident",
         definition="截至当日的 12 个月内签订的政府购买服务合同金额合计（元），除以区县常住人口",
         unit="元/人", source=_SOURCE + "服务合同（金额、签订日期）；区县配置：常住人口",
-        compute=_spend_per_resident, target=10, target_basis="工作目标"),
+        compute=_spend_per_resident, target=10, target_basis="工作目标",
+        records="/districts/{code}/procurement/dashboard"),
     Indicator(
         module=MODULE, name="procurement.priority_fields_covered", label="重点领域覆盖率",
         label_en="Priority fields covered",
         definition="社区养老、残障康复、社区矫正、婚姻家庭、青少年心理五个重点领域中，截至当日已有项目进入"
                    "服务实施（或已评价、已结项）的领域所占比例（覆盖领域数 / 5）",
         unit="%", source=_SOURCE + "购买服务项目（服务领域）与阶段变动记录", compute=_priority_fields,
-        scale=100, digits=1, target=100, target_basis="工作目标：五个重点领域均有项目"),
+        scale=100, digits=1, target=100, target_basis="工作目标：五个重点领域均有项目",
+        records="/districts/{code}/procurement/dashboard"),
     Indicator(
         module=MODULE, name="procurement.milestones_on_time", label="履约节点按时完成率",
         label_en="Milestones accepted on time",
         definition="截至当日已到期的履约节点中，在到期日当天或之前通过验收（按北京时间的验收日期）的节点所占比例",
         unit="%", source=_SOURCE + "履约节点（到期日、验收状态与时间）", compute=_milestones_on_time,
-        scale=100, digits=1, target=90, target_basis="工作目标"),
+        scale=100, digits=1, target=90, target_basis="工作目标",
+        records="/districts/{code}/procurement/delivery"),
     Indicator(
         module=MODULE, name="procurement.mean_outcome_score", label="项目绩效评价平均分",
         label_en="Mean outcome evaluation score",
         definition="截至当日完成的项目绩效评价总分（0–100 分）的平均值",
         unit="分", source=_SOURCE + "项目绩效评价（总分、完成时间）", compute=_mean_outcome, digits=1,
-        target=80, target_basis="工作目标：达到绩效评价“良好”（≥ 80 分）"),
+        target=80, target_basis="工作目标：达到绩效评价“良好”（≥ 80 分）",
+        records="/districts/{code}/procurement/evaluations"),
 ]

@@ -37,5 +37,6 @@ INDICATORS = [
         definition="截至当日已评定的抽查记录中，评定为“不合格”或“存疑”的记录所占比例（按北京时间的评定日期）",
         unit="%", source="监督检查：抽查任务的抽查记录（评定结论、评定时间）", compute=_finding_rate, scale=100,
         digits=1, direction="at_most",
-        target=10, target_basis="工作目标"),
+        target=10, target_basis="工作目标",
+        records="/districts/{code}/supervision"),
 ]

@@ -108,21 +108,25 @@ INDICATORS = [
         definition="当日在岗（按状态变动记录）的社会工作者人数，除以区县常住人口（万人）；"
                    "约 10 人/万人属明显偏少",
         unit="人/万人", source=_SOURCE + "；区县配置：常住人口", compute=_per_10k,
-        target=15, target_basis="工作目标；原文：约 10 人/万人属明显偏少"),
+        target=15, target_basis="工作目标；原文：约 10 人/万人属明显偏少",
+        records="/districts/{code}/talent/stats"),
     Indicator(
         module=MODULE, name="talent.share_certified", label="持证率", label_en="Holding a qualification",
         definition=_OF_IN_POST + "持有社会工作者职业资格（助理社会工作师、社会工作师或高级社会工作师）者所占比例",
         unit="%", source=_SOURCE, compute=_share(_certified), scale=100, digits=1,
-        target=50, target_basis="工作目标；原文：持证者不足百人"),
+        target=50, target_basis="工作目标；原文：持证者不足百人",
+        records="/districts/{code}/talent/stats"),
     Indicator(
         module=MODULE, name="talent.share_40_plus", label="40 岁以上占比", label_en="Aged 40 or more",
         definition=_OF_IN_POST + "当日年满 40 周岁者所占比例（按登记人员出生日期）",
         unit="%", source=_SOURCE + "；基础登记库：人员出生日期", compute=_share(_older), scale=100, digits=1,
-        direction="at_most", target=50, target_basis="工作目标；原文：40 岁以上超过 60%"),
+        direction="at_most", target=50, target_basis="工作目标；原文：40 岁以上超过 60%",
+        records="/districts/{code}/talent/stats"),
     Indicator(
         module=MODULE, name="talent.share_vocational_or_below", label="中专及以下学历占比",
         label_en="Education at secondary vocational or below",
         definition=_OF_IN_POST + "学历为中专及以下（初中及以下、高中、中专）者所占比例",
         unit="%", source=_SOURCE, compute=_share(_vocational), scale=100, digits=1, direction="at_most",
-        target=30, target_basis="工作目标；原文：半数以上为中专及以下学历"),
+        target=30, target_basis="工作目标；原文：半数以上为中专及以下学历",
+        records="/districts/{code}/talent/stats"),
 ]

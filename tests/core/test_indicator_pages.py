@@ -73,6 +73,15 @@ def test_the_district_page_shows_every_indicator_as_the_api_computes_it(client):
                 assert f"{number(row['target'])} {row['unit']}" in text and row["target_basis"] in text
             if row["gap"] is not None:
                 assert number(row["gap"], signed=True) in text
+            if row["records_url"]:  # the link to the records behind the value
+                card = page.text.split(f'data-testid="indicator-{row["name"]}"', 1)[1].split("</article>", 1)[0]
+                assert f'href="{row["records_url"]}" data-testid="records"' in card
+        else:
+            assert row["records_url"] is None
+    linked = [row["records_url"] for row in api if row["module"] == "talent"]
+    assert linked and all(url == f"/districts/{OWN}/talent/stats" for url in linked)
+    for url in {row["records_url"] for row in api if row["records_url"]}:
+        assert client.get(url).status_code in (200, 401), url  # a real page (staff pages ask to log in)
     urban = one(found, "indicator-registry.urban_community_orgs")[1]
     assert "≥ 10 个/社区（民发〔2017〕191号）" in urban
     assert 'name="at" value="2026-06-30"' in page.text
