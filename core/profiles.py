@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from core.auth import Principal
 from core.codes import mask_name
 from core.contrib import ProfileSection
+from core.profiles_contrib import LOOP_STEPS
 from core.errors import ApiError
 from core.modules import enabled_modules
 from core.tables import Community, Organization, Person
@@ -68,10 +69,11 @@ async def title_of(code: str, kind: str, key: str, principal: Principal) -> str:
 
 
 async def profile(ctx: AppContext, code: str, kind: str, key: str, principal: Principal) -> dict[str, Any]:
-    """{kind, key, title, sections: [{module, name, label, label_en, data}], modules_off, modules_off_en}."""
+    """{kind, key, title, sections: [{module, name, label, label_en, data}], loop: [{step, label,
+    label_en, value, section}] (the sections' loop steps in loop order), modules_off, modules_off_en}."""
     title = await title_of(code, kind, key, principal)
     enabled = set(await enabled_modules(ctx, code))
-    sections, off = [], []
+    sections, off, loop = [], [], []
     for section in ctx.contributions.profile_sections:
         if section.kind != kind:
             continue
@@ -85,9 +87,13 @@ async def profile(ctx: AppContext, code: str, kind: str, key: str, principal: Pr
         data = await section.build(ctx, code, key, principal)
         if data is None:
             continue
+        loop += [{"step": step, "label": LOOP_STEPS[step][0], "label_en": LOOP_STEPS[step][1], "value": str(value),
+                  "section": section.name} for step, value in data.get("loop", []) if step in LOOP_STEPS]
         sections.append({"module": section.module, "name": section.name, "label": section.label,
                          "label_en": section.label_en,
                          "data": {"facts": [list(f) for f in data.get("facts", [])],
                                   "items": [dict(i) for i in data.get("items", [])]}})
-    return {"kind": kind, "key": key, "title": title, "sections": sections,
+    order = list(LOOP_STEPS)
+    loop.sort(key=lambda step: order.index(step["step"]))  # stable: sections' order within a step
+    return {"kind": kind, "key": key, "title": title, "sections": sections, "loop": loop,
             "modules_off": [label for label, _ in off], "modules_off_en": [label for _, label in off]}

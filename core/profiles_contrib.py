@@ -12,6 +12,10 @@ from typing import Any, Awaitable, Callable
 
 PROFILE_KINDS = ("community", "organization", "person")
 PUBLIC, SELF = "public", "self"
+# the loop's steps in order, with their zh and en words (see ProfileSection)
+LOOP_STEPS = {"need": ("居民需求", "Needs"), "project": ("购买项目", "Projects"),
+              "organization": ("承接组织", "Organisations"), "worker": ("社工", "Social workers"),
+              "activity": ("服务活动", "Activities"), "rating": ("居民评价", "Ratings")}
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,12 @@ class ProfileSection:
          "items": [{"title": ..., "url": ..., "meta": ...}, ...]}   # a list; url, meta optional
 
     (both keys optional; values are text or numbers). A section reads only its own module's
-    tables and the core registry — never another plugin's."""
+    tables and the core registry — never another plugin's.
+
+    A community section may also name its steps of the 三社联动 loop, `"loop": [[step, value]]`
+    with `step` one of LOOP_STEPS (need, project, organization, worker, activity, rating): core
+    puts every section's steps in loop order at the top of the profile (需求 → 项目 → 承接组织 →
+    社工 → 活动 → 评价), each linking to the section it came from."""
 
     module: str
     kind: str

@@ -25,6 +25,16 @@ class ProfileSectionOut(msgspec.Struct):
     """{"facts": [[label, value], ...], "items": [{"title", "url"?, "meta"?}, ...]}"""
 
 
+class LoopStep(msgspec.Struct):
+    step: str
+    """need | project | organization | worker | activity | rating (in that order)"""
+    label: str
+    label_en: str
+    value: str
+    section: str
+    """the section the figure comes from"""
+
+
 class Profile(msgspec.Struct):
     kind: str
     """community | organization | person"""
@@ -34,12 +44,15 @@ class Profile(msgspec.Struct):
     modules_off: list[str]
     """Labels of modules not enabled in the district that would add a section."""
     modules_off_en: list[str]
+    loop: list[LoopStep] = []
+    """A community's 三社联动 loop at a glance: residents' needs → purchase projects → the
+    organisations delivering them → social workers → activities → residents' ratings."""
 
 
 def _out(result: dict) -> Profile:
     return Profile(result["kind"], result["key"], result["title"],
                    [ProfileSectionOut(**s) for s in result["sections"]], result["modules_off"],
-                   result["modules_off_en"])
+                   result["modules_off_en"], [LoopStep(**step) for step in result["loop"]])
 
 
 @get("/api/districts/{code:str}/communities/{community_code:str}/profile", opt={"public": True},

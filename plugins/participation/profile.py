@@ -78,10 +78,15 @@ async def community_section(ctx, code: str, key: str, principal) -> dict | None:
     activities = await Activity.select(Activity.id, Activity.title, Activity.starts_at, Activity.place).where(
         (Activity.district_code == code) & (Activity.community_code == key) & (Activity.state != "cancelled")
     ).order_by(Activity.starts_at, ascending=False).limit(RECENT)
-    facts = [*await _needs(code, key), *await _by_band(code, key), await _rating(ctx, code, key)]
+    needs, rating = await _needs(code, key), await _rating(ctx, code, key)
+    facts = [*needs, *await _by_band(code, key), rating]
     items = [{"title": a["title"], "url": f"/districts/{code}/participation/activities/{a['id']}",
               "meta": f"{beijing_time(a['starts_at'])} · {a['place']}"} for a in activities]
-    return {"facts": facts, "items": items}
+    held = await Activity.count().where((Activity.district_code == code) & (Activity.community_code == key)
+                                        & (Activity.state != "cancelled"))
+    posted = sum(int(value.split()[0]) for _, value in needs)
+    loop = [["need", f"{posted} 条"], ["activity", f"{held} 场"], ["rating", rating[1].split("（")[0]]]
+    return {"facts": facts, "items": items, "loop": loop}
 
 
 def _activity_url(code: str, activity_id: int) -> str:

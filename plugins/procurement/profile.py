@@ -120,7 +120,8 @@ async def community_projects(ctx, code: str, key: str, principal) -> dict | None
              _mean_fact("平均绩效评价得分", list(evaluations.values()))]
     if offered is not None:
         facts.append(["项目回应的居民需求", f"{len(offered)} 条"])
-    return {"facts": facts, "items": items}
+    loop = [["project", f"{len(rows)} 个"], ["organization", f"{len(delivering)} 家"]]
+    return {"facts": facts, "items": items, "loop": loop}
 
 
 async def organization_projects(ctx, code: str, key: str, principal) -> dict | None:

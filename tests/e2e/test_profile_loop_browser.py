@@ -42,7 +42,12 @@ def test_the_loop_on_a_community_profile(server, browser):
     page.goto(profile)
     projects = _section(page, "procurement.community")
     assert project["title"] in projects.inner_text()
+    loop = page.locator("[data-testid=loop] li")  # the loop at a glance, in order
+    assert [loop.nth(i).get_attribute("data-step") for i in range(loop.count())][:3] == ["need", "project",
+                                                                                          "organization"]
     fits(page, PHONE)
+    page.locator("[data-testid=loop] li[data-step=project] a").click()
+    page.wait_for_url("**#section-procurement.community")
 
     # need → the project answering it
     projects.locator("li", has_text="居民需求").first.locator("a").click()
