@@ -16,7 +16,8 @@ from core.registry import stations
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Address = Annotated[str, msgspec.Meta(max_length=200)]
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
-Workers = Annotated[int, msgspec.Meta(ge=0, le=10_000, description="驻站社工数: resident social workers recorded")]
+Workers = Annotated[int, msgspec.Meta(description="驻站社工数: resident social workers recorded, 0–10,000 "
+                                      "(checked by the service: 422 naming the field)")]
 WRITE = {"permission": stations.WRITE}
 
 
@@ -69,7 +70,8 @@ class StationController(Controller):
     path = "/api/districts/{code:str}/streets/{street_code:str}/station"
     tags = ["registry"]
 
-    @get("/", opt={"public": True}, summary="The street's social-work station: the open one and every earlier one")
+    @get("/", opt={"public": True, "errors": (422,)},
+         summary="The street's social-work station: the open one and every earlier one (422: not a street)")
     async def detail(self, code: str, street_code: str) -> StreetStations:
         found = await stations.stations(code, street_code)
         return StreetStations(street_code=found["street_code"], street_name=found["street_name"],

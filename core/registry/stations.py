@@ -25,6 +25,7 @@ ENTITY = "social_work_station"
 WRITE = "registry.community.write"
 OPEN, CLOSED = "运行中", "已撤站"
 MAX_NOTE = 2000
+MAX_WORKERS = 10_000
 EDITABLE = ("name", "address", "opened_on", "closed_on", "resident_workers", "note")
 
 
@@ -80,8 +81,9 @@ def _errors(values: dict[str, Any]) -> list[tuple[str, str]]:
     today = date.today()
     if "name" in values and not values["name"].strip():
         errors.append(("name", "请填写社工站名称"))
-    if values.get("resident_workers") is not None and values["resident_workers"] < 0:
-        errors.append(("resident_workers", "驻站社工数不能为负数"))
+    workers = values.get("resident_workers")
+    if workers is not None and not 0 <= workers <= MAX_WORKERS:
+        errors.append(("resident_workers", "驻站社工数不能为负数" if workers < 0 else f"驻站社工数不能超过{MAX_WORKERS}"))
     if len(values.get("note") or "") > MAX_NOTE:
         errors.append(("note", f"备注不能超过{MAX_NOTE}个字"))
     if values.get("opened_on") and values["opened_on"] > today:
