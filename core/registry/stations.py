@@ -46,11 +46,13 @@ def view(row: dict[str, Any], street_name: str = "") -> dict[str, Any]:
             "resident_workers": row["resident_workers"], "note": row["note"], "updated_at": row["updated_at"]}
 
 
-async def street(district_code: str, street_code: str) -> dict[str, Any]:
+async def street(district_code: str, street_code: str, lock: bool = False) -> dict[str, Any]:
     """The district's street of that code: 404 when the district has no such record, 422 naming
-    `street_code` when it is a community (社区/村) rather than a street."""
-    row = await Community.select(Community.code, Community.name, Community.kind).where(
-        (Community.district_code == district_code) & (Community.code == street_code)).first()
+    `street_code` when it is a community (社区/村) rather than a street. `lock` (inside a write):
+    the street's row is locked, so two writers of its station queue and the second sees the first."""
+    query = Community.select(Community.code, Community.name, Community.kind).where(
+        (Community.district_code == district_code) & (Community.code == street_code))
+    row = await (db.locked(query) if lock else query).first()
     if not row:
         raise not_found(f"街道 {street_code} ")
     if row["kind"] != "street":
@@ -114,7 +116,7 @@ async def create(district_code: str, actor: str, street_code: str, values: dict[
     if errors := _errors(values):
         raise invalid(errors)
     async with db.write_transaction():
-        found = await street(district_code, street_code)
+        found = await street(district_code, street_code, lock=True)
         if values["closed_on"] is None and (already := await _open_station(district_code, street_code)):
             raise ApiError(409, f"“{found['name']}”已有运行中的社工站“{already['name']}”（{already['opened_on']}建站），"
                                 f"一街道只设一个站点：请先撤站或修改该站", "station_open",
@@ -131,7 +133,7 @@ async def update(district_code: str, actor: str, street_code: str, changes: dict
     """Change the street's open station; a `closed_on` closes it (撤站). 404 when none is open."""
     changes = _clean(changes)
     async with db.write_transaction():
-        found = await street(district_code, street_code)
+        found = await street(district_code, street_code, lock=True)
         before = await _open_station(district_code, street_code)
         if not before:
             raise not_found(f"“{found['name']}”运行中的社工站")

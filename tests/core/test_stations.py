@@ -207,3 +207,23 @@ def test_coverage_city_total(test_ctx):
     assert (total["numerator"], total["denominator"]) == (numerator, denominator)
     assert total["value"] == (round(numerator / denominator * 100, 1) if denominator else None)
     assert CODE in [d["code"] for d in city["districts"]] and parts[-1]["numerator"] == 2
+
+
+def test_two_writers_at_once_open_one_station(ctx, street):
+    """Two staff record the street's station at the same moment: one is recorded, the other is
+    409 naming it (the street's row is locked inside the write; on PostgreSQL this is a real race)."""
+    import asyncio
+
+    from core.errors import ApiError
+    from core.registry import stations
+
+    async def both():
+        return await asyncio.gather(*(stations.create(OWN, f"tester{n}", street, {
+            "name": f"并发站{n}", "opened_on": date(2024, 1, 1)}) for n in (1, 2)), return_exceptions=True)
+
+    answers = run(both())
+    made = [a for a in answers if isinstance(a, dict)]
+    refused = [a for a in answers if isinstance(a, ApiError)]
+    assert len(made) == 1 and len(refused) == 1, answers
+    assert refused[0].status_code == 409 and made[0]["name"] in refused[0].detail
+    assert run(SocialWorkStation.count().where(SocialWorkStation.street_code == street)) == 1
