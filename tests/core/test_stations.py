@@ -227,3 +227,11 @@ def test_two_writers_at_once_open_one_station(ctx, street):
     assert len(made) == 1 and len(refused) == 1, answers
     assert refused[0].status_code == 409 and made[0]["name"] in refused[0].detail
     assert run(SocialWorkStation.count().where(SocialWorkStation.street_code == street)) == 1
+
+
+def test_a_street_with_a_station_is_not_deleted(client, as_role, street):
+    admin = as_role("district_admin")
+    assert client.post(_url(street), json={"name": "测试社工站", "opened_on": "2024-01-01"}, headers=admin).status_code == 201
+    refused = client.delete(f"/api/districts/{OWN}/communities/{street}", headers=admin)
+    assert refused.status_code == 409 and "该街道的社工站记录 1 条" in refused.json()["detail"]
+    assert run(Community.exists().where(Community.code == street))
