@@ -15,8 +15,8 @@ from core.codes import make_id_number, make_uscc
 from core.context import AppContext
 from core.identity import ensure_user
 from core.plugins import call_async
-from core.registry import credit, inspections, services
-from core.tables import AnnualInspection, Community, CreditListing, Organization, Person
+from core.registry import credit, inspections, services, stations
+from core.tables import AnnualInspection, Community, CreditListing, Organization, Person, SocialWorkStation
 
 ACTOR = "demo"
 
@@ -32,6 +32,16 @@ STREETS = {
                ("101", "灌溪镇", ["灌溪社区", "岗市村"]),
                ("102", "石公桥镇", ["石公桥社区", "鹿溪村"])],
 }
+
+# Street social-work stations (township code → opened, 驻站社工数): most streets but not all, so
+# the two districts' coverage differs (430702: 5 of 6 streets; 430703: 2 of 4). 430702's 丹阳街道
+# moved: its first station closed when the present one opened (the history is kept).
+STATIONS = {
+    "430702": {"001": (date(2022, 3, 1), 3), "002": (date(2021, 9, 15), 2), "003": (date(2022, 6, 1), 3),
+               "004": (date(2023, 1, 10), 2), "005": (date(2023, 7, 1), 2)},
+    "430703": {"001": (date(2022, 5, 20), 2), "101": (date(2023, 4, 1), 1)},
+}
+MOVED = ("430702", "001", date(2020, 10, 1))  # the earlier station of 丹阳街道, closed the day the new one opened
 
 ORGANIZATIONS = [
     # (category, name suffix, legal type, status, grade)
@@ -83,6 +93,7 @@ async def load_registry(ctx: AppContext, code: str) -> None:
             "contact_name": SURNAMES[serial] + GIVEN[serial], "contact_phone": f"138{int(code) % 10000:04d}{serial:04d}",
         })
     await _load_standing(code, f"{district.city_name}{district.name}")
+    await _load_stations(code)
     communities = await Community.select(Community.code).where(
         (Community.district_code == code) & (Community.kind == "community")).order_by(Community.code)
     for i in range(40):
@@ -113,6 +124,22 @@ async def _load_standing(code: str, prefix: str) -> None:
         if suffix == ABNORMAL and not await CreditListing.exists().where(CreditListing.organization == org["id"]):
             await credit.add(code, ACTOR, org["id"], "abnormal", date.today() - timedelta(days=60),
                              f"未按规定参加{last}年度检查（民政部令第60号）")
+
+
+async def _load_stations(code: str) -> None:
+    """The demo streets' social-work stations, for streets that have none recorded yet."""
+    for township, (opened, workers) in STATIONS.get(code, {}).items():
+        street_code = f"{code}{township}000"
+        street = await Community.select(Community.name).where(Community.code == street_code).first()
+        if not street or await SocialWorkStation.exists().where(SocialWorkStation.street_code == street_code):
+            continue
+        if (code, township) == MOVED[:2]:
+            await stations.create(code, ACTOR, street_code, {
+                "name": f"{street['name']}社会工作服务站（旧址）", "opened_on": MOVED[2], "closed_on": opened,
+                "address": f"{street['name']}老办公楼一楼", "resident_workers": 1, "note": "迁至新址"})
+        await stations.create(code, ACTOR, street_code, {
+            "name": f"{street['name']}社会工作服务站", "opened_on": opened, "resident_workers": workers,
+            "address": f"{street['name']}便民服务中心二楼", "note": "政府购买服务运营"})
 
 
 _CORE_ROLES = {PLATFORM_ADMIN, CITY_ADMIN, DISTRICT_ADMIN, SUPERVISOR, ORG_STAFF, SOCIAL_WORKER, RESIDENT}

@@ -4,6 +4,7 @@ from core import opendata
 from core.api import audit, auth, districts, indicators, profiles, system
 from core.registry import pages as registry_pages
 from core.registry import routes as registry
+from core.registry import station_routes
 from core.web import city, elder, indicators as indicator_pages, pages, settings_page, workbench
 from core.web import profiles as profile_pages
 
@@ -14,6 +15,7 @@ ROUTES = [
     *indicators.ROUTES,
     *profiles.ROUTES,
     *registry.ROUTES,
+    *station_routes.ROUTES,
     *registry_pages.ROUTES,
     *audit.ROUTES,
     *opendata.ROUTES,

@@ -44,6 +44,8 @@ def sign(value: str, key: str) -> str:
 
 def unsign(signed: str, key: str) -> str | None:
     """The value if the signature is right, else None."""
+    if not signed.isascii():  # every value we sign is ASCII; compare_digest raises on other str
+        return None
     value, _, mac = signed.rpartition(".")
     if not value or not hmac.compare_digest(sign(value, key), signed):
         return None

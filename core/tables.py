@@ -98,6 +98,25 @@ class CreditListing(Table, tablename="credit_listing"):
     created_at = Timestamptz(default=TimestamptzNow())
 
 
+class SocialWorkStation(Table, tablename="social_work_station"):
+    """A street's (乡镇/街道) social-work station (社工站, "一乡镇(街道)一站点"). Never deleted:
+    closing it sets `closed_on` (撤站), so coverage at an earlier date stays computable. At most
+    one open station per street (`core.registry.stations` checks it inside the write
+    transaction; a partial unique index added in the migration backs it)."""
+
+    district_code = Varchar(length=6, index=True)
+    street_code = Varchar(length=12, index=True)  # a Community of kind "street"
+    name = Varchar(length=100)
+    address = Varchar(length=200, default="")
+    opened_on = Date()
+    closed_on = Date(null=True, default=None)
+    resident_workers = Integer(default=0)  # 驻站社工数 as recorded by the registry staff
+    note = Text(default="")
+    created_by = Varchar(length=64, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
 class Person(Table, tablename="person"):
     """A natural person every module can reference; the ID number is the natural key."""
 

@@ -28,7 +28,7 @@ from core.glossary import (
     label,
 )
 from core.paging import PageNo
-from core.registry import credit, inspections, services
+from core.registry import credit, inspections, services, stations
 from core.tables import Community
 from core.web.i18n import language_of
 from core.web.pages import render
@@ -152,4 +152,15 @@ async def person_page(request: Request, code: str, person_id: int, principal: Pr
                  can_reveal=principal.can("registry.person.reveal", code))
 
 
-ROUTES = [communities_page, organizations_page, organization_page, persons_page, person_page]
+@get("/districts/{code:str}/streets/{street_code:str}", opt={"public": True}, include_in_schema=False)
+async def street_page(request: Request, code: str, street_code: str, principal: Principal) -> Template:
+    """A street (乡镇/街道): its communities and its social-work station (open one and history);
+    staff with the registry's community write permission get the station's form (core/web/static/station.js)."""
+    found = await stations.stations(code, street_code)
+    communities = await Community.select(Community.code, Community.name).where(
+        (Community.district_code == code) & (Community.parent_code == street_code)).order_by(Community.code)
+    return _page(request, "registry_street.html", principal, code, street=found, communities=communities,
+                 can_write=principal.can(stations.WRITE, code))
+
+
+ROUTES = [communities_page, organizations_page, organization_page, persons_page, person_page, street_page]

@@ -21,6 +21,7 @@ from core.tables import (
     Organization,
     Person,
     RoleGrant,
+    SocialWorkStation,
     User,
 )
 
@@ -42,6 +43,7 @@ CORE_REFERRERS = (
     Referrer("core", "community", "下属社区", counting(Community.parent_code)),
     Referrer("core", "community", "登记在该社区的人员", counting(Person.community_code)),
     Referrer("core", "community", "登记在该社区的社会组织", counting(Organization.community_code)),
+    Referrer("core", "community", "该街道的社工站记录", counting(SocialWorkStation.street_code)),
     Referrer("core", "organization", "年检记录", counting(AnnualInspection.organization)),
     Referrer("core", "organization", "信用名单记录", counting(CreditListing.organization)),
     Referrer("core", "organization", "该组织工作人员的角色授权", counting(RoleGrant.organization_id)),

@@ -4,7 +4,9 @@ profile (hook `register_profile_sections`) — the loop's "workers delivering".
 - community (public): the social workers in post there (status 在岗, `employer_community_code`
   the community): their number and qualifications, and the organisations employing them (linking
   to their profiles). Names only to talent readers (`talent.worker.read`), each linking to the
-  person's profile; everyone else sees counts.
+  person's profile; everyone else sees counts. Also the workers posted at the community's street
+  (社工站驻站社工: 在岗, `employer_community_code` the parent street's code): their number is public,
+  their names go to talent readers only, by the same rule.
 - organisation (public): its certified workers (在岗, a qualification other than 无) counted by
   qualification; names to talent readers and to the organisation's own staff holding
   `talent.staff.read` for it.
@@ -70,9 +72,27 @@ async def community_workers(ctx, code: str, key: str, principal) -> dict | None:
     facts = [["在岗社工", f"{len(rows)} 人"], ["持证社工", f"{len(certified)} 人"], *_by_qualification(rows)]
     items = [{"title": orgs[org], "url": f"/districts/{code}/organizations/{org}/profile", "meta": f"在岗社工 {n} 人"}
              for org, n in sorted(per_org.items(), key=lambda kv: (-kv[1], orgs[kv[0]]))]
+    station = await _street_workers(code, key)
+    if station is not None:
+        facts.append(["社工站驻站社工", f"{len(station)} 人"])
     if principal.can(READ, code):
         items += _worker_items(code, rows, await _people(r["person_id"] for r in rows), orgs)
-    return {"facts": facts, "items": items}
+        if station:
+            station_orgs = await _org_names(code, [r["employer_org_id"] for r in station])
+            items += [{**item, "meta": "社工站驻站 · " + item["meta"]} for item in _worker_items(
+                code, station, await _people(r["person_id"] for r in station), station_orgs)]
+    return {"facts": facts, "items": items, "loop": [["worker", f"{len(rows)} 人"]]}
+
+
+async def _street_workers(code: str, key: str) -> list[dict] | None:
+    """The workers on duty posted at the community's street (its social-work station); None for a street."""
+    row = await Community.select(Community.parent_code).where(
+        (Community.district_code == code) & (Community.code == key)).first()
+    if not row or not row["parent_code"]:
+        return None
+    return await SocialWorker.select(*_COLUMNS).where(
+        (SocialWorker.district_code == code) & (SocialWorker.employer_community_code == row["parent_code"])
+        & (SocialWorker.status == ON_DUTY)).order_by(SocialWorker.id)
 
 
 def _may_name_staff(principal, code: str, org_id: int) -> bool:

@@ -153,3 +153,16 @@ def test_revealing_a_masked_field_is_audited(client, tokens):
     assert client.get(f"/api/districts/{OWN}/persons/{person['id']}/reveal",
                       headers=bearer(tokens["resident"])).status_code == 403
     assert run(AuditEvent.count().where(AuditEvent.action == "reveal")) == before + 1
+
+
+def test_a_forged_cookie_with_non_ascii_characters_is_refused_not_an_error(client):
+    """hmac.compare_digest raises on str with non-ASCII characters; the fuzzer found a 500 on a
+    write with such a session cookie. Now it is simply not a session."""
+    from core.security import sign, unsign
+
+    assert unsign("数据.签名", "k" * 32) is None and unsign("\udcff.x", "k" * 32) is None
+    assert unsign(sign("abc", "k" * 32), "k" * 32) == "abc"
+    forged = {"cookie": f"{SESSION_COOKIE}=\u00e9t\u00e9.forged".encode("latin-1"), "x-csrf-token": b"x"}
+    answer = client.post("/api/districts/430702/supervision/scan", headers=forged)
+    assert answer.status_code in (401, 403), answer.text
+    assert client.get("/api/me", headers=forged).status_code == 401

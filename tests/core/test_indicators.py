@@ -106,7 +106,7 @@ def test_targets_gaps_and_a_district_override(test_ctx):
     assert (urban["target"], urban["gap"], urban["met"], urban["status_label"]) == (10, -9.5, False, "未达标")
     assert urban["target_basis"] == "民发〔2017〕191号" and urban["direction"] == "at_least"
     assert rows[RURAL]["target"] == 5
-    assert (rows[PER_10K]["target"], rows[PER_10K]["gap"], rows[PER_10K]["met"]) == (None, None, None)
+    assert (rows[PER_10K]["target"], rows[PER_10K]["gap"], rows[PER_10K]["met"]) == (10, -8.0, False)  # working target
     district = replace(test_ctx.districts[CODE], indicator_targets={URBAN: 0.4})
     overridden = replace(test_ctx, districts={**test_ctx.districts, CODE: district})
     rows = by_name(run(district_indicators(overridden, CODE, date(2025, 12, 31))))

@@ -25,7 +25,7 @@ def test_the_loop_in_order_from_the_sections(client):
     steps = [s["step"] for s in body["loop"]]
     order = list(LOOP_STEPS)
     assert steps == sorted(steps, key=order.index)
-    assert {"need", "project", "organization", "activity", "rating"} <= set(steps)
+    assert {"need", "project", "organization", "worker", "activity", "rating"} <= set(steps)
     sections = {s["name"]: s for s in body["sections"]}
     for step in body["loop"]:
         assert step["section"] in sections and step["label"] == LOOP_STEPS[step["step"]][0]

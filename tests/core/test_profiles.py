@@ -131,3 +131,44 @@ def test_person_profile_self(client):
     assert own["name"] == "registry.person" and dict(map(tuple, own["data"]["facts"]))["姓名"] == name
     other = run(Person.select(Person.id).where((Person.district_code == OWN) & (Person.id != user["person_id"])).first())
     assert client.get(f"/api/districts/{OWN}/persons/{other['id']}/profile", headers=headers).status_code == 404
+
+
+def test_community_profile_shows_its_streets_station(client):
+    """丹阳街道 (430702001000) has an open station in the demo (and a closed earlier one); 河洑镇 none."""
+    from core.tables import SocialWorkStation
+
+    code = f"{OWN}001001"
+    station = run(SocialWorkStation.select().where((SocialWorkStation.street_code == f"{OWN}001000")
+                                                   & SocialWorkStation.closed_on.is_null()).first())
+    section = client.get(f"/api/districts/{OWN}/communities/{code}/profile").json()["sections"][0]["data"]
+    facts = dict(map(tuple, section["facts"]))
+    assert (facts["街道社工站"], facts["社工站状态"]) == (station["name"], "运行中")
+    assert facts["社工站建站日期"] == str(station["opened_on"])
+    assert facts["驻站社工数"] == f"{station['resident_workers']} 人"
+    village = f"{OWN}101202"  # 太阳山村, under 河洑镇 (no station)
+    other = dict(map(tuple, client.get(f"/api/districts/{OWN}/communities/{village}/profile").json()
+                     ["sections"][0]["data"]["facts"]))
+    assert other["街道社工站"] == "暂无" and "社工站状态" not in other
+
+
+def test_organization_profile_credit_entries_and_inspections_are_public(client, as_role):
+    from core.tables import AnnualInspection, CreditListing
+
+    listing = run(CreditListing.select().where(CreditListing.district_code == OWN).first())
+    assert listing, "the demo lists one organisation on the abnormal-activity list"
+    org = listing["organization"]
+    results = run(AnnualInspection.select().where(AnnualInspection.organization == org).order_by(
+        AnnualInspection.year, ascending=False))
+    url = f"/api/districts/{OWN}/organizations/{org}/profile"
+    public = client.get(url).json()["sections"][0]
+    assert public["name"] == "registry.organization"
+    facts = dict(map(tuple, public["data"]["facts"]))
+    assert facts["信用名录记录"] == "1 条（在列 1 条）"
+    assert facts["最近年检"].startswith(f"{results[0]['year']} 年度：")
+    titles = [i["title"] for i in public["data"]["items"]]
+    assert "活动异常名录" in titles
+    entry = next(i for i in public["data"]["items"] if i["title"] == "活动异常名录")
+    assert str(listing["listed_on"]) in entry["meta"] and listing["reason"] in entry["meta"] and "在列" in entry["meta"]
+    assert [t for t in titles if t.endswith("年度年检")] == [f"{r['year']} 年度年检" for r in results]
+    staff = client.get(url, headers=as_role("district_admin")).json()["sections"][0]
+    assert staff["data"] == public["data"]  # public records: everyone sees the same

@@ -100,3 +100,27 @@ def test_module_off_no_section(client, as_role):
     finally:
         assert client.put(f"/api/districts/{OTHER}/modules/talent", json={"enabled": True},
                           headers=platform).status_code == 200
+
+
+def test_community_shows_its_streets_station_workers(client, as_role):
+    """A worker posted at the street (its social-work station) counts on each of its communities'
+    profiles: the number public, the name to talent readers only."""
+    worker = next(r for r in _on_duty() if r["employer_community_code"] and r["employer_community_code"][-3:] != "000")
+    community = worker["employer_community_code"]
+    street = community[:9] + "000"
+    url = f"/api/districts/{OWN}/communities/{community}/profile"
+    already = len(_on_duty(employer_community_code=street))
+    try:
+        run(SocialWorker.update({SocialWorker.employer_community_code: street}).where(SocialWorker.id == worker["id"]))
+        public = _section(client.get(url).json(), "talent.community")
+        assert _facts(public)["社工站驻站社工"] == f"{already + 1} 人"
+        assert _name(worker["person_id"]) not in str(public)
+        staff = _section(client.get(url, headers=as_role("district_admin")).json(), "talent.community")
+        posted = [i for i in staff["items"] if i["meta"].startswith("社工站驻站")]
+        assert _name(worker["person_id"]) in [i["title"] for i in posted]
+        assert f"/districts/{OWN}/persons/{worker['person_id']}/profile" in [i["url"] for i in posted]
+        resident = _section(client.get(url, headers=as_role("resident")).json(), "talent.community")
+        assert not any(i["meta"].startswith("社工站驻站") for i in resident["items"])
+    finally:
+        run(SocialWorker.update({SocialWorker.employer_community_code: community}).where(
+            SocialWorker.id == worker["id"]))
