@@ -60,7 +60,7 @@ def test_the_loop_on_a_community_profile(server, browser):
     _section(page, "procurement.community").locator("li", has_text="承接组织").first.locator("a").click()
     page.wait_for_selector("[data-testid='section-registry.organization']")
     assert "组织画像" in page.locator("h1").inner_text()
-    assert project["title"] in _section(page, "procurement.organization").inner_text()
+    assert project["title"] in _section(page, "procurement.organization").text_content()  # maybe folded
     ratings = _section(page, "participation.organization").inner_text()  # residents rated its activity
     assert "服务评价" in ratings and "/ 5" in ratings, ratings
     workers = _section(page, "talent.organization")

@@ -15,7 +15,7 @@ from plugins.supervision.tables import Assessment, Campaign, Flag, SampleItem
 from plugins.talent.tables import ServiceLog, SocialWorker
 from tests.conftest import OTHER, OWN, bearer_for, run
 
-DAY, ORG_DAY = date(2017, 2, 14), date(2016, 2, 14)
+DAY, ORG_DAY = date(2011, 2, 14), date(2011, 8, 14)  # a year no other test or the demo uses
 
 
 def _section(body: dict, name: str) -> dict | None:
@@ -64,7 +64,7 @@ def test_public_sees_grades_not_findings(client, as_role):
 
 
 async def _logs() -> dict:
-    """A 2017 service log of the demo worker and a 2016 one of a worker employed by an
+    """A February 2011 service log of the demo worker and an August 2011 one of a worker employed by an
     organisation, for campaigns built through the API."""
     async with db.write_transaction():
         user = await User.select(User.person_id).where(User.username == f"{OWN}-worker").first()
