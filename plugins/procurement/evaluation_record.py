@@ -59,7 +59,7 @@ async def record(code: str, organization_id: int, principal: Principal) -> dict[
         (Contract.district_code == code) & (Contract.organization_id == organization_id)).order_by(
         Contract.signed_on, ascending=False).order_by(Contract.id, ascending=False)
     ids = [r["project"] for r in rows] or [0]
-    paid = {r["contract"]: r["total"] for r in await Payment.select(
+    paid = {r["contract"]: int(r["total"] or 0) for r in await Payment.select(  # PostgreSQL sums to numeric
         Payment.contract, Sum(Payment.amount_fen, alias="total")).where(Payment.project.is_in(ids)).group_by(
         Payment.contract)}
     found = {r["project"]: r for r in await ProjectEvaluation.select(

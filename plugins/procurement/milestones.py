@@ -114,6 +114,7 @@ async def plan(code: str, project_id: int, actor: str, data: MilestoneIn) -> dic
         _active(await projects.get_row(code, project_id), "安排履约节点")
         planned = (await DeliveryMilestone.select(Sum(DeliveryMilestone.amount_fen, alias="total")).where(
             DeliveryMilestone.contract == contract["id"]).first())["total"] or 0
+        planned = int(planned)  # PostgreSQL sums a bigint to numeric
         if planned + data.amount_fen > contract["value_fen"]:
             raise invalid([("amount_fen", f"各履约节点付款金额合计不能超过合同金额：还可安排"
                                           f"{(contract['value_fen'] - planned) / 100:,.2f}元")])

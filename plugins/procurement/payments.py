@@ -37,7 +37,7 @@ async def paid(contract_id: int, milestone_id: int | None = None) -> int:
     where = Payment.contract == contract_id
     if milestone_id is not None:
         where &= Payment.milestone == milestone_id
-    return (await Payment.select(Sum(Payment.amount_fen, alias="total")).where(where).first())["total"] or 0
+    return int((await Payment.select(Sum(Payment.amount_fen, alias="total")).where(where).first())["total"] or 0)
 
 
 def _check(data: PaymentIn) -> None:

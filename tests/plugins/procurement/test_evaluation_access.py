@@ -132,3 +132,24 @@ def test_the_evaluation_reads_in_words_on_the_audit_trail(ctx):
     fields = {c["field"] for c in described["changes"]}
     assert {"评价结论", "实际采用的权重（%）", "服务对象评价条数"} <= fields
     assert {"field": "状态", "old": "进行中", "new": "已完成"} in described["changes"]
+
+
+def test_the_record_of_an_organisation_that_was_paid(client, as_role):
+    """An organisation the demo paid: its record answers (on PostgreSQL the sum of a bigint is a
+    numeric, which the answer's integer field refused with a 500) and the paid total is the sum
+    of its payments."""
+    from plugins.procurement.delivery_tables import Payment
+
+    payments = run(Payment.select(Payment.contract, Payment.amount_fen))
+    contracts = {c["id"]: c["organization_id"] for c in run(Contract.select(Contract.id, Contract.organization_id).where(
+        Contract.district_code == OWN))}
+    paid: dict[int, int] = {}
+    for p in payments:
+        if p["contract"] in contracts:
+            paid[contracts[p["contract"]]] = paid.get(contracts[p["contract"]], 0) + p["amount_fen"]
+    assert paid, "the demo pays an organisation in 430702"
+    admin = as_role("district_admin")
+    for org, total in paid.items():
+        record = client.get(f"{RECORD}/{org}/record", headers=admin)
+        assert record.status_code == 200, record.text
+        assert record.json()["paid_fen"] == total and isinstance(record.json()["paid_fen"], int)
