@@ -26,6 +26,19 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def beijing_date(moment: datetime | date | str | None) -> date | None:
+    """The Beijing civil date of a stored moment: a datetime (naive = UTC, as the database hands
+    stored moments back), an ISO string of one, or a date (returned as it is); None stays None."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = date.fromisoformat(moment) if len(moment) == 10 else datetime.fromisoformat(moment)
+    if isinstance(moment, datetime):
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return aware.astimezone(BEIJING).date()
+    return moment
+
+
 def beijing_time(value: datetime | date | str | None) -> str:
     """`2026-11-30 20:12` for a moment (stored UTC, or any zone), `2026-11-30` for a date. An ISO
     string is read first; one without a zone is already a local (Beijing) time and only trimmed.

@@ -20,28 +20,15 @@ registry keeps no status history), so a deregistered organisation drops out of e
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Any
+from datetime import date
 
 from core.contrib import Indicator
-from core.dates import BEIJING
+from core.dates import beijing_date
 from core.indicators import memoized
 from core.tables import Community, Organization, SocialWorkStation
 
 LIVE = ("registered", "filed")
 URBAN, RURAL = range(1, 200), range(200, 400)
-
-
-def beijing_date(moment: Any) -> date | None:
-    """The Beijing civil date of a stored moment (a datetime, naive = UTC, or an ISO string)."""
-    if moment is None:
-        return None
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if isinstance(moment, datetime):
-        aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-        return aware.astimezone(BEIJING).date()
-    return moment
 
 
 def founded_on(org: dict) -> date | None:

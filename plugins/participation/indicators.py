@@ -23,16 +23,16 @@ Dates are worked out in Python so SQLite and PostgreSQL agree.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from core import db
 from core.contrib import Indicator
-from core.dates import BEIJING
+from core.dates import BEIJING, beijing_date
 from core.plugins import call_async
 from core.tables import Person
 from plugins.participation.needs import REF
-from plugins.participation.stats import _beijing_day, age_on
+from plugins.participation.stats import age_on
 from plugins.participation.tables import Need, Rating, Signup
 
 MODULE = "participation"
@@ -64,7 +64,7 @@ async def participants(district_code: str, at: date) -> dict[int, int | None]:
             Person.id.is_in(ids))} if ids else {}
     first: dict[int, tuple[date, int | None]] = {}
     for r in rows:
-        day = _beijing_day(r["starts_at"])
+        day = beijing_date(r["starts_at"])
         if not start < day <= at:
             continue
         birth = born.get(r["person_id"])
@@ -88,7 +88,7 @@ async def _mean_rating(ctx, district_code: str, at: date) -> dict[str, Any]:
     until = datetime(at.year, at.month, at.day, tzinfo=BEIJING) + timedelta(days=2)
     rows = await Rating.select(Rating.score, Rating.created_at).where(
         (Rating.district_code == district_code) & (Rating.created_at < until))
-    scores = [float(r["score"]) for r in rows if _beijing_day(r["created_at"]) <= at]
+    scores = [float(r["score"]) for r in rows if beijing_date(r["created_at"]) <= at]
     return {"numerator": sum(scores), "denominator": len(scores)}
 
 
@@ -105,36 +105,30 @@ async def _needs_answered(ctx, district_code: str, at: date) -> dict[str, Any]:
     rows = await Need.select(Need.id, Need.state, Need.created_at, Need.triaged_at).where(
         (Need.district_code == district_code) & (Need.state != "merged") & (Need.created_at >= since)
         & (Need.created_at < until))
-    rows = [r for r in rows if first <= _beijing_day(r["created_at"]) <= last]
+    rows = [r for r in rows if first <= beijing_date(r["created_at"]) <= last]
     delivering = await _delivering_since(ctx, district_code, [r["id"] for r in rows])
     answered = 0
     for r in rows:
-        deadline = min(_beijing_day(r["created_at"]) + timedelta(days=ANSWER_DAYS), at)
+        deadline = min(beijing_date(r["created_at"]) + timedelta(days=ANSWER_DAYS), at)
         moments = [r["triaged_at"] if r["state"] == "answered" else None, delivering.get(r["id"])]
-        answered += any(m is not None and _beijing_day(m) <= deadline for m in moments)
+        answered += any(m is not None and beijing_date(m) <= deadline for m in moments)
     return {"numerator": answered, "denominator": len(rows)}
 
 
-async def _delivering_since(ctx, district_code: str, need_ids: list[int]) -> dict[int, datetime]:
-    """{need id: the earliest moment a record answering it (a purchase project) started delivery},
-    through the `need_answers` hook (procurement answers it; nothing where it is off). Asked in
-    batches: a module may look each ref up with its own clause."""
-    out: dict[int, datetime] = {}
+async def _delivering_since(ctx, district_code: str, need_ids: list[int]) -> dict[int, date]:
+    """{need id: the earliest Beijing day a record answering it (a purchase project) started
+    delivery}, through the `need_answers` hook (procurement answers it; nothing where it is off).
+    Asked in batches: a module may look each ref up with its own clause."""
+    out: dict[int, date] = {}
     for start in range(0, len(need_ids), ANSWER_BATCH):
         refs = [f"{REF}{i}" for i in need_ids[start:start + ANSWER_BATCH]]
         for answer in await call_async(ctx.pm.hook.need_answers, ctx=ctx, district_code=district_code, refs=refs):
             for ref, records in (answer or {}).items():
-                moments = [_aware(r["delivering_since"]) for r in records if r.get("delivering_since")]
-                if moments and ref.startswith(REF):
+                days = [beijing_date(r["delivering_since"]) for r in records if r.get("delivering_since")]
+                if days and ref.startswith(REF):
                     need = int(ref[len(REF):])
-                    out[need] = min([*moments, *([out[need]] if need in out else [])])
+                    out[need] = min(days + ([out[need]] if need in out else []))
     return out
-
-
-def _aware(moment: Any) -> datetime:
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 _SOURCE = "居民参与：活动报名与签到；基础登记库：人员出生日期"

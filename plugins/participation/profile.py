@@ -18,10 +18,9 @@ needs posted. None when the person has neither."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
 
 from core.contrib import ProfileSection
-from core.dates import BEIJING, beijing_time
+from core.dates import beijing_date, beijing_time
 from core.modules import module_settings
 from core.builtin import RESIDENT
 from core.tables import Person, RoleGrant, User
@@ -33,10 +32,6 @@ from plugins.participation.tables import Activity, Need, PointBalance, Rating, S
 MODULE = "participation"
 RECENT = 5
 NEED_STATES = (("open", "待受理"), ("accepted", "已受理"), ("answered", "已回应"))
-
-
-def _beijing_day(moment: datetime) -> date:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(BEIJING).date()
 
 
 async def _needs(code: str, community: str) -> list[list]:
@@ -55,9 +50,9 @@ async def _by_band(code: str, community: str) -> list[list]:
     born = {p["id"]: p["birth_date"] for p in await Person.select(Person.id, Person.birth_date).where(
         Person.id.is_in(ids))} if ids else {}
     first: dict[int, str] = {}
-    for r in sorted(rows, key=lambda r: _beijing_day(r["starts_at"])):
+    for r in sorted(rows, key=lambda r: beijing_date(r["starts_at"])):
         birth = born.get(r["person_id"])
-        first.setdefault(r["user_id"], band(age_on(birth, _beijing_day(r["starts_at"])) if birth else None))
+        first.setdefault(r["user_id"], band(age_on(birth, beijing_date(r["starts_at"])) if birth else None))
     facts = [["参与居民", f"{len(first)} 人（{len(rows)} 人次）"]]
     facts += [["参与居民（年龄未知）" if b == UNKNOWN else f"参与居民（{b} 岁）",
                f"{sum(1 for v in first.values() if v == b)} 人"] for b in BANDS]

@@ -9,11 +9,11 @@ its own age. Dates are worked out in Python so SQLite and PostgreSQL agree."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from core import db
-from core.dates import BEIJING
+from core.dates import BEIJING, beijing_date
 from core.tables import Person
 from plugins.participation.glossary import AGE_BANDS
 from plugins.participation.tables import Signup
@@ -35,10 +35,6 @@ def band(age: int | None) -> str:
     return AGE_BANDS[min((age - 30) // 10 + 1, 4)]
 
 
-def _beijing_day(moment: datetime) -> date:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(BEIJING).date()
-
-
 async def _attendances(district_code: str, year: int) -> list[dict[str, Any]]:
     start = datetime(year, 1, 1, tzinfo=BEIJING) - timedelta(days=1)
     end = datetime(year + 1, 1, 1, tzinfo=BEIJING) + timedelta(days=1)
@@ -54,7 +50,7 @@ async def _attendances(district_code: str, year: int) -> list[dict[str, Any]]:
             Person.id.is_in(ids))} if ids else {}
     out = []
     for r in rows:
-        day = _beijing_day(r["starts_at"])
+        day = beijing_date(r["starts_at"])
         if day.year != year:
             continue
         birth = born.get(r["person_id"])

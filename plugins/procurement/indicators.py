@@ -24,21 +24,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from core.contrib import Indicator
-from core.dates import BEIJING, add_years
+from core.dates import BEIJING, beijing_date, add_years
 from core.glossary import PRIORITY_FIELDS
-from core.registry.indicators import beijing_date
 from plugins.procurement.delivery_tables import Contract, DeliveryMilestone
 from plugins.procurement.evaluation_tables import ProjectEvaluation
 from plugins.procurement.needs import DELIVERING
 from plugins.procurement.tables import StageChange
 
 MODULE = "procurement"
-
-
-def _day(value: Any) -> date | None:
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10]) if len(value) == 10 else datetime.fromisoformat(value)
-    return beijing_date(value) if isinstance(value, datetime) else value
 
 
 def _until(at: date) -> datetime:
@@ -50,7 +43,7 @@ async def _spend_per_resident(ctx, district_code: str, at: date) -> dict[str, An
     start = add_years(at, -1)
     rows = await Contract.select(Contract.value_fen, Contract.signed_on).where(
         (Contract.district_code == district_code) & (Contract.signed_on > start) & (Contract.signed_on <= at))
-    fen = sum(r["value_fen"] for r in rows if start < _day(r["signed_on"]) <= at)
+    fen = sum(r["value_fen"] for r in rows if start < beijing_date(r["signed_on"]) <= at)
     return {"numerator": fen / 100, "denominator": ctx.districts[district_code].population}
 
 
@@ -59,7 +52,7 @@ async def _priority_fields(ctx, district_code: str, at: date) -> dict[str, Any]:
     rows = await StageChange.select(field.as_alias("field"), StageChange.at).where(
         (StageChange.project.district_code == district_code) & StageChange.to_stage.is_in(list(DELIVERING))
         & field.is_in(list(PRIORITY_FIELDS)) & (StageChange.at < _until(at)))
-    covered = {r["field"] for r in rows if _day(r["at"]) <= at}
+    covered = {r["field"] for r in rows if beijing_date(r["at"]) <= at}
     return {"numerator": len(covered), "denominator": len(PRIORITY_FIELDS)}
 
 
@@ -67,9 +60,9 @@ async def _milestones_on_time(ctx, district_code: str, at: date) -> dict[str, An
     rows = await DeliveryMilestone.select(DeliveryMilestone.due_on, DeliveryMilestone.state,
                                           DeliveryMilestone.decided_at).where(
         (DeliveryMilestone.district_code == district_code) & (DeliveryMilestone.due_on <= at))
-    due = [r for r in rows if _day(r["due_on"]) <= at]
+    due = [r for r in rows if beijing_date(r["due_on"]) <= at]
     on_time = [r for r in due if r["state"] == "accepted" and r["decided_at"] is not None
-               and _day(r["decided_at"]) <= _day(r["due_on"])]
+               and beijing_date(r["decided_at"]) <= beijing_date(r["due_on"])]
     return {"numerator": len(on_time), "denominator": len(due)}
 
 
@@ -77,7 +70,7 @@ async def _mean_outcome(ctx, district_code: str, at: date) -> dict[str, Any]:
     rows = await ProjectEvaluation.select(ProjectEvaluation.total, ProjectEvaluation.completed_at).where(
         (ProjectEvaluation.district_code == district_code) & (ProjectEvaluation.state == "completed")
         & ProjectEvaluation.total.is_not_null() & (ProjectEvaluation.completed_at < _until(at)))
-    totals = [float(r["total"]) for r in rows if r["completed_at"] is not None and _day(r["completed_at"]) <= at]
+    totals = [float(r["total"]) for r in rows if r["completed_at"] is not None and beijing_date(r["completed_at"]) <= at]
     return {"numerator": sum(totals), "denominator": len(totals)}
 
 

@@ -14,8 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from core.contrib import Indicator
-from core.dates import BEIJING
-from core.registry.indicators import beijing_date
+from core.dates import BEIJING, beijing_date
 from plugins.supervision.tables import SampleItem
 
 MODULE = "supervision"

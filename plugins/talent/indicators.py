@@ -17,11 +17,11 @@ history, so they are the current values of the workers in post on `at`.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from core.contrib import Indicator
-from core.dates import BEIJING
+from core.dates import beijing_date
 from core.indicators import memoized
 from core.tables import Person
 from plugins.talent.glossary import VOCATIONAL_OR_BELOW
@@ -31,14 +31,6 @@ from plugins.talent.tables import SocialWorker, StatusChange
 
 MODULE = "talent"
 OLDER_FROM = 40
-
-
-def _beijing_date(moment: Any) -> date | None:
-    if moment is None:
-        return None
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(BEIJING).date()
 
 
 async def _roster(district_code: str) -> tuple[list[dict], dict[int, list[dict]], dict[int, Any]]:
@@ -67,7 +59,7 @@ async def in_post(district_code: str, at: date) -> list[dict[str, Any]]:
     for w in workers:
         history = changes.get(w["id"], [])
         if not w["start_date"] and not any(c["from_status"] is None for c in history):
-            w = {**w, "start_date": _beijing_date(w["created_at"])}
+            w = {**w, "start_date": beijing_date(w["created_at"])}
         if status_on(w, history, at) == ACTIVE:
             active.append(w)
     return [{**w, "birth_date": born.get(w["person_id"])} for w in active]

@@ -91,3 +91,18 @@ def test_the_civil_date_is_beijings_unless_the_operator_sets_tz(tz, zone):
                          cwd=Path(__file__).resolve().parents[2]).stdout.split()
     offset, today, beijing, utc = out
     assert (int(offset), today) == ((8 * 3600, beijing) if zone == "beijing" else (0, utc))
+
+
+def test_beijing_date_of_stored_moments():
+    """The one converter the indicators and profiles use: a stored moment's Beijing civil date."""
+    from datetime import date, datetime, timezone
+
+    from core.dates import beijing_date
+
+    assert beijing_date(None) is None
+    assert beijing_date(date(2026, 6, 30)) == date(2026, 6, 30)
+    assert beijing_date("2026-06-30") == date(2026, 6, 30)
+    assert beijing_date(datetime(2026, 6, 30, 15, 59)) == date(2026, 6, 30)   # naive = UTC: 23:59 Beijing
+    assert beijing_date(datetime(2026, 6, 30, 16, 0)) == date(2026, 7, 1)     # 00:00 Beijing
+    assert beijing_date(datetime(2026, 6, 30, 16, 0, tzinfo=timezone.utc)) == date(2026, 7, 1)
+    assert beijing_date("2026-06-30T16:00:00+00:00") == date(2026, 7, 1)
