@@ -19,7 +19,7 @@ from core.tables import AnnualInspection, AuditEvent, CreditListing, Organizatio
 from tests.conftest import OTHER, OWN, run, table_counts
 
 ORGS = f"/api/districts/{OWN}/organizations"
-TODAY = date.today()
+TODAY = date.today()  # midnight-safe: `_today` re-reads it before each test
 LAST_YEAR = TODAY.year - 1
 _serial = itertools.count(1)
 

@@ -24,7 +24,7 @@ from tests.e2e.test_browser import browser, no_csp_violations, server  # noqa: F
 
 pytestmark = pytest.mark.e2e
 PHONE, DESKTOP = 390, 1280
-START = date.today() - timedelta(days=30)
+START = date.today() - timedelta(days=30)  # midnight-safe: a month back, never near today
 END = add_months(START, 12) - timedelta(days=1)
 PDF = b"%PDF-1.4\n%%EOF\n"
 

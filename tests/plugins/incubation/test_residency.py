@@ -21,7 +21,7 @@ from plugins.incubation.tables import Base, Incubatee, Milestone, PanelScore, Pr
 from tests.conftest import OTHER, OWN, PASSWORD, bearer, run
 
 API = f"/api/districts/{OWN}/incubation"
-TODAY = date.today()
+TODAY = date.today()  # midnight-safe: `_today` re-reads it before each test
 
 
 @pytest.fixture(autouse=True)

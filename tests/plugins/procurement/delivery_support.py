@@ -11,7 +11,7 @@ from tests.conftest import OWN, run
 from tests.plugins.procurement.support import bid, deadline_passes, open_tender, staff_of
 from tests.plugins.procurement.test_projects import API, award_the_only_bid, move
 
-START = date.today() - timedelta(days=60)
+START = date.today() - timedelta(days=60)  # midnight-safe: two months back
 END = add_months(START, 12) - timedelta(days=1)  # the longest term without a reason
 PDF = b"%PDF-1.4\n%%EOF\n"
 

@@ -93,25 +93,27 @@ def test_contract_milestones_evidence_and_payments_flow(client, as_role):
     assert late.status_code == 409  # accepted: no more evidence
 
 
-CONTRACT_REFUSALS = [
-    ({"organization_id": None}, "organization_id", "承接主体"),
-    ({"organization_id": 999999}, "organization_id", "只能与中标（成交）的社会组织签订"),
-    ({"value_fen": 0}, "value_fen", "大于0"),
-    ({"value_fen": 30_000_001}, "value_fen", "不能超过项目预算"),
-    ({"value_fen": 28_000_001}, "value_fen", "不能超过中标（成交）金额"),
-    ({"number": "  "}, "number", "合同编号"),
-    ({"signed_on": str(date.today() + timedelta(days=1))}, "signed_on", "不能晚于今天"),
-    ({"term_end": str(START - timedelta(days=1))}, "term_end", "不能早于开始日期"),
-    ({"term_end": str(END + timedelta(days=1))}, "term_reason", "超过12个月"),
-    ({"term_end": str(START + timedelta(days=3 * 366)), "term_reason": "持续性服务"}, "term_end", "不能超过36个月"),
-]
+def contract_refusals() -> list[tuple[dict, str, str]]:
+    """Read when the test runs, not at import: "tomorrow" must be tomorrow for the server too."""
+    return [
+        ({"organization_id": None}, "organization_id", "承接主体"),
+        ({"organization_id": 999999}, "organization_id", "只能与中标（成交）的社会组织签订"),
+        ({"value_fen": 0}, "value_fen", "大于0"),
+        ({"value_fen": 30_000_001}, "value_fen", "不能超过项目预算"),
+        ({"value_fen": 28_000_001}, "value_fen", "不能超过中标（成交）金额"),
+        ({"number": "  "}, "number", "合同编号"),
+        ({"signed_on": str(date.today() + timedelta(days=1))}, "signed_on", "不能晚于今天"),
+        ({"term_end": str(START - timedelta(days=1))}, "term_end", "不能早于开始日期"),
+        ({"term_end": str(END + timedelta(days=1))}, "term_reason", "超过12个月"),
+        ({"term_end": str(START + timedelta(days=3 * 366)), "term_reason": "持续性服务"}, "term_end", "不能超过36个月"),
+    ]
 
 
 def test_contract_refused_with_the_field_and_nothing_written(client, as_role):
     admin = as_role("district_admin")
     project = awarded(client, admin, "合同校验测试")
     other_district_org = orgs(OTHER)[0]
-    for changes, field, words in [*CONTRACT_REFUSALS,
+    for changes, field, words in [*contract_refusals(),
                                   ({"organization_id": other_district_org}, "organization_id", "只能与中标"),
                                   ({"organization_id": orgs()[-1]}, "organization_id", "只能与中标")]:
         before = counts()

@@ -17,7 +17,9 @@ from tests.conftest import OTHER, OWN, run
 from tests.plugins.procurement.support import bid, new_org, open_tender, past_award, staff_of
 from tests.plugins.procurement.test_projects import API, create
 
-LAST_YEAR = date.today().year - 1
+def last_year() -> int:
+    """Read when the test runs (a run may cross New Year's midnight)."""
+    return date.today().year - 1
 
 
 def refused_for(client, admin, eligibility: dict, org_id: int, code: str, words: str) -> dict:
@@ -76,13 +78,13 @@ def test_workers_refused(client, as_role):
 
 
 def test_inspection_refused(client, as_role):
-    refused_for(client, as_role("district_admin"), {}, new_org(failed_year=LAST_YEAR), "inspection",
-                f"{LAST_YEAR}年度年检结论为“不合格”")
+    refused_for(client, as_role("district_admin"), {}, new_org(failed_year=last_year()), "inspection",
+                f"{last_year()}年度年检结论为“不合格”")
 
 
 def test_an_old_failed_inspection_does_not_count(client, as_role):
     project = open_tender(client, as_role("district_admin"), "资格测试：三年前年检")
-    assert bid(client, staff_of(new_org(failed_year=LAST_YEAR - 2)), project["id"]).status_code == 201
+    assert bid(client, staff_of(new_org(failed_year=last_year() - 2)), project["id"]).status_code == 201
 
 
 def test_past_score_refused_and_a_newcomer_passes_unless_required(client, as_role):
@@ -103,7 +105,7 @@ def test_past_score_refused_and_a_newcomer_passes_unless_required(client, as_rol
 def test_every_reason_at_once_in_the_dry_run(client, as_role):
     admin = as_role("district_admin")
     org = new_org(legal_type="foundation", status="deregistered", grade="1A", credit_list="abnormal",
-                  failed_year=LAST_YEAR)
+                  failed_year=last_year())
     past_award(org, 50)
     project = open_tender(client, admin, "资格测试：全部不符", {
         "allowed_kinds": ["social_group"], "min_grade": "4A", "min_workers": 1, "min_past_score": 60})

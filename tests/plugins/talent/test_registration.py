@@ -18,7 +18,7 @@ from plugins.talent.tables import SocialWorker
 from tests.conftest import OWN, bearer, run
 
 BASE = f"/api/districts/{OWN}/talent"
-TODAY = date.today()
+TODAY = date.today()  # midnight-safe: `_today` re-reads it before each test
 EXAM = TODAY.year - 1  # passed last year: a first registration is on time until the end of this year
 
 

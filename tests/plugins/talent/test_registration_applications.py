@@ -19,7 +19,7 @@ from plugins.talent.tables import RegistrationApplication, SocialWorker
 from tests.conftest import OWN, bearer, run
 
 BASE = f"/api/districts/{OWN}/talent"
-TODAY = date.today()
+TODAY = date.today()  # midnight-safe: `_today` re-reads it before each test
 
 
 @pytest.fixture(autouse=True)

@@ -193,7 +193,7 @@ def _bad_check_digit() -> str:
     return valid[:17] + ("0" if valid[17] != "0" else "1")
 
 
-FUTURE = (date.today() + timedelta(days=400)).strftime("%Y%m%d")
+FUTURE = (date.today() + timedelta(days=400)).strftime("%Y%m%d")  # midnight-safe: 400 days ahead
 CASES = {
     "bad ID check digit": ("身份证号", _bad_check_digit, "校验位"),
     "impossible birth date": ("身份证号", lambda: _id_with_birth("19990230"), "出生日期"),

@@ -16,7 +16,7 @@ from plugins.talent.tables import SocialWorker
 from tests.plugins.talent.test_roster import counts, record, refs, rejected, upload, xlsx  # noqa: F401 - refs is a fixture
 from tests.conftest import run
 
-TODAY = date.today()
+TODAY = date.today()  # midnight-safe: `_today` re-reads it before each test
 EXAM = TODAY.year - 1
 
 

@@ -22,7 +22,7 @@ from plugins.talent.tables import SocialWorker, StatusChange
 from tests.conftest import OTHER, OWN, bearer, run
 
 # A reference date in the past, on the 15th (no 29 February trouble), so ages and windows are exact.
-_back = date.today() - timedelta(days=60)
+_back = date.today() - timedelta(days=60)  # midnight-safe: two months back
 ON = date(_back.year, _back.month, 15)
 STATS = f"/api/districts/{OWN}/talent/stats"
 

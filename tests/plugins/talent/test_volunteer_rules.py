@@ -14,16 +14,6 @@ from plugins.talent.tables import SocialWorker, VolunteerActivity, VolunteerHour
 from tests.conftest import OTHER, OWN, bearer, run
 
 BASE = f"/api/districts/{OWN}/talent"
-TODAY = date.today()
-DAY = TODAY - timedelta(days=5)
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    """Today as each test starts, not as the module was imported (a run crossing midnight)."""
-    global TODAY, DAY
-    TODAY = date.today()
-    DAY = TODAY - timedelta(days=5)
 
 
 def counts() -> tuple[int, int, int]:
@@ -37,8 +27,12 @@ def community(district: str) -> str:
 
 @pytest.fixture(scope="module")
 def setup(app, tokens) -> dict:
-    """Two teams sharing a volunteer who joined 10 days ago; a second volunteer who joined 2 days ago."""
+    """Two teams sharing a volunteer who joined 10 days ago; a second volunteer who joined 2 days ago.
+    Every test's days count from the `today` this fixture used, so a run crossing midnight (Beijing
+    time) keeps the joining days and the activity days the same distance apart."""
     from litestar.testing import TestClient
+
+    today = date.today()
 
     admin = bearer(tokens["district_admin"])
     leader = run(SocialWorker.select(SocialWorker.id).where(SocialWorker.district_code == OWN).first())["id"]
@@ -57,14 +51,14 @@ def setup(app, tokens) -> dict:
             teams.append(team.json()["id"])
             for person_id, joined in ((people[0], 10), (people[1], 2)):
                 member = client.post(f"{BASE}/teams/{teams[-1]}/members", headers=admin, json={
-                    "person_id": person_id, "joined_on": (TODAY - timedelta(days=joined)).isoformat()})
+                    "person_id": person_id, "joined_on": (today - timedelta(days=joined)).isoformat()})
                 assert member.status_code == 201, member.text
-    return {"people": people, "teams": teams, "admin": admin}
+    return {"people": people, "teams": teams, "admin": admin, "today": today, "day": today - timedelta(days=5)}
 
 
-def activity(client, setup, team: int, hours: list[tuple[int, float]], day: date = DAY, **extra):
+def activity(client, setup, team: int, hours: list[tuple[int, float]], day: date | None = None, **extra):
     return client.post(f"{BASE}/teams/{setup['teams'][team]}/activities", headers=setup["admin"], json={
-        "day": day.isoformat(), "title": "社区志愿服务",
+        "day": (day or setup["day"]).isoformat(), "title": "社区志愿服务",
         "hours": [{"person_id": p, "hours": h} for p, h in hours], **extra})
 
 
@@ -85,20 +79,20 @@ def test_at_most_24_hours_a_day_across_activities_and_teams(client, setup):
     assert activity(client, setup, 1, [(volunteer, 14)]).status_code == 201  # 24 hours exactly
     before = counts()
     refused(activity(client, setup, 0, [(volunteer, 0.5)]), before, "hours[0].hours", "合计24.5小时")
-    assert activity(client, setup, 0, [(volunteer, 8)], day=DAY - timedelta(days=1)).status_code == 201
+    assert activity(client, setup, 0, [(volunteer, 8)], day=setup["day"] - timedelta(days=1)).status_code == 201
 
 
 def test_no_hours_before_the_member_joined(client, setup):
     newcomer = setup["people"][1]
     before = counts()
-    refused(activity(client, setup, 0, [(newcomer, 2)], day=TODAY - timedelta(days=3)), before,
+    refused(activity(client, setup, 0, [(newcomer, 2)], day=setup["today"] - timedelta(days=3)), before,
             "hours[0].person_id", "入队")
-    assert activity(client, setup, 0, [(newcomer, 2)], day=TODAY - timedelta(days=2)).status_code == 201
+    assert activity(client, setup, 0, [(newcomer, 2)], day=setup["today"] - timedelta(days=2)).status_code == 201
 
 
 def test_the_activity_community_is_a_registered_community_of_the_district(client, setup):
     volunteer = setup["people"][0]
-    day = DAY - timedelta(days=2)
+    day = setup["day"] - timedelta(days=2)
     for code in (community(OTHER), f"{OWN}999999"):
         before = counts()
         refused(activity(client, setup, 0, [(volunteer, 1)], day=day, community_code=code), before,
@@ -110,7 +104,7 @@ def test_the_activity_community_is_a_registered_community_of_the_district(client
 def test_every_broken_rule_is_named_at_once(client, setup):
     volunteer, newcomer = setup["people"]
     before = counts()
-    response = activity(client, setup, 0, [(volunteer, 24), (newcomer, 1)], day=DAY, community_code="000000000000")
+    response = activity(client, setup, 0, [(volunteer, 24), (newcomer, 1)], community_code="000000000000")
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"community_code", "hours[0].hours", "hours[1].person_id"}
     assert counts() == before
