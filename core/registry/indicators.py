@@ -113,5 +113,5 @@ INDICATORS = [
                    "乡镇（街道）所占比例",
         unit="%", source="基础登记库：街道与乡镇（街道）社工站（建站、撤站日期）", compute=_station_coverage,
         target=100, target_basis="“十四五”民政事业发展规划：乡镇（街道）社工站全覆盖，“一乡镇(街道)一站点”",
-        direction="at_least", scale=100, digits=1, records="/districts/{code}/communities?kind=street"),
+        direction="at_least", scale=100, digits=1, records="/districts/{code}/stations"),
 ]

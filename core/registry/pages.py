@@ -163,4 +163,12 @@ async def street_page(request: Request, code: str, street_code: str, principal: 
                  can_write=principal.can(stations.WRITE, code))
 
 
-ROUTES = [communities_page, organizations_page, organization_page, persons_page, person_page, street_page]
+@get("/districts/{code:str}/stations", opt={"public": True}, include_in_schema=False)
+async def stations_page(request: Request, code: str, principal: Principal) -> Template:
+    """乡镇（街道）社工站一览: every street with its running station, those without one first, and
+    the coverage today (the records behind the coverage indicator)."""
+    return _page(request, "registry_stations.html", principal, code, found=await stations.overview(code))
+
+
+ROUTES = [communities_page, organizations_page, organization_page, persons_page, person_page, street_page,
+          stations_page]

@@ -57,6 +57,9 @@ async def community_facts(ctx, code: str, key: str, principal) -> dict | None:
     street_code = row["code"] if row["kind"] == "street" else row["parent_code"]
     if street_code:
         facts += await _station(code, street_code)
+        own_name = row["name"] if row["kind"] == "street" else (street["name"] if street else street_code)
+        items.insert(0, {"title": own_name, "url": f"/districts/{code}/streets/{street_code}",
+                         "meta": "乡镇（街道）· 社工站"})
     return {"facts": facts, "items": items}
 
 

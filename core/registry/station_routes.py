@@ -64,6 +64,35 @@ class StreetStations(msgspec.Struct):
     stations: list[Station]
 
 
+class StreetStation(msgspec.Struct):
+    street_code: str
+    street_name: str
+    station: Station | None
+    """the station running today, or None (未建站)"""
+
+
+class DistrictStations(msgspec.Struct):
+    streets: int
+    """streets (乡镇/街道) in the district's registry"""
+    covered: int
+    """streets with a station running today"""
+    coverage: float | None
+    """covered / streets × 100, one decimal (None without streets): the coverage indicator's value today"""
+    resident_workers: int
+    """驻站社工数 summed over the running stations"""
+    entries: list[StreetStation]
+    """every street, those without a station first, then by code"""
+
+
+@get("/api/districts/{code:str}/stations", opt={"public": True}, tags=["registry"],
+     summary="Every street of the district with its running social-work station (未建站 first) and the coverage")
+async def district_stations_overview(code: str) -> DistrictStations:
+    found = await stations.overview(code)
+    entries = [StreetStation(e["street_code"], e["street_name"], Station(**e["station"]) if e["station"] else None)
+               for e in found["entries"]]
+    return DistrictStations(found["streets"], found["covered"], found["coverage"], found["resident_workers"], entries)
+
+
 class StationController(Controller):
     """A street's social-work station (乡镇（街道）社工站)."""
 
@@ -88,4 +117,4 @@ class StationController(Controller):
         return Station(**await stations.update(code, principal.username, street_code, changes))
 
 
-ROUTES = [StationController]
+ROUTES = [district_stations_overview, StationController]

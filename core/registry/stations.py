@@ -78,6 +78,26 @@ async def district_stations(district_code: str) -> dict[str, dict[str, Any]]:
     return {r["street_code"]: view(r) for r in rows}
 
 
+async def overview(district_code: str) -> dict[str, Any]:
+    """Every street of the district with its open station (or None), the streets without one
+    first (the gap a district closes), then by code; and the totals the coverage indicator counts
+    today: streets, streets with an open station, coverage % (one decimal), resident workers."""
+    streets = await Community.select(Community.code, Community.name).where(
+        (Community.district_code == district_code) & (Community.kind == "street")).order_by(Community.code)
+    today = date.today()
+    rows = await SocialWorkStation.select().where(
+        (SocialWorkStation.district_code == district_code) & SocialWorkStation.closed_on.is_null())
+    current = {r["street_code"]: r for r in rows if is_open(r, today)}
+    entries = [{"street_code": s["code"], "street_name": s["name"],
+                "station": view(current[s["code"]], s["name"]) if s["code"] in current else None} for s in streets]
+    entries.sort(key=lambda e: (e["station"] is not None, e["street_code"]))
+    covered = sum(1 for e in entries if e["station"])
+    return {"streets": len(entries), "covered": covered,
+            "coverage": round(covered / len(entries) * 100, 1) if entries else None,
+            "resident_workers": sum(e["station"]["resident_workers"] for e in entries if e["station"]),
+            "entries": entries}
+
+
 def _errors(values: dict[str, Any]) -> list[tuple[str, str]]:
     errors = []
     today = date.today()

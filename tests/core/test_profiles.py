@@ -22,7 +22,10 @@ def test_community_profile_public(client):
     assert core["类型"] == "城市社区（居委会）" and core["代码"] == code
     live = run(Organization.count().where((Organization.district_code == OWN) & (Organization.community_code == code)
                                           & Organization.status.is_in(["registered", "filed"])))
-    assert core["驻社区社会组织"] == f"{live} 家" and len(body["sections"][0]["data"]["items"]) == live
+    street, *orgs = body["sections"][0]["data"]["items"]  # its street (page with the station), then the organisations
+    assert street["url"] == f"/districts/{OWN}/streets/{code[:9]}000" and street["meta"] == "乡镇（街道）· 社工站"
+    assert core["驻社区社会组织"] == f"{live} 家" and len(orgs) == live
+    assert all("/organizations/" in o["url"] for o in orgs)
     part = next(s for s in body["sections"] if s["name"] == "participation.community")["data"]
     facts = dict(map(tuple, part["facts"]))
     assert "居民需求（待受理）" in facts and facts["服务评价"]

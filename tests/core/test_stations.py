@@ -235,3 +235,58 @@ def test_a_street_with_a_station_is_not_deleted(client, as_role, street):
     refused = client.delete(f"/api/districts/{OWN}/communities/{street}", headers=admin)
     assert refused.status_code == 409 and "该街道的社工站记录 1 条" in refused.json()["detail"]
     assert run(Community.exists().where(Community.code == street))
+
+
+# --- the district's stations at a glance (the coverage indicator's records) -----------------
+
+def test_overview_lists_every_street_missing_first_and_matches_the_indicator(client):
+    for code in (OWN, OTHER):
+        found = client.get(f"/api/districts/{code}/stations").json()
+        streets = run(Community.select(Community.code).where(
+            (Community.district_code == code) & (Community.kind == "street")))
+        assert sorted(e["street_code"] for e in found["entries"]) == sorted(s["code"] for s in streets)
+        flags = [e["station"] is not None for e in found["entries"]]
+        assert flags == sorted(flags)  # the streets without a station come first
+        assert found["covered"] == sum(flags) and found["streets"] == len(streets)
+        assert found["resident_workers"] == sum(e["station"]["resident_workers"] for e in found["entries"] if e["station"])
+        row = {r["name"]: r for r in client.get(f"/api/districts/{code}/indicators").json()["indicators"]}[COVERAGE]
+        assert (found["covered"], found["streets"], found["coverage"]) == (row["numerator"], row["denominator"], row["value"])
+        assert row["records_url"] == f"/districts/{code}/stations"
+    mine = client.get(f"/api/districts/{OWN}/stations").json()["entries"]
+    assert {e["street_code"][:6] for e in mine} == {OWN}  # never another district's streets
+    dan = next(e for e in mine if e["street_code"] == f"{OWN}001000")
+    assert dan["station"]["name"] == "丹阳街道社会工作服务站"  # the open one, not the closed predecessor
+
+
+def test_overview_follows_a_station_recorded_and_closed(client, as_role, street):
+    admin = as_role("district_admin")
+    before = client.get(f"/api/districts/{OWN}/stations").json()
+    assert next(e for e in before["entries"] if e["street_code"] == street)["station"] is None
+    assert client.post(_url(street), headers=admin, json={"name": "测试社工站", "opened_on": "2024-01-01",
+                                                          "resident_workers": 4}).status_code == 201
+    after = client.get(f"/api/districts/{OWN}/stations").json()
+    assert (after["covered"], after["streets"]) == (before["covered"] + 1, before["streets"])
+    assert after["resident_workers"] == before["resident_workers"] + 4
+    assert client.patch(_url(street), headers=admin, json={"closed_on": date.today().isoformat()}).status_code == 200
+    assert client.get(f"/api/districts/{OWN}/stations").json()["covered"] == before["covered"]
+
+
+def test_overview_page_links_each_street_and_marks_the_missing(client):
+    page = client.get(f"/districts/{OWN}/stations")
+    assert page.status_code == 200
+    found = client.get(f"/api/districts/{OWN}/stations").json()
+    assert page.text.count('data-testid="station-row"') == found["streets"]
+    assert page.text.count('data-testid="station-missing"') == found["streets"] - found["covered"]
+    assert f'href="/districts/{OWN}/streets/{OWN}101000"' in page.text  # 河洑镇, without a station
+    assert "Social-work stations" in client.get(f"/districts/{OWN}/stations?lang=en").text
+    assert f'href="/districts/{OWN}/stations"' in client.get(f"/districts/{OWN}").text
+    assert client.get("/districts/999999/stations").status_code == 404
+
+
+def test_community_profile_links_its_street_page(client):
+    community = run(Community.select(Community.code, Community.parent_code).where(
+        (Community.district_code == OWN) & (Community.kind == "community")
+        & (Community.parent_code == f"{OWN}001000")).first())
+    profile = client.get(f"/api/districts/{OWN}/communities/{community['code']}/profile").json()
+    core = next(s for s in profile["sections"] if s["name"] == "registry.community")
+    assert core["data"]["items"][0]["url"] == f"/districts/{OWN}/streets/{OWN}001000"

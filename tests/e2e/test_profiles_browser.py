@@ -1,7 +1,7 @@
 """Profiles in a real browser at 390 px and 1280 px: anyone goes from the community list to a
 community's profile (社区画像: core's facts, the catalogue's services, participation's figures
-and activities), on to an organisation based there and back to its community; 430703 says which
-modules are off. No sideways scroll, no CSP violation; 390 px screenshots in $SANSHE_SHOTS_DIR
+and activities), to its street's page (the social-work station) and back, on to an organisation
+based there and back to its community; 430703 says which modules are off. No sideways scroll, no CSP violation; 390 px screenshots in $SANSHE_SHOTS_DIR
 (default $SANSHE_DATA_DIR)."""
 
 from __future__ import annotations
@@ -38,7 +38,12 @@ def test_anyone_reads_a_community_profile(server, browser, width):
     fits(page, width)
     if width == PHONE:
         _shot(page, "e2e-profile-community-phone.png")
-    core.locator("a").first.click()
+    core.locator("a[href*='/streets/']").click()  # its street's page, with the social-work station
+    page.wait_for_selector("[data-testid=street-record]")
+    assert page.locator("[data-testid=station-current], [data-testid=station-none]").count() == 1
+    fits(page, width)
+    page.go_back()
+    core.locator("a[href*='/organizations/']").first.click()
     page.wait_for_selector("[data-testid='section-registry.organization']")
     assert "组织画像" in page.locator("h1").inner_text()
     fits(page, width)

@@ -1,7 +1,8 @@
 """The street page's social-work station form in a real browser, on a phone (390 px): the
 district admin records a station — a negative 驻站社工数 is refused next to its field — then
-closes it (撤站) with a date before it opened (refused next to 撤站日期) and with today. The page
-runs under the CSP without a violation and never scrolls sideways."""
+closes it (撤站) with a date before it opened (refused next to 撤站日期) and with today. Anyone
+reads the district's stations at a glance (streets without one first) and opens such a street.
+The pages run under the CSP without a violation and never scroll sideways."""
 
 from __future__ import annotations
 
@@ -55,4 +56,22 @@ def test_staff_record_and_close_a_station_on_a_phone(server, browser, street):
     assert page.locator("[data-testid=station-none]").count() == 1
     rows = in_thread(SocialWorkStation.select().where(SocialWorkStation.street_code == street))
     assert [(r["resident_workers"], r["closed_on"]) for r in rows] == [(3, date.today())]
+    fits(page, PHONE)
+
+
+def test_anyone_finds_the_streets_without_a_station_on_a_phone(server, browser):
+    page = browser.new_context(viewport={"width": PHONE, "height": 844}).new_page()
+    page.goto(f"{server}/districts/{OWN}")
+    page.click("[data-testid=registry-stations-link]")
+    page.wait_for_selector("[data-testid=stations-overview]")
+    fits(page, PHONE)
+    rows = page.locator("[data-testid=station-row]")
+    assert rows.count() == int(page.inner_text("[data-testid=stations-streets]"))
+    missing = page.locator("[data-testid=station-missing]").count()
+    assert missing == rows.count() - int(page.inner_text("[data-testid=stations-covered]")) > 0
+    assert rows.first.locator("[data-testid=station-missing]").count() == 1  # the gap is listed first
+    name = rows.first.locator("[data-testid=station-street-link]").inner_text()
+    rows.first.locator("[data-testid=station-street-link]").click()
+    page.wait_for_selector("[data-testid=station-none]")
+    assert page.inner_text("[data-testid=street-name]") == name
     fits(page, PHONE)
