@@ -4,7 +4,8 @@ resident `<code>-resident`; past activities with sign-ups, check-ins, no-shows a
 on one service → an average, two on another → "评价不足"), with the points those earn; upcoming
 activities (one full with a waiting list; the demo resident signed up for another). The
 organisation delivering the district's home-care purchase project (阳光社会工作服务中心, found in the
-registry by name) runs the tea party, so its ratings show on its profile too. Rows are
+registry by name) runs the tea party and the demo social worker (`<code>-worker`) leads it, so its
+ratings show on that organisation's profile and on the worker's 社工档案 too. Rows are
 written directly (past activities cannot be announced through the API). Safe to run twice."""
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ async def load(ctx, district) -> None:
         (Community.district_code == code) & (Community.kind == "community")).order_by(Community.code).first()
     deliverer = await Organization.select(Organization.id).where(
         (Organization.district_code == code) & Organization.name.like(f"%{DELIVERER}")).first()
+    worker = await User.select(User.person_id).where(User.username == f"{code}-worker").first()
+    leader = worker["person_id"] if worker else None
     async with db.write_transaction():
         for index, (title, field, days, hour, service, capacity, hours, place) in enumerate(ACTIVITIES):
             starts = _at(days, hour)
@@ -88,7 +91,8 @@ async def load(ctx, district) -> None:
                    "ends_at": starts + timedelta(hours=2), "capacity": capacity, "target_group": "全体居民",
                    "service_ref": f"demo:service:{service}" if service else None,
                    "service_title": SERVICES.get(service, ""), "volunteer_hours": hours, "announced_by": f"{code}-admin",
-                   "organization_id": deliverer["id"] if deliverer and index == 0 else None}
+                   "organization_id": deliverer["id"] if deliverer and index == 0 else None,
+                   "worker_person_id": leader if index == 0 else None}
             act_id = (await Activity.insert(Activity(**act)).returning(Activity.id))[0]["id"]
             act["id"] = act_id
             if index in PAST:
@@ -116,7 +120,7 @@ async def _past(code: str, act: dict, rows: list, people: list[dict], rules: dic
             rating = (await Rating.insert(Rating(
                 district_code=code, subject=f"activity:{act['id']}", user_id=user["id"],
                 community_code=act["community_code"], field=act["field"], service_ref=act["service_ref"],
-                organization_id=act["organization_id"],
+                organization_id=act["organization_id"], worker_person_id=act["worker_person_id"],
                 professional=scores[0], timeliness=scores[1], attitude=scores[2], effect=scores[3],
                 score=sum(scores) / 4, comment=comment, careful=careful,
                 created_at=act["ends_at"] + timedelta(hours=1))).returning(Rating.id))[0]["id"]

@@ -1,7 +1,8 @@
 """Participation's sections of an organisation's and a person's profile on the demo plus a few
 hand-added rows (removed afterwards): the organisation's ratings by dimension only from the
 district's `min_ratings` on (comments never shown, another district's ratings never counted) and
-its latest activities; the worker's rating roll-up and the resident's own participation, seen by
+its latest activities; the worker's rating roll-up (the demo worker leads the rated tea party) and
+the resident's own participation, seen by
 the person themself and by staff — a stranger gets 404 from the API and never the section."""
 
 from __future__ import annotations
@@ -91,28 +92,46 @@ def test_organization_latest_activities(client, org_id):
     assert item["url"] == f"/districts/{OWN}/participation/activities/{shown}" and "测试活动室" in item["meta"]
 
 
+def _worker_figures(worker: int) -> tuple[str, str]:
+    """带领的活动 and 服务评价 computed by hand from the rows naming the worker."""
+    led = run(Activity.count().where((Activity.district_code == OWN) & (Activity.worker_person_id == worker)))
+    scores = [r["score"] for r in run(Rating.select(Rating.score).where(
+        (Rating.district_code == OWN) & (Rating.worker_person_id == worker)))]
+    return f"{led} 场", f"{sum(scores) / len(scores):.2f} / 5（{len(scores)} 条评价）"
+
+
 def test_worker_sees_their_rating_roll_up(client, as_role, org_id):
     worker = _person_of(f"{OWN}-worker")
     url = f"/api/districts/{OWN}/persons/{worker}/profile"
-    # the demo rates no worker and the worker leads no activity: no worker facts yet (browser tests
-    # run earlier in a full run may have signed the same registry person up as a participant)
-    before = _section(client.get(url, headers=as_role("district_admin")).json(), "participation.person")
-    assert before is None or "带领的活动" not in _facts(before)
+    mine = bearer_for(client, f"{OWN}-worker")
+    # the demo's tea party is led by the demo worker and rated six times
+    own = _facts(_section(client.get(url, headers=mine).json(), "participation.person"))
+    assert (own["带领的活动"], own["服务评价"]) == _worker_figures(worker)
+    assert int(own["服务评价"].split("（")[1].split(" ")[0]) >= 6 and "服务评价（态度）" in own
     run(_activity(OWN, "社工带领的活动", worker_person_id=worker))
-    for n, scores in enumerate(ORG_SCORES[:2], start=10):
+    for n, scores in enumerate(ORG_SCORES, start=10):
         run(_rate(OWN, n, scores, worker_person_id=worker))
-    own = _section(client.get(url, headers=bearer_for(client, f"{OWN}-worker")).json(), "participation.person")
-    facts = _facts(own)
-    assert (facts["带领的活动"], facts["服务评价"]) == ("1 场", "评价不足 5 条")
-    assert "服务评价（态度）" not in facts  # no dimension below min_ratings
-    for n, scores in enumerate(ORG_SCORES[2:], start=12):
-        run(_rate(OWN, n, scores, worker_person_id=worker))
-    own = _section(client.get(url, headers=bearer_for(client, f"{OWN}-worker")).json(), "participation.person")
-    assert _facts(own)["服务评价"] == "4.30 / 5（5 条评价）" and _facts(own)["服务评价（态度）"] == "4.60 / 5"
+    own = _section(client.get(url, headers=mine).json(), "participation.person")
+    assert (_facts(own)["带领的活动"], _facts(own)["服务评价"]) == _worker_figures(worker)
+    assert _facts(own)["带领的活动"] != "1 场"  # the new activity counted
     staff = _section(client.get(url, headers=as_role("district_admin")).json(), "participation.person")
     assert staff == own
     stranger = bearer_for(client, f"{OWN}-resident")
     assert client.get(url, headers=stranger).status_code == 404
+
+
+def test_a_worker_rated_fewer_than_min_ratings_times_shows_no_average(client, as_role, org_id):
+    person = run(Person.select(Person.id).where(Person.district_code == OWN).order_by(
+        Person.id, ascending=False).first())["id"]  # a registry person leading nothing in the demo
+    url = f"/api/districts/{OWN}/persons/{person}/profile"
+    before = _section(client.get(url, headers=as_role("district_admin")).json(), "participation.person")
+    assert before is None or "带领的活动" not in _facts(before)
+    run(_activity(OWN, "新社工带领的活动", worker_person_id=person))
+    for n, scores in enumerate(ORG_SCORES[:2], start=20):
+        run(_rate(OWN, n, scores, worker_person_id=person))
+    facts = _facts(_section(client.get(url, headers=as_role("district_admin")).json(), "participation.person"))
+    assert (facts["带领的活动"], facts["服务评价"]) == ("1 场", "评价不足 5 条")
+    assert "服务评价（态度）" not in facts  # no dimension below min_ratings
 
 
 def test_resident_sees_their_participation(client, as_role):
