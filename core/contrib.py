@@ -204,7 +204,8 @@ class SupervisionRule:
     settings for the district) yields flags as dicts with keys: `key` (stable:
     the same condition gives the same key, so it is never flagged twice),
     `record_type`, `record_id`, `subject` (e.g. a worker id), `organization_id`
-    (or None), `severity` (high | medium | low) and `message` (plain Chinese).
+    (or None), `severity` (high | medium | low) and `message` (plain Chinese); optionally
+    `person_id` (the registry person the flag is about: it shows on their profile to supervisors).
     """
 
     module: str

@@ -99,7 +99,7 @@ def _row(district_code: str, rule: SupervisionRule, found: dict, now: datetime) 
     return Flag(district_code=district_code, dedupe=f"{district_code}:{key}", key=key, module=rule.module,
                 rule=rule.name, record_type=str(found.get("record_type") or ""),
                 record_id=str(found.get("record_id") or ""), subject=found.get("subject"),
-                organization_id=found.get("organization_id"), severity=severity,
+                organization_id=found.get("organization_id"), person_id=found.get("person_id"), severity=severity,
                 message=str(found.get("message") or rule.title), state="open", raised_at=now, last_seen_at=now)
 
 
@@ -109,10 +109,12 @@ async def _store(rows: list[Flag], now: datetime) -> tuple[int, int]:
     raised = seen = 0
     async with db.write_transaction():
         for chunk in _chunks(unique):
-            existing = {r["dedupe"] for r in await Flag.select(Flag.dedupe).where(
+            stored = {r["dedupe"]: r["person_id"] for r in await Flag.select(Flag.dedupe, Flag.person_id).where(
                 Flag.dedupe.is_in([row.dedupe for row in chunk]))}
+            existing = set(stored)
             if existing:
                 await Flag.update({Flag.last_seen_at: now}).where(Flag.dedupe.is_in(list(existing)))
+            await _name_people(chunk, stored)
             new = [row for row in chunk if row.dedupe not in existing]
             if new:  # a concurrent scan may have raised one meanwhile: the unique dedupe keeps it single
                 inserted = await Flag.insert(*new).on_conflict(target=Flag.dedupe, action="DO NOTHING").returning(
@@ -121,6 +123,16 @@ async def _store(rows: list[Flag], now: datetime) -> tuple[int, int]:
                 seen += len(new) - len(inserted)
             seen += len(existing)
     return raised, seen
+
+
+async def _name_people(chunk: list[Flag], stored: dict[str, int | None]) -> None:
+    """Flags raised before rules named the person (`person_id`) learn it when seen again."""
+    learnt: dict[int, list[str]] = {}
+    for row in chunk:
+        if row.person_id is not None and row.dedupe in stored and stored[row.dedupe] is None:
+            learnt.setdefault(row.person_id, []).append(row.dedupe)
+    for person_id, dedupes in learnt.items():
+        await Flag.update({Flag.person_id: person_id}).where(Flag.dedupe.is_in(dedupes) & Flag.person_id.is_null())
 
 
 async def _run_rule(ctx: AppContext, district_code: str, rule: SupervisionRule, today: date) -> dict:

@@ -14,9 +14,10 @@
   verdict, finding and answer state. The person themself sees the findings given so far (not
   records still waiting for a verdict, as on "我的抽查意见"); other viewers need, besides
   registry.person.read, `supervision.read` — without it the section is None — and their read is
-  audited like a supervisor's read of a campaign. Flags are not shown here: a flag's subject is
-  the talent module's worker id, which supervision cannot map to a person without reading
-  another plugin's tables.
+  audited like a supervisor's read of a campaign. Those readers also see the open flags about the
+  person (`Flag.person_id`, named by the module's rule: a registration about to expire, continuing
+  education short, a 12-hour day…), as on the organisation's section; the person themself does not
+  (flags are supervisors' work list, like the organisation's).
 """
 
 from __future__ import annotations
@@ -145,18 +146,27 @@ async def person_findings(ctx, code: str, key: str, principal) -> dict | None:
     if own:  # as on "我的抽查意见": only findings a supervisor has given
         query = query.where(SampleItem.state != "pending")
     rows = await query.order_by(SampleItem.id, ascending=False)
-    if not rows:
+    flags = [] if own else await Flag.select(Flag.id, Flag.rule, Flag.message, Flag.raised_at).where(
+        (Flag.district_code == code) & (Flag.person_id == person_id) & (Flag.state == "open")).order_by(
+        Flag.raised_at, Flag.id, ascending=False)
+    if not rows and not flags:
         return None
     titles = await _campaign_titles(rows)
+    facts = _verdict_facts(rows)
     if own:
         url = f"/districts/{code}/supervision/findings" if principal.can(RESPOND, code) else None
         items = [_finding_item(r, titles, url) for r in rows]
     else:
         items = [_finding_item(r, titles, f"/districts/{code}/supervision/campaigns/{r['campaign']}") for r in rows]
+        rules = rule_titles(ctx)
+        facts.append(["未处理预警", f"{len(flags)} 条"])
+        items += [{"title": rules.get(f["rule"], f["rule"]), "url": f"/districts/{code}/supervision/flags",
+                   "meta": f"{f['message']} · 预警于 {beijing_time(f['raised_at'])}"} for f in flags]
         await audit.record(actor=principal.username, action="read", entity="person", entity_id=person_id,
                            district_code=code, after={"section": "supervision.person",
-                                                      "supervision_items": [r["id"] for r in rows]})
-    return {"facts": _verdict_facts(rows), "items": items}
+                                                      "supervision_items": [r["id"] for r in rows],
+                                                      "flags": [f["id"] for f in flags]})
+    return {"facts": facts, "items": items}
 
 
 SECTIONS = [

@@ -86,6 +86,8 @@ class Flag(Table, tablename="supervision_flag"):
     record_id = Varchar(length=64)
     subject = Integer(null=True, default=None)
     organization_id = Integer(null=True, default=None, index=True)
+    person_id = Integer(null=True, default=None, index=True)
+    """the registry person the flag is about (a worker's registration, hours…), or None"""
     severity = Varchar(length=8)
     message = Text()
     state = Varchar(length=12, default="open", index=True)

@@ -22,7 +22,8 @@ _LIVE = (ServiceLog.superseded == False)  # noqa: E712 - a corrected log counts 
 
 def _flag(key: str, record_type: str, record_id: Any, worker: dict, severity: str, message: str) -> dict:
     return {"key": key, "record_type": record_type, "record_id": str(record_id), "subject": worker["id"],
-            "organization_id": worker["employer_org_id"], "severity": severity, "message": message}
+            "organization_id": worker["employer_org_id"], "person_id": worker.get("person_id"),
+            "severity": severity, "message": message}
 
 
 async def _workers(district_code: str, *where) -> list[dict]:

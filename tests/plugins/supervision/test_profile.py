@@ -1,9 +1,11 @@
 """Supervision's profile sections: an organisation's grades in public (no findings), its findings
 and open flags to supervision readers, a worker's own findings to the worker and to staff holding
-supervision.read (read audited), 404 for another resident, nothing where supervision is off."""
+supervision.read (read audited) — staff also see the open flags the rules raised about the person,
+the person does not — 404 for another resident, nothing where supervision is off."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timezone
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from core import db
 from core.dates import beijing_time
 from core.tables import AuditEvent, Organization, Person, User
+from plugins.supervision.flags import scan
 from plugins.supervision.tables import Assessment, Campaign, Flag, SampleItem
 from plugins.talent.tables import ServiceLog, SocialWorker
 from tests.conftest import OTHER, OWN, bearer_for, run
@@ -167,8 +170,48 @@ def test_supervisor_sees_findings_and_open_flags(client, as_role, judged):
     assert _section(client.get(_org_url(org_id)).json(), "supervision.findings") is None
 
 
+def test_supervisors_see_the_open_flags_about_a_person(client, as_role, ctx):
+    flag = run(Flag.select().where((Flag.district_code == OWN) & (Flag.module == "talent") & (Flag.state == "open")
+                                   & Flag.person_id.is_not_null()).first())
+    assert flag, "the demo scan names the person of a talent rule's flag"
+    person = flag["person_id"]
+    worker = run(SocialWorker.select(SocialWorker.id).where(SocialWorker.person_id == person).first())
+    assert worker and flag["subject"] == worker["id"]  # the person is the flagged worker
+    url = f"/api/districts/{OWN}/persons/{person}/profile"
+    open_flags = run(Flag.select().where((Flag.district_code == OWN) & (Flag.person_id == person)
+                                         & (Flag.state == "open")))
+    data = _section(client.get(url, headers=as_role("supervisor")).json(), "supervision.person")
+    assert _facts(data)["未处理预警"] == f"{len(open_flags)} 条"
+    for f in open_flags:
+        assert any(f["message"] in i["meta"] and i["url"] == f"/districts/{OWN}/supervision/flags"
+                   for i in data["items"])
+    read = run(AuditEvent.select().where((AuditEvent.entity == "person") & (AuditEvent.entity_id == str(person))
+                                         & (AuditEvent.action == "read")).order_by(AuditEvent.seq, ascending=False).first())
+    assert flag["id"] in json.loads(read["after"])["flags"]  # the supervisor's read is audited, flags named
+    # A flag raised before rules named the person learns it when the scan sees it again.
+    run(Flag.update({Flag.person_id: None}).where(Flag.id == flag["id"]))
+    run(scan(ctx, OWN))
+    assert run(Flag.select(Flag.person_id).where(Flag.id == flag["id"]).first())["person_id"] == person
+
+
+def test_a_worker_does_not_see_flags_about_themself(client, as_role, judged):
+    flag = run(Flag.insert(Flag(district_code=OWN, dedupe=f"{OWN}:profiletest:own", key="profiletest:own",
+                                module="talent", rule="talent.registration", record_type="social_worker",
+                                record_id=str(judged["worker"]), subject=judged["worker"],
+                                person_id=judged["person_id"], severity="high", message="档案测试预警：登记已过期")))
+    try:
+        url = f"/api/districts/{OWN}/persons/{judged['person_id']}/profile"
+        own = _section(client.get(url, headers=bearer_for(client, f"{OWN}-worker")).json(), "supervision.person")
+        assert "未处理预警" not in _facts(own) and "档案测试预警" not in str(own)
+        staff = _section(client.get(url, headers=as_role("supervisor")).json(), "supervision.person")
+        assert any("档案测试预警：登记已过期" in i["meta"] for i in staff["items"])
+    finally:
+        run(Flag.delete().where(Flag.id == flag[0]["id"]))
+
+
 def test_person_without_findings_has_no_section(client, as_role):
     sampled = {r["person_id"] for r in run(SampleItem.select(SampleItem.person_id))}
+    sampled |= {r["person_id"] for r in run(Flag.select(Flag.person_id).where(Flag.state == "open"))}
     other = next(p for p in run(Person.select(Person.id).where(Person.district_code == OWN)) if p["id"] not in sampled)
     body = client.get(f"/api/districts/{OWN}/persons/{other['id']}/profile", headers=as_role("supervisor")).json()
     assert _section(body, "supervision.person") is None and body["sections"]
