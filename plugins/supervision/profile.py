@@ -152,7 +152,7 @@ async def person_findings(ctx, code: str, key: str, principal) -> dict | None:
     if not rows and not flags:
         return None
     titles = await _campaign_titles(rows)
-    facts = _verdict_facts(rows)
+    facts = _verdict_facts(rows) if rows else []  # a person only flagged: no empty sampling counts
     if own:
         url = f"/districts/{code}/supervision/findings" if principal.can(RESPOND, code) else None
         items = [_finding_item(r, titles, url) for r in rows]

@@ -182,6 +182,8 @@ def test_supervisors_see_the_open_flags_about_a_person(client, as_role, ctx):
                                          & (Flag.state == "open")))
     data = _section(client.get(url, headers=as_role("supervisor")).json(), "supervision.person")
     assert _facts(data)["未处理预警"] == f"{len(open_flags)} 条"
+    sampled = run(SampleItem.count().where(SampleItem.person_id == person))
+    assert ("被抽查记录" in _facts(data)) == bool(sampled)  # no empty sampling counts for a person only flagged
     for f in open_flags:
         assert any(f["message"] in i["meta"] and i["url"] == f"/districts/{OWN}/supervision/flags"
                    for i in data["items"])
