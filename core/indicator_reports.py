@@ -10,21 +10,21 @@ of one quarter the unique index (district_code, quarter, version) keeps one; the
 Every submission is audited inside its transaction.
 
 `frozen_quarters(code)` (memoized within an indicator scope) is what the quarterly history
-(core.indicators_history) reads instead of recomputing a reported quarter.
+(core.indicators_history, which imports this module, not the other way) reads instead of
+recomputing a reported quarter.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from core import audit, db
 from core.codes import mask_name
 from core.errors import ApiError, invalid, not_found
 from core.indicators import district_indicators, memoized
-from core.indicators_history import quarter_end
 from core.tables import IndicatorReport, User
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ def end_of(quarter: str) -> date | None:
     if not found or not 1 <= int(found.group(1)) <= 9998:
         return None
     year, number = int(found.group(1)), int(found.group(2))
-    return quarter_end(date(year, 3 * number, 1))
+    return (date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)) - timedelta(days=1)
 
 
 def closed_quarters(today: date | None = None) -> list[str]:
