@@ -16,6 +16,7 @@ CORE_WORDS = AuditWords(
         "person": "人员", "organization": "社会组织", "community": "街道社区", "user": "用户", "session": "登录会话",
         "api_token": "接口令牌", "district_module": "功能模块", "annual_inspection": "年检结果",
         "credit_listing": "信用名录", "upload": "上传的文件", "social_work_station": "社工站",
+        "indicator_report": "季度指标报送",
     },
     actions={
         "create": "新建", "update": "修改", "delete": "删除", "read": "查看个人信息", "reveal": "查看完整信息",
@@ -47,7 +48,7 @@ CORE_WORDS = AuditWords(
         "closed_by": "结束人", "responded_by": "回复人", "handled_by": "处理人", "signed_off_by": "确认人",
         "reviewer": "评审人", "mentor": "导师", "applicant": "申请人", "comment": "意见", "hours": "时长",
         "workers": "社工数", "street_code": "街道", "opened_on": "建站日期", "closed_on": "撤站日期",
-        "resident_workers": "驻站社工数",
+        "resident_workers": "驻站社工数", "quarter": "季度", "version": "版本",
     },
     values=_REGISTRY_VALUES,
 )

@@ -48,6 +48,7 @@ def register_permissions():
         Permission("registry.person.write", "维护人员信息", _ADMINS),
         Permission("registry.person.reveal", "查看完整身份证号和手机号（留痕）", (*_ADMINS, SUPERVISOR)),
         Permission("audit.read", "查看审计日志", _READERS),
+        Permission("indicators.report.submit", "报送本区县季度指标", _ADMINS),
     ]
 
 

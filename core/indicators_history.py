@@ -1,10 +1,11 @@
-"""Quarterly history of the indicators, computed from the data (nothing stored): the value of each
-indicator at each Beijing quarter end up to a date.
+"""Quarterly history of the indicators: the value of each indicator at each Beijing quarter end up
+to a date, computed from the data, except a quarter the district has submitted (季度报送,
+core.indicator_reports), which keeps the figures it was submitted with.
 
 `quarter_ends(at, n)` are the last `n` quarter ends up to `at`, oldest first; the current
 (unfinished) quarter is measured at `at` itself, so the last entry is always `at` (a quarter end
-when `at` is one). Dates are civil dates in Beijing, like every `at` (core.dates). Each point is
-exactly what `district_indicators(ctx, code, end)` gives for that date.
+when `at` is one). Dates are civil dates in Beijing, like every `at` (core.dates). Each unreported
+point is exactly what `district_indicators(ctx, code, end)` gives for that date.
 """
 
 from __future__ import annotations
@@ -55,15 +56,32 @@ def quarter_ends(at: date, n: int = 8) -> list[date]:
 
 async def district_history(ctx: AppContext, code: str, at: date, n: int = 8) -> dict[str, Any]:
     """The district's indicators at each of `quarter_ends(at, n)`:
-    `{"quarters": [{"quarter", "at"}], "indicators": [{name, label, …, "points": [{"quarter", "at",
-    "value", "target", "met", "status"}]}]}` (indicators in registry order, points oldest first)."""
+    `{"quarters": [{"quarter", "at"}], "indicators": [{name, label, …, "points": [{"quarter",
+    "at", "value", "target", "met", "status", "reported"}]}]}` (indicators in registry order, points
+    oldest first). A quarter the district has submitted (core.indicator_reports) takes its latest
+    report's frozen figures instead of a computation (`reported` True); an indicator the report
+    lacks (registered later) is computed."""
+    from core.indicator_reports import frozen_quarters
+
     ends = quarter_ends(at, n)
+    snapshots: list[dict[str, dict[str, Any]]] = []
+    reported: list[set[str]] = []
     with scope():
-        snapshots = [await district_indicators(ctx, code, end) for end in ends]
+        frozen = await frozen_quarters(code)
+        for end in ends:
+            rows = frozen.get(quarter_label(end)) if end == quarter_end(end) else None
+            by_name = {row["name"]: row for row in rows or ()}
+            reported.append(set(by_name))
+            if any(name not in by_name for name in ctx.contributions.indicators):
+                live = {row["name"]: row for row in await district_indicators(ctx, code, end)}
+                by_name = {**live, **by_name}
+            snapshots.append(by_name)
     indicators = []
-    for i, row in enumerate(snapshots[-1]):
-        points = [{"quarter": quarter_label(end), "at": end, "value": snap[i]["value"], "target": snap[i]["target"],
-                   "met": snap[i]["met"], "status": snap[i]["status"]} for end, snap in zip(ends, snapshots)]
+    for name in ctx.contributions.indicators:
+        row = snapshots[-1][name]
+        points = [{"quarter": quarter_label(end), "at": end, "value": snap[name]["value"],
+                   "target": snap[name]["target"], "met": snap[name]["met"], "status": snap[name]["status"],
+                   "reported": name in names} for end, snap, names in zip(ends, snapshots, reported)]
         indicators.append({key: row[key] for key in ("name", "module", "label", "label_en", "unit", "direction",
                                                      "enabled")} | {"points": points})
     return {"quarters": [{"quarter": quarter_label(end), "at": end} for end in ends], "indicators": indicators}

@@ -1,7 +1,7 @@
 """Core's route handlers, contributed through core.builtin's register_routes."""
 
 from core import opendata
-from core.api import audit, auth, districts, indicators, profiles, system
+from core.api import audit, auth, districts, indicator_reports, indicators, profiles, system
 from core.registry import pages as registry_pages
 from core.registry import routes as registry
 from core.registry import station_routes
@@ -13,6 +13,7 @@ ROUTES = [
     *auth.ROUTES,
     *districts.ROUTES,
     *indicators.ROUTES,
+    *indicator_reports.ROUTES,
     *profiles.ROUTES,
     *registry.ROUTES,
     *station_routes.ROUTES,

@@ -131,6 +131,24 @@ class Person(Table, tablename="person"):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
+class IndicatorReport(Table, tablename="indicator_report"):
+    """A district's quarterly submission (季度报送) of its indicators to the city: the figures of
+    `district_indicators` at the quarter's last day, frozen as JSON (`values`). Append only: a
+    correction is a new row with the next `version` and a `reason`; rows are never updated or
+    deleted (core.indicator_reports). A unique index over (district_code, quarter, version), added
+    in the migration, makes one of two racing submissions fail."""
+
+    district_code = Varchar(length=6, index=True)
+    quarter = Varchar(length=6)  # "2026Q3"
+    quarter_end = Date()
+    version = Integer(default=1)  # 1 = first submission, 2+ = corrections
+    values = Text(default="[]")  # JSON: the indicator rows as submitted
+    note = Text(default="")
+    reason = Text(default="")  # required from version 2 on
+    submitted_by = Varchar(length=64)
+    submitted_at = Timestamptz(default=TimestamptzNow())
+
+
 # --- identity -------------------------------------------------------------------------
 
 

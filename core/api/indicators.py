@@ -78,6 +78,8 @@ class HistoryPoint(msgspec.Struct):
     target: float | None
     met: bool | None
     status: str
+    reported: bool = False
+    """the district has submitted this quarter (季度报送): its frozen figures, not a computation"""
 
 
 class IndicatorHistory(msgspec.Struct):

@@ -135,6 +135,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ind_status_no_target": ("无目标值", "No target"),
     "ind_status_no_data": ("暂无数据", "No data"),
     "ind_status_off": ("未启用", "Not enabled"),
+    "rep_title": ("季度报送", "Quarterly submission"),
+    "rep_intro": ("已结束季度的指标报送市民政局后即固定，走势图中该季度采用报送数；更正须说明原因，保留每一版。",
+                  "A closed quarter's figures are fixed once submitted to the city bureau; the trend uses them. "
+                  "A correction needs a reason and every version is kept."),
+    "rep_submitted": ("已报送", "Submitted"),
+    "rep_not_submitted": ("未报送", "Not submitted"),
+    "rep_none": ("尚未报送任何季度", "No quarter submitted yet"),
+    "rep_quarter": ("季度", "Quarter"),
+    "rep_note": ("说明（可选）", "Note (optional)"),
+    "rep_reason": ("更正原因（重新报送时必填）", "Reason for the correction (required when resubmitting)"),
+    "rep_submit": ("报送", "Submit"),
+    "rep_version": ("版本", "Version"),
+    "rep_versions": ("共 {n} 版", "{n} versions"),
+    "rep_city_title": ("季度报送情况", "Quarterly submissions"),
+    "rep_saved": ("已报送，记入审计日志。", "Submitted; recorded in the audit log."),
+    "rep_failed": ("报送失败", "Could not submit"),
 }
 
 

@@ -2,8 +2,11 @@
 (`/districts/{code}/indicators?at=`, a card per indicator grouped by module: value, target with its
 basis, gap, status, definition and source) and the city view (`/cities/{city}/indicators?at=`, the
 districts side by side with the city total, a row per indicator — a card per indicator on a
-phone). Each district card shows the indicator's trend over the last quarters
-(core.indicators_history: a tiny server-drawn SVG line and the values as a list, no script). Public,
+phone), with each district's submission (季度报送) of the last closed quarter. Each district
+card shows the indicator's trend over the last quarters
+(core.indicators_history: a tiny server-drawn SVG line and the values as a list, no script; a
+submitted quarter's point is marked 已报送) and the 季度报送 block: the submitted quarters and,
+for a viewer holding indicators.report.submit, the form (static/indicator_report.js). Public,
 like their API (core.api.indicators): aggregates that name no person."""
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 from litestar import Request, get
 from litestar.response import Template
 
+from core import indicator_reports
 from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError
@@ -65,7 +69,19 @@ async def district_indicators_page(request: Request, code: str, principal: Princ
     groups = [(key, list(items)) for key, items in groupby(rows, key=lambda r: (r["module_label"], r["module_label_en"]))]
     district = ctx.districts[code]
     return render(request, "indicators.html", principal, district=district, at=day, groups=groups,
-                  city_code=district.city_code)
+                  city_code=district.city_code, reports=await _reports(code, principal))
+
+
+async def _reports(code: str, principal: Principal) -> dict[str, Any]:
+    """The 季度报送 block: the submitted quarters (latest versions), the closed quarters the form
+    offers (the latest not yet submitted first) and whether the viewer may submit."""
+    submitted = await indicator_reports.reports(code)
+    done = {r["quarter"]: r for r in submitted}
+    closed = indicator_reports.closed_quarters()
+    choices = [{"quarter": q, "report": done.get(q)} for q in closed]
+    first = next((c for c in choices if c["report"] is None), choices[0])
+    return {"submitted": submitted, "choices": [first, *[c for c in choices if c is not first]],
+            "can_submit": principal.can(indicator_reports.SUBMIT, code)}
 
 
 @get("/cities/{city_code:str}/indicators", opt={"public": True}, include_in_schema=False)
@@ -81,8 +97,10 @@ async def city_indicators_page(request: Request, city_code: str, principal: Prin
     districts = result["districts"]
     rows = [{"total": _shown(total), "cells": [_shown(d["indicators"][i]) for d in districts]}
             for i, total in enumerate(result["total"])]
+    quarter = indicator_reports.last_closed_quarter()
     return render(request, "indicators_city.html", principal, city_code=city_code,
-                  city_name=members[0].city_name, at=day, districts=districts, rows=rows)
+                  city_name=members[0].city_name, at=day, districts=districts, rows=rows,
+                  report_quarter=quarter, report_status=await indicator_reports.city_status(ctx, city_code, quarter))
 
 
 ROUTES = [district_indicators_page, city_indicators_page]

@@ -1,0 +1,229 @@
+"""Quarterly submissions (季度报送, core.indicator_reports, /api/.../indicators/reports): a submitted
+quarter's figures are frozen (the live computation moves when a record dated inside the quarter is
+added later; the report and the history point do not); a resubmission needs a reason and is the
+next version; open, malformed and too-old quarters are 422 naming `quarter`; another district's
+admin is 403 and writes nothing; anonymous is 401; the city lists submitted and 未报送 districts;
+every submission is audited. Frozen-figure tests use a test-only district (430791); the HTTP tests
+use 430702's oldest submittable quarters, which no other test reads."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from core import db
+from core import indicator_reports as reports
+from core.districts import DistrictConfig
+from core.errors import ApiError
+from core.indicators import district_indicators
+from core.indicators_history import district_history, quarter_label
+from core.tables import AuditEvent, Community, IndicatorReport, Organization
+from tests.conftest import OTHER, OWN, bearer_for, run
+
+CODE = "430791"
+URBAN = "registry.urban_community_orgs"
+OLD = datetime(2020, 1, 1, tzinfo=timezone.utc)
+
+
+def _org(name: str, registered: date) -> Organization:
+    return Organization(district_code=CODE, name=f"报送测试{name}", legal_type="community_filed", status="filed",
+                        community_code=f"{CODE}001001", registered_on=registered, created_at=OLD)
+
+
+@pytest.fixture
+def test_ctx(ctx):
+    """430791: one street, one urban community, one community organisation registered inside the
+    last closed quarter; removed afterwards with its reports (the district is in no file)."""
+    end = reports.end_of(reports.last_closed_quarter())
+
+    async def build():
+        await Community.insert(Community(district_code=CODE, code=f"{CODE}001000", name="报送测试街道", kind="street",
+                                         created_at=OLD))
+        await Community.insert(Community(district_code=CODE, code=f"{CODE}001001", name="报送测试社区",
+                                         kind="community", parent_code=f"{CODE}001000", created_at=OLD))
+        await Organization.insert(_org("甲", end - timedelta(days=20)))
+
+    async def remove():
+        await IndicatorReport.delete().where(IndicatorReport.district_code == CODE)
+        await Organization.delete().where(Organization.district_code == CODE)
+        await Community.delete().where((Community.district_code == CODE) & (Community.kind == "community"))
+        await Community.delete().where(Community.district_code == CODE)
+
+    run(remove())
+    run(build())
+    yield replace(ctx, districts={**ctx.districts, CODE: DistrictConfig(CODE, "报送测试区", "430700", "常德市", 10_000, ())})
+    run(remove())
+
+
+def _urban(rows: list[dict]) -> dict:
+    return next(r for r in rows if r["name"] == URBAN)
+
+
+def test_a_submitted_quarter_is_frozen(test_ctx):
+    quarter = reports.last_closed_quarter()
+    end = reports.end_of(quarter)
+    made = run(reports.submit(test_ctx, CODE, "tester", quarter, note="首次报送"))
+    assert (made["quarter"], made["quarter_end"], made["version"]) == (quarter, end, 1)
+    assert _urban(made["values"])["value"] == 1.0 and _urban(made["values"])["numerator"] == 1.0
+    run(Organization.insert(_org("乙", end - timedelta(days=5))))  # entered later, dated inside the quarter
+    assert _urban(run(district_indicators(test_ctx, CODE, end)))["value"] == 2.0  # the live computation moves
+    history = run(district_history(test_ctx, CODE, end, 2))
+    point = next(r for r in history["indicators"] if r["name"] == URBAN)["points"][-1]
+    assert (point["quarter"], point["value"], point["reported"]) == (quarter, 1.0, True)  # the history does not
+    earlier = next(r for r in history["indicators"] if r["name"] == URBAN)["points"][0]
+    assert earlier["reported"] is False
+    assert _urban(run(reports.report(CODE, quarter))["values"])["value"] == 1.0  # nor the report
+
+
+def test_a_resubmission_needs_a_reason_and_is_the_next_version(test_ctx):
+    quarter = reports.last_closed_quarter()
+    end = reports.end_of(quarter)
+    run(reports.submit(test_ctx, CODE, "tester", quarter))
+    run(Organization.insert(_org("丙", end - timedelta(days=1))))
+    with pytest.raises(ApiError) as refused:
+        run(reports.submit(test_ctx, CODE, "tester", quarter, reason="   "))
+    assert refused.value.status_code == 422 and refused.value.errors[0]["field"] == "reason"
+    corrected = run(reports.submit(test_ctx, CODE, "tester", quarter, reason="补录社区社会组织"))
+    assert corrected["version"] == 2 and _urban(corrected["values"])["value"] == 2.0
+    assert [v["version"] for v in corrected["versions"]] == [2, 1] and corrected["versions"][0]["reason"] == "补录社区社会组织"
+    history = run(district_history(test_ctx, CODE, end, 1))
+    assert next(r for r in history["indicators"] if r["name"] == URBAN)["points"][0]["value"] == 2.0  # the latest version
+    assert run(IndicatorReport.count().where(IndicatorReport.district_code == CODE)) == 2  # nothing overwritten
+
+
+def test_two_submissions_at_once_store_one(test_ctx, monkeypatch):
+    """Both submissions have their figures at the same moment (a barrier), then write. On
+    PostgreSQL both read "no report yet" and the unique index refuses the second: 409. On SQLite
+    the write transactions queue and the second sees the first: 422 (a correction needs a reason)."""
+    quarter = reports.closed_quarters()[1]
+    real = reports.district_indicators
+
+    async def both():
+        barrier = asyncio.Barrier(2)
+
+        async def figures(*args):
+            rows = await real(*args)
+            await barrier.wait()
+            return rows
+
+        monkeypatch.setattr(reports, "district_indicators", figures)
+        return await asyncio.gather(*(reports.submit(test_ctx, CODE, f"tester{n}", quarter) for n in (1, 2)),
+                                    return_exceptions=True)
+
+    answers = run(both())
+    made = [a for a in answers if isinstance(a, dict)]
+    refused = [a for a in answers if isinstance(a, ApiError)]
+    assert len(made) == 1 and len(refused) == 1, answers
+    assert refused[0].status_code == (409 if db.is_postgres() else 422), refused[0].detail
+    assert run(IndicatorReport.count().where((IndicatorReport.district_code == CODE)
+                                             & (IndicatorReport.quarter == quarter))) == 1
+
+
+def test_quarter_rules():
+    today = date.today()
+    closed = reports.closed_quarters()
+    assert len(closed) == 12 and closed[0] != quarter_label(today) and reports.end_of(closed[0]) < today
+    assert reports.end_of("2026Q3") == date(2026, 9, 30) and reports.end_of("2026Q5") is None
+    assert reports.end_of("2026q3") is None and reports.end_of("0000Q1") is None
+
+
+def _url(code: str = OWN, quarter: str = "") -> str:
+    return f"/api/districts/{code}/indicators/reports" + (f"/{quarter}" if quarter else "")
+
+
+def _free_quarter(code: str) -> str:
+    """430702's oldest submittable quarter not yet submitted (other tests read newer quarters)."""
+    done = {r["quarter"] for r in run(IndicatorReport.select(IndicatorReport.quarter).where(
+        IndicatorReport.district_code == code))}
+    return next(q for q in reversed(reports.closed_quarters()) if q not in done)
+
+
+def _count(code: str = OWN) -> int:
+    return run(IndicatorReport.count().where(IndicatorReport.district_code == code))
+
+
+def test_submit_read_and_correct_through_the_api(client, as_role):
+    admin = as_role("district_admin")
+    quarter = _free_quarter(OWN)
+    audits = run(AuditEvent.count().where(AuditEvent.entity == reports.ENTITY))
+    made = client.post(_url(), json={"quarter": quarter, "note": "按时报送"}, headers=admin)
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert (body["quarter"], body["version"], body["note"]) == (quarter, 1, "按时报送")
+    assert body["submitted_at"].endswith(("Z", "+00:00")) and "430702-admin" not in made.text
+    assert {v["name"] for v in body["values"]} == set(client.app.state.ctx.contributions.indicators)
+    assert run(AuditEvent.count().where((AuditEvent.entity == reports.ENTITY) & (AuditEvent.action == "submit"))) >= 1
+    again = client.post(_url(), json={"quarter": quarter}, headers=admin)
+    assert again.status_code == 422 and again.json()["errors"][0]["field"] == "reason"
+    corrected = client.post(_url(), json={"quarter": quarter, "reason": "数据更正"}, headers=admin)
+    assert corrected.status_code == 201 and corrected.json()["version"] == 2
+    assert run(AuditEvent.count().where(AuditEvent.entity == reports.ENTITY)) == audits + 2
+    detail = client.get(_url(OWN, quarter)).json()  # public
+    assert detail["version"] == 2 and [v["version"] for v in detail["versions"]] == [2, 1]
+    assert detail["versions"][0]["reason"] == "数据更正"
+    listed = client.get(_url()).json()
+    row = next(r for r in listed["reports"] if r["quarter"] == quarter)
+    assert (row["version"], row["versions"]) == (2, 2) and quarter not in listed["unsubmitted"]
+    assert client.get(_url(OWN, "1999Q1")).status_code == 404
+    history = client.get(f"/api/districts/{OWN}/indicators/history",
+                         params={"at": reports.end_of(quarter).isoformat(), "quarters": 1}).json()
+    assert all(r["points"][0]["reported"] for r in history["indicators"])
+
+
+def test_bad_open_and_old_quarters_are_422(client, as_role):
+    admin = as_role("district_admin")
+    before = _count()
+    oldest = reports.closed_quarters()[-1]
+    too_old = reports.closed_quarters(reports.end_of(oldest))[0]
+    for quarter in ("2026Q5", "2026-3", "", quarter_label(date.today()), too_old, "2999Q1"):
+        answer = client.post(_url(), json={"quarter": quarter}, headers=admin)
+        assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "quarter", (quarter, answer.text)
+    assert _count() == before
+
+
+def test_who_may_submit(client, as_role):
+    quarter = _free_quarter(OWN)
+    before, other_before = _count(), _count(OTHER)
+    assert client.post(_url(), json={"quarter": quarter}).status_code == 401
+    for role in ("resident", "social_worker", "city_admin", "supervisor"):
+        assert client.post(_url(), json={"quarter": quarter}, headers=as_role(role)).status_code == 403, role
+    other_admin = bearer_for(client, f"{OTHER}-admin")
+    assert client.post(_url(), json={"quarter": quarter}, headers=other_admin).status_code == 403
+    assert client.post(_url("999999"), json={"quarter": quarter}, headers=other_admin).status_code == 404
+    assert (_count(), _count(OTHER)) == (before, other_before)
+
+
+def test_the_city_lists_submitted_and_missing_districts(client, as_role):
+    quarter = _free_quarter(OWN)
+    assert client.post(_url(), json={"quarter": quarter}, headers=as_role("district_admin")).status_code == 201
+    other_done = run(IndicatorReport.exists().where((IndicatorReport.district_code == OTHER)
+                                                    & (IndicatorReport.quarter == quarter)))
+    city = client.get("/api/cities/430700/indicators/reports", params={"quarter": quarter}).json()
+    rows = {d["code"]: d for d in city["districts"]}
+    assert (city["quarter"], rows[OWN]["submitted"], rows[OWN]["status_label"]) == (quarter, True, "已报送")
+    assert rows[OWN]["version"] == 1 and rows[OWN]["values"]
+    if not other_done:
+        assert (rows[OTHER]["submitted"], rows[OTHER]["status_label"], rows[OTHER]["values"]) == (False, "未报送", None)
+    default = client.get("/api/cities/430700/indicators/reports").json()
+    assert default["quarter"] == reports.last_closed_quarter() and {OWN, OTHER} <= {d["code"] for d in default["districts"]}
+    assert client.get("/api/cities/999900/indicators/reports").status_code == 404
+    bad = client.get("/api/cities/430700/indicators/reports", params={"quarter": "2026Q9"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "quarter"
+    page = client.get("/cities/430700/indicators")
+    assert 'data-testid="report-status-430702"' in page.text and reports.last_closed_quarter() in page.text
+
+
+def test_the_dashboard_shows_reports_and_the_form_to_admins_only(client, as_role):
+    quarter = _free_quarter(OWN)
+    client.post(_url(), json={"quarter": quarter}, headers=as_role("district_admin"))
+    public = client.get(f"/districts/{OWN}/indicators")
+    assert public.status_code == 200 and f'data-testid="report-{quarter}"' in public.text
+    assert 'data-testid="report-form"' not in public.text and "indicator_report.js" not in public.text
+    staff = client.get(f"/districts/{OWN}/indicators", headers=as_role("district_admin"))
+    assert 'data-testid="report-form"' in staff.text and "/static/indicator_report.js" in staff.text
+    assert "<script>" not in staff.text
+    english = client.get(f"/districts/{OWN}/indicators", params={"lang": "en"})
+    assert "Quarterly submission" in english.text
