@@ -22,7 +22,7 @@ from core import indicator_reports
 from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError
-from core.indicators import city_indicators, district_indicators, scope
+from core.indicators import STATUS_LABELS, city_indicators, district_indicators, scope
 from core.indicators_history import district_history, sparkline
 from core.web.pages import render
 
@@ -103,4 +103,14 @@ async def city_indicators_page(request: Request, city_code: str, principal: Prin
                   report_quarter=quarter, report_status=await indicator_reports.city_status(ctx, city_code, quarter))
 
 
-ROUTES = [district_indicators_page, city_indicators_page]
+@get("/districts/{code:str}/indicators/reports/{quarter:str}", opt={"public": True}, include_in_schema=False)
+async def report_page(request: Request, code: str, quarter: str, principal: Principal) -> Template:
+    """One submitted quarter (季度报送) as the city reads it: the frozen figures of its latest version
+    against their targets, and every version with who submitted it, when, and the correction's reason."""
+    found = await indicator_reports.report(code, quarter)
+    rows = [_shown({**row, "status_label": STATUS_LABELS.get(row["status"], "")}) for row in found["values"]]
+    return render(request, "indicator_report.html", principal, district=request.app.state.ctx.districts[code],
+                  report=found, rows=rows)
+
+
+ROUTES = [district_indicators_page, city_indicators_page, report_page]

@@ -21,6 +21,7 @@ from core.errors import ApiError
 from core.indicators import district_indicators
 from core.indicators_history import district_history, quarter_label
 from core.tables import AuditEvent, Community, IndicatorReport, Organization
+from core.web.indicators import number
 from tests.conftest import OTHER, OWN, bearer_for, run
 
 CODE = "430791"
@@ -227,3 +228,24 @@ def test_the_dashboard_shows_reports_and_the_form_to_admins_only(client, as_role
     assert "<script>" not in staff.text
     english = client.get(f"/districts/{OWN}/indicators", params={"lang": "en"})
     assert "Quarterly submission" in english.text
+
+
+def test_the_report_page_shows_the_frozen_figures_and_every_version(client, as_role):
+    admin = as_role("district_admin")
+    quarter = _free_quarter(OWN)
+    assert client.post(_url(), json={"quarter": quarter, "note": "页面测试"}, headers=admin).status_code == 201
+    assert client.post(_url(), json={"quarter": quarter, "reason": "补录服务记录"}, headers=admin).status_code == 201
+    detail = client.get(_url(OWN, quarter)).json()
+    page = client.get(f"/districts/{OWN}/indicators/reports/{quarter}")  # public, like the API
+    assert page.status_code == 200 and 'data-testid="report-version">v2<' in page.text
+    assert page.text.count('data-testid="report-value-') == len(detail["values"])
+    assert "补录服务记录" in page.text and "430702-admin" not in page.text
+    shown = {r["name"]: r for r in detail["values"]}
+    talent = shown["talent.workers_per_10k"]
+    if talent["value"] is not None:  # the figure shown is the frozen one, as the API answers it
+        block = page.text.split('data-testid="report-value-talent.workers_per_10k"')[1].split("</li>")[0]
+        assert number(talent["value"]) in block
+    dashboard = client.get(f"/districts/{OWN}/indicators")
+    assert f'href="/districts/{OWN}/indicators/reports/{quarter}"' in dashboard.text
+    assert client.get(f"/districts/{OWN}/indicators/reports/1999Q1").status_code == 404
+    assert "Quarterly submission" in client.get(f"/districts/{OWN}/indicators/reports/{quarter}?lang=en").text

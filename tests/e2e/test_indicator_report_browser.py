@@ -1,8 +1,8 @@
 """季度报送 in a real browser at 390 px: 430702's district admin submits the quarter the dashboard's
 form offers first (the last closed quarter not yet submitted; a correction with a reason when every
 closed quarter already is — earlier tests of a full run may have submitted some), the page reloads
-and lists that quarter as 已报送; anonymous visitors see the list but no form; the city page shows
-the district's status. No sideways scroll, no CSP violation."""
+and lists that quarter as 已报送, whose page shows the frozen figures; anonymous visitors see the
+list but no form; the city page shows the district's status. No sideways scroll, no CSP violation."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ def test_a_district_admin_submits_a_quarter_on_the_dashboard(server, browser):
     entry.wait_for()
     assert "已报送" in entry.inner_text() and " v" in entry.inner_text()
     fits(page, PHONE)
+    entry.locator("[data-testid=report-link]").click()  # the submitted figures, as the city reads them
+    page.wait_for_selector("[data-testid=report-page]")
+    assert page.locator("[data-testid^=report-value-]").count() >= 18
+    fits(page, PHONE)
+    page.go_back()
     anonymous = browser.new_context(viewport={"width": PHONE, "height": 844}).new_page()
     anonymous.goto(f"{server}/districts/{OWN}/indicators")
     assert "已报送" in anonymous.locator(f"[data-testid=report-{quarter}]").inner_text()
