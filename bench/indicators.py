@@ -1,6 +1,7 @@
 """Indicators and profiles on the demo (issue 15): how long one district's indicators take at a
 date, per indicator and in all; the district dashboard's eight quarters of history (what its page
-computes); the city view (both districts); and a community's profile with every section.
+computes), before and after the seven closed quarters are submitted (季度报送: frozen figures are
+read, not recomputed); the city view (both districts); and a community's profile with every section.
 
 It loads the demo into a throwaway data folder (and the DATABASE_URL database when set: use a
 throwaway one) and times in-process, sequentially, p50/p95/p99 in ms.
@@ -54,6 +55,7 @@ def measure(calls: int, engine: str) -> None:
     from core.auth import anonymous
     from core.context import build_context
     from core.indicators import city_indicators, district_indicators
+    from core.indicator_reports import closed_quarters, submit
     from core.indicators_history import district_history
     from core.profiles import profile
     from core.settings import load_settings
@@ -71,6 +73,13 @@ def measure(calls: int, engine: str) -> None:
         line(f"  {name}", timed(lambda i, ind=indicator: ind.compute(ctx, DISTRICT, today), calls))
     line("district, all indicators", timed(lambda i: district_indicators(ctx, DISTRICT, today), calls))
     line("district history, 8 quarters", timed(lambda i: district_history(ctx, DISTRICT, today, 8), max(5, calls // 5)))
+
+    async def submit_closed():
+        for quarter in closed_quarters(today)[:7]:
+            await submit(ctx, DISTRICT, "bench", quarter)
+
+    asyncio.run(submit_closed())
+    line("  … 7 of them submitted", timed(lambda i: district_history(ctx, DISTRICT, today, 8), max(5, calls // 5)))
     line("city, 2 districts", timed(lambda i: city_indicators(ctx, CITY, today), calls))
     line("community profile (public)", timed(
         lambda i: profile(ctx, DISTRICT, "community", community, anonymous(ctx)), calls))
