@@ -151,6 +151,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rep_city_title": ("季度报送情况", "Quarterly submissions"),
     "rep_saved": ("已报送，记入审计日志。", "Submitted; recorded in the audit log."),
     "rep_failed": ("报送失败", "Could not submit"),
+    "rep_confirm": ("报送 {quarter} 的指标数据？报送后该季度数值固定，市局据此对比；如需更正须重新报送并说明原因。",
+                    "Submit the figures of {quarter}? They are then fixed for the city; a correction is a new submission with a reason."),
 }
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from core.indicator_reports import last_closed_quarter
 from tests.conftest import OWN
-from tests.e2e.support import fits, log_in
+from core.tables import IndicatorReport
+from tests.e2e.support import fits, in_thread, log_in
 from tests.e2e.test_browser import browser, no_csp_violations, server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +30,15 @@ def test_a_district_admin_submits_a_quarter_on_the_dashboard(server, browser):
     chosen = select.locator(f"option[value='{quarter}']").inner_text()
     if "已报送" in chosen:
         form.locator("[data-testid=report-reason]").fill("浏览器测试更正")
+    stored = in_thread(IndicatorReport.count().where(IndicatorReport.district_code == OWN))
     form.locator("[data-testid=report-submit]").click()
+    page.locator("dialog[data-testid=ask] button.secondary").click()  # cancelled: nothing sent
+    page.locator("dialog[data-testid=ask]").wait_for(state="detached")
+    assert in_thread(IndicatorReport.count().where(IndicatorReport.district_code == OWN)) == stored
+    form.locator("[data-testid=report-submit]").click()
+    ask = page.locator("dialog[data-testid=ask]")  # a submission fixes the figures: asked first
+    assert quarter in ask.inner_text() and "固定" in ask.inner_text()
+    ask.locator("button[value=ok]").click()
     entry = page.locator(f"[data-testid=report-{quarter}]")
     entry.wait_for()
     assert "已报送" in entry.inner_text() and " v" in entry.inner_text()

@@ -47,6 +47,30 @@ window.sanshe = {
     const block = document.getElementById("page-data");
     return block ? JSON.parse(block.textContent) : {};
   },
+  // A phone form's save: `body` goes as JSON to the page data's `api` (with its `headers`). An
+  // error shows in #<prefix>-error and next to its fields; success shows the page data's `saved`
+  // in #<prefix>-saved and reloads the page, which then shows the stored record.
+  async sendForm(form, prefix, body, method = "POST") {
+    const data = this.data();
+    const error = document.getElementById(`${prefix}-error`);
+    const saved = document.getElementById(`${prefix}-saved`);
+    error.hidden = true;
+    saved.hidden = true;
+    const response = await fetch(data.api, {
+      method,
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...data.headers },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      this.show(error, { detail: answer.detail || data.failed, errors: answer.errors || [] }, form);
+      return false;
+    }
+    saved.textContent = data.saved;
+    saved.hidden = false;
+    window.location.reload();
+    return true;
+  },
   // An in-page question instead of confirm()/prompt() (which block the page, cannot be styled
   // and read badly on a phone): resolves to true (or the text typed, when `input`) or null.
   ask({ message, input = false, ok, danger = false }) {
