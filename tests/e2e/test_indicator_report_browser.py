@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from core.indicator_reports import last_closed_quarter
-from tests.conftest import OWN
 from core.tables import IndicatorReport
+from tests.conftest import OWN
 from tests.e2e.support import fits, in_thread, log_in
 from tests.e2e.test_browser import browser, no_csp_violations, server  # noqa: F401 - fixtures
 
