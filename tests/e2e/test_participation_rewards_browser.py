@@ -2,7 +2,8 @@
 环保购物袋 on the rewards page, sees the new balance and the message, and finds the redemption
 and its ledger entry under 我的; a reward the points do not cover and one that ran out while
 the page was open each show their own clear message. Community staff (1280 px) mark the bag
-collected on the redemptions page. The district admin's 参与统计 fits at 390 and 1280. Every
+collected on the redemptions page; on a phone they cancel a redemption only once they confirm it
+(the points go back, the stock is restored). The district admin's 参与统计 fits at 390 and 1280. Every
 page runs under the CSP without a violation, never scrolls sideways, and is photographed at
 390 px into /tmp/shots-p/ (for a person to look at)."""
 
@@ -146,3 +147,36 @@ def test_the_admin_sees_who_takes_part_at_both_widths(server, browser):
     admin.reload()
     fits(admin, PHONE)
     shot(admin, "stats-admin")
+
+
+async def _issued_redemption() -> dict:
+    """The demo resident redeems a test reward (points topped up first): an issued redemption."""
+    user_id = (await User.select(User.id).where(User.username == f"{OWN}-resident").first())["id"]
+    async with db.write_transaction():
+        await points.award(OWN, user_id, 5, "volunteer", f"e2e:{uuid.uuid4().hex}", "浏览器测试补录", "test")
+    reward = await rewards.create_reward(OWN, {"name": f"测试·退分毛巾{uuid.uuid4().hex[:6]}", "cost": 5, "stock": 2},
+                                         "test")
+    made = await rewards.redeem(OWN, reward["id"], user_id, f"{OWN}-resident")
+    return {"id": made["id"], "user_id": user_id, "reward": reward["id"], "balance": await points.balance(OWN, user_id)}
+
+
+def test_staff_cancel_a_redemption_only_after_confirming(server, browser):
+    made = in_thread(_issued_redemption())
+    staff = log_in(browser, server, f"{OWN}-community-staff", PHONE)
+    staff.goto(f"{server}/districts/{OWN}/participation/redemptions")
+    row = staff.locator(f"[data-testid=redemption][data-id='{made['id']}']")
+    row.locator("button.cancel").click()
+    ask = staff.locator("dialog[data-testid=ask]")
+    assert "退回" in ask.inner_text()
+    ask.locator("button.secondary").click()  # changed their mind: nothing happens
+    ask.wait_for(state="detached")
+    staff.reload()
+    assert row.get_attribute("data-state") == "issued"
+    assert in_thread(points.balance(OWN, made["user_id"])) == made["balance"]
+    row.locator("button.cancel").click()
+    ask.locator("button[value=ok]").click()
+    staff.wait_for_selector(f"[data-testid=redemption][data-id='{made['id']}'][data-state=cancelled]")
+    assert in_thread(points.balance(OWN, made["user_id"])) == made["balance"] + 5  # the points went back
+    stock = in_thread(Reward.select(Reward.stock).where(Reward.id == made["reward"]).first())["stock"]
+    assert stock == 2  # and the stock is restored
+    fits(staff, PHONE)

@@ -1,5 +1,6 @@
 // The rewards page (participation/rewards.html) and staff's redemptions page (redemptions.html): a resident redeems a reward (clear messages for
-// "not enough points" and "out of stock"); staff add rewards and change stock, cost or offer.
+// "not enough points" and "out of stock"); staff add rewards and change stock, cost or offer, mark a
+// redemption collected, or cancel it after confirming (the points go back, the stock is restored).
 (() => {
   const page = sanshe.data();
   const api = page.api;
@@ -40,7 +41,11 @@
          {stock: Number(d.get("stock")), cost: Number(d.get("cost")), active: d.get("active") !== null});
   }));
   ["collect", "cancel"].forEach((action) => document.querySelectorAll(`button.${action}`).forEach((b) =>
-    b.addEventListener("click", () => send("POST", `${api}/redemptions/${b.dataset.id}/${action}`, {}))));
+    b.addEventListener("click", async () => {
+      // cancelling refunds the points and restores the stock: asked first, in the page
+      if (action === "cancel" && !(await sanshe.ask({message: page.confirm_cancel, danger: true}))) return;
+      send("POST", `${api}/redemptions/${b.dataset.id}/${action}`, {});
+    })));
   const form = document.getElementById("new-reward");
   if (form) form.addEventListener("submit", (e) => {
     e.preventDefault();
