@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from core import audit, db
 from core.codes import mask_name
 from core.errors import ApiError, invalid, not_found
-from core.indicators import district_indicators, memoized
+from core.indicators import STATUS_LABELS, city_totals, district_indicators, memoized
 from core.tables import IndicatorReport, User
 
 if TYPE_CHECKING:
@@ -200,3 +200,22 @@ async def city_status(ctx: AppContext, city_code: str, quarter: str) -> list[dic
                     "submitted_at": _utc(r["submitted_at"]) if r else None,
                     "values": json.loads(r["values"]) if r else None})
     return out
+
+
+async def city_submitted(ctx: AppContext, city_code: str, quarter: str) -> dict[str, Any]:
+    """The city's districts' submitted figures of a quarter side by side, as the city compares them:
+    `{"districts": [{code, name, name_en, submitted, version, submitted_at, "indicators": {name: row}
+    or None}], "total": [...]}` where the total sums the frozen numerators and denominators of the
+    districts that submitted (core.indicators.city_totals)."""
+    status = await city_status(ctx, city_code, quarter)
+    sums = {name: [0.0, 0.0, 0] for name in ctx.contributions.indicators}
+    for district in status:
+        rows = {}
+        for row in district.pop("values") or ():
+            rows[row["name"]] = {**row, "status_label": STATUS_LABELS.get(row["status"], "")}
+            if row["name"] in sums and row["enabled"] and row["numerator"] is not None:
+                sums[row["name"]][0] += row["numerator"]
+                sums[row["name"]][1] += row["denominator"]
+                sums[row["name"]][2] += 1
+        district["indicators"] = rows if district["submitted"] else None
+    return {"districts": status, "total": city_totals(ctx, sums)}

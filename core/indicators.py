@@ -149,8 +149,14 @@ async def city_indicators(ctx: AppContext, city_code: str, at: date, readable_co
                                      *(parts or ())))
         rows.append({"code": district.code, "name": district.name, "name_en": district.name_en,
                      "indicators": indicators})
-    total = [_entry(ctx, indicator, None, indicator.target, sums[name][2] > 0,
-                    *((sums[name][0], 1.0 if indicator.city_total == "sum" else sums[name][1])
-                      if sums[name][2] else ()))
-             for name, indicator in ctx.contributions.indicators.items()]
-    return {"districts": rows, "total": total}
+    return {"districts": rows, "total": city_totals(ctx, sums)}
+
+
+def city_totals(ctx: AppContext, sums: dict[str, list[float]]) -> list[dict[str, Any]]:
+    """The city total of each indicator from `sums` ({name: [Σnumerators, Σdenominators, districts
+    counted]}): Σnumerators / Σdenominators (Σnumerators where `city_total` is "sum") against the
+    default target; "未启用" where no district was counted."""
+    return [_entry(ctx, indicator, None, indicator.target, sums[name][2] > 0,
+                   *((sums[name][0], 1.0 if indicator.city_total == "sum" else sums[name][1])
+                     if sums[name][2] else ()))
+            for name, indicator in ctx.contributions.indicators.items()]

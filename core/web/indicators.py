@@ -113,4 +113,22 @@ async def report_page(request: Request, code: str, quarter: str, principal: Prin
                   report=found, rows=rows)
 
 
-ROUTES = [district_indicators_page, city_indicators_page, report_page]
+@get("/cities/{city_code:str}/indicators/reports/{quarter:str}", opt={"public": True}, include_in_schema=False)
+async def city_report_page(request: Request, city_code: str, quarter: str, principal: Principal) -> Template:
+    """全市季度报送对比: the districts' submitted figures of a closed quarter side by side (未报送 where a
+    district has not submitted), with the total over the districts that did."""
+    ctx: AppContext = request.app.state.ctx
+    members = [d for d in ctx.districts.values() if d.city_code == city_code]
+    if not members or indicator_reports.end_of(quarter) is None:
+        raise ApiError(404, f"{city_code} {quarter} 不存在", "not_found")
+    found = await indicator_reports.city_submitted(ctx, city_code, quarter)
+    districts = found["districts"]
+    rows = [{"total": _shown(total),
+             "cells": [_shown(d["indicators"][total["name"]]) if d["indicators"] and total["name"] in d["indicators"]
+                       else None for d in districts]} for total in found["total"]]
+    return render(request, "indicators_city_report.html", principal, city_code=city_code,
+                  city_name=members[0].city_name, quarter=quarter, districts=districts, rows=rows,
+                  quarters=indicator_reports.closed_quarters())
+
+
+ROUTES = [district_indicators_page, city_indicators_page, report_page, city_report_page]

@@ -249,3 +249,44 @@ def test_the_report_page_shows_the_frozen_figures_and_every_version(client, as_r
     assert f'href="/districts/{OWN}/indicators/reports/{quarter}"' in dashboard.text
     assert client.get(f"/districts/{OWN}/indicators/reports/1999Q1").status_code == 404
     assert "Quarterly submission" in client.get(f"/districts/{OWN}/indicators/reports/{quarter}?lang=en").text
+
+
+def test_the_city_compares_the_submitted_figures(client, as_role):
+    quarter = _free_quarter(OWN)
+    assert client.post(_url(), json={"quarter": quarter}, headers=as_role("district_admin")).status_code == 201
+    frozen = {r["name"]: r for r in client.get(_url(OWN, quarter)).json()["values"]}
+    other = run(IndicatorReport.exists().where((IndicatorReport.district_code == OTHER)
+                                                & (IndicatorReport.quarter == quarter)))
+    page = client.get(f"/cities/430700/indicators/reports/{quarter}")
+    assert page.status_code == 200
+    assert 'data-testid="report-status-430702" data-submitted="1"' in page.text
+    cell = page.text.split(f'data-testid="cell-registry.orgs_per_10k-{OWN}">')[1].split("</td>")[0]
+    assert number(frozen["registry.orgs_per_10k"]["value"]) in cell  # the frozen figure
+    total = page.text.split('data-testid="cell-registry.orgs_per_10k-total"')[1].split("</td>")[0]
+    if not other:  # only 430702 submitted: the total is its own figure
+        assert 'data-testid="report-status-430703" data-submitted="0"' in page.text
+        assert "未报送" in page.text.split(f'data-testid="cell-registry.orgs_per_10k-{OTHER}">')[1].split("</td>")[0]
+        assert number(frozen["registry.orgs_per_10k"]["value"]) in total
+    assert client.get("/cities/430700/indicators/reports/2026Q9").status_code == 404
+    assert client.get(f"/cities/999900/indicators/reports/{quarter}").status_code == 404
+    city = client.get("/cities/430700/indicators")
+    assert f'href="/cities/430700/indicators/reports/{reports.last_closed_quarter()}"' in city.text
+
+
+def test_the_city_total_of_submitted_figures_sums_numerators_and_denominators(test_ctx):
+    """430791 (in city 430700) submits its last closed quarter: 1 organisation in its 1 urban
+    community. The city total sums the frozen numerators and denominators of the districts that
+    submitted that quarter (430702 may have too, earlier in a run); 未报送 districts add nothing."""
+    quarter = reports.last_closed_quarter()
+    run(reports.submit(test_ctx, CODE, "tester", quarter))
+    found = run(reports.city_submitted(test_ctx, "430700", quarter))
+    mine = next(d for d in found["districts"] if d["code"] == CODE)
+    assert mine["submitted"] and (_urban(list(mine["indicators"].values()))["numerator"],
+                                  _urban(list(mine["indicators"].values()))["denominator"]) == (1, 1)
+    submitted = [d for d in found["districts"] if d["submitted"]]
+    assert all(d["indicators"] is None for d in found["districts"] if not d["submitted"])
+    numerator = sum(d["indicators"][URBAN]["numerator"] for d in submitted)
+    denominator = sum(d["indicators"][URBAN]["denominator"] for d in submitted)
+    total = _urban(found["total"])
+    assert (total["numerator"], total["denominator"]) == (numerator, denominator)
+    assert total["value"] == round(numerator / denominator, 2)

@@ -2,7 +2,8 @@
 form offers first (the last closed quarter not yet submitted; a correction with a reason when every
 closed quarter already is — earlier tests of a full run may have submitted some), the page reloads
 and lists that quarter as 已报送, whose page shows the frozen figures; anonymous visitors see the
-list but no form; the city page shows the district's status. No sideways scroll, no CSP violation."""
+list but no form; the city page shows the district's status and links the districts' submitted
+figures side by side. No sideways scroll, no CSP violation."""
 
 from __future__ import annotations
 
@@ -58,4 +59,10 @@ def test_a_district_admin_submits_a_quarter_on_the_dashboard(server, browser):
         assert status.get_attribute("data-submitted") == "1" and "已报送" in status.inner_text()
     else:
         assert status.inner_text().strip()
+    fits(anonymous, PHONE)
+    anonymous.click("[data-testid=city-report-link]")  # the districts' submitted figures side by side
+    anonymous.wait_for_selector("[data-testid=city-report]")
+    assert anonymous.locator("[data-testid=city-report-table] tbody tr").count() >= 18
+    if quarter == last_closed_quarter():
+        assert anonymous.locator(f"[data-testid=report-status-{OWN}]").get_attribute("data-submitted") == "1"
     fits(anonymous, PHONE)
