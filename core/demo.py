@@ -2,12 +2,14 @@
 codes with the prefix of their legal type: 51 社会团体, 52 社会服务机构, 53 基金会; filed
 community organisations without one), their last two annual inspections and one entry on
 the abnormal-activity list, persons and one user per role. Written through the services
-(so audited) and safe to run again: existing rows are kept, nothing is duplicated."""
+(so audited) and safe to run again: existing rows are kept, nothing is duplicated. The demo's
+streets and communities are dated as in the registry since `REGISTERED_SINCE` (a community counts
+in an indicator from its `created_at`), so the quarterly history has communities to count."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from core import db
 from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, ORG_STAFF, PLATFORM_ADMIN, RESIDENT, SOCIAL_WORKER, SUPERVISOR
@@ -19,6 +21,7 @@ from core.registry import credit, inspections, services, stations
 from core.tables import AnnualInspection, Community, CreditListing, Organization, Person, SocialWorkStation
 
 ACTOR = "demo"
+REGISTERED_SINCE = datetime(2015, 1, 1, tzinfo=timezone.utc)
 
 STREETS = {
     "430702": [("001", "丹阳街道", ["丹阳社区", "滨湖社区", "紫缘社区"]),
@@ -67,17 +70,25 @@ SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["芳", "伟", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "桂兰", "建华", "志强"]
 
 
+def _places(code: str) -> list[tuple[str, str]]:
+    """(code, name) of the district's demo streets and communities, each street before its
+    communities: 居委会 001–199, 村委会 from 201."""
+    places = []
+    for township, street, communities in STREETS.get(code, []):
+        places.append((f"{code}{township}000", street))
+        places += [(f"{code}{township}{(i if '社区' in name else 200 + i):03d}", name)
+                   for i, name in enumerate(communities, start=1)]
+    return places
+
+
 async def load_registry(ctx: AppContext, code: str) -> None:
     district = ctx.districts[code]
-    for township, street, communities in STREETS.get(code, []):
-        street_code = f"{code}{township}000"
-        if not await Community.exists().where(Community.code == street_code):
-            await services.create_community(code, ACTOR, street_code, street)
-        for i, name in enumerate(communities, start=1):
-            village = i if "社区" in name else 200 + i
-            community_code = f"{code}{township}{village:03d}"
-            if not await Community.exists().where(Community.code == community_code):
-                await services.create_community(code, ACTOR, community_code, name)
+    places = _places(code)
+    for place_code, name in places:
+        if not await Community.exists().where(Community.code == place_code):
+            await services.create_community(code, ACTOR, place_code, name)
+    await Community.update({Community.created_at: REGISTERED_SINCE}).where(
+        Community.code.is_in([c for c, _ in places] or [""]) & (Community.created_at > REGISTERED_SINCE))
     first_community = (await Community.select(Community.code).where(
         (Community.district_code == code) & (Community.kind == "community")).order_by(Community.code).first())
     for serial, (category, suffix, legal_type, status, grade) in enumerate(ORGANIZATIONS, start=1):
