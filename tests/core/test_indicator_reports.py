@@ -290,3 +290,20 @@ def test_the_city_total_of_submitted_figures_sums_numerators_and_denominators(te
     total = _urban(found["total"])
     assert (total["numerator"], total["denominator"]) == (numerator, denominator)
     assert total["value"] == round(numerator / denominator, 2)
+
+
+def test_the_open_dataset_publishes_the_submitted_figures(client, as_role):
+    """The indicators dataset's rows of a submitted quarter are the frozen figures, marked reported;
+    a quarter not submitted is computed and marked so."""
+    last = reports.last_closed_quarter()
+    admin = as_role("district_admin")
+    done = run(IndicatorReport.exists().where((IndicatorReport.district_code == OWN) & (IndicatorReport.quarter == last)))
+    body = {"quarter": last, **({"reason": "开放数据测试更正"} if done else {})}
+    assert client.post(_url(), json=body, headers=admin).status_code == 201
+    frozen = {r["name"]: r for r in client.get(_url(OWN, last)).json()["values"]}
+    rows = [r for r in client.get("/opendata/indicators.json").json() if r["district_code"] == OWN]
+    mine = {r["indicator"]: r for r in rows if r["quarter"] == last}
+    assert mine and all(r["reported"] is True for r in mine.values())
+    assert all(mine[name]["value"] == frozen[name]["value"] for name in mine)
+    current = [r for r in rows if r["quarter"] == quarter_label(date.today())]
+    assert current and not any(r["reported"] for r in current)  # the open quarter is computed
