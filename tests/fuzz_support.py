@@ -184,8 +184,9 @@ def fuzz(app: Served, identity: str, *, max_examples: int, cap_seconds: float | 
     seconds = time.monotonic() - started
     time.sleep(0.5)  # the access log line of the last answer
     text = output.read_text(errors="replace")
-    if not report.exists():
-        raise RuntimeError(f"st run wrote no report ({process.returncode}):\n{text[-5000:]}")
+    if not report.exists() or not report.read_text().strip():
+        cut = f"cut by the {cap_seconds:.0f} s cap, " if capped else ""
+        raise RuntimeError(f"st run ({cut}exit {process.returncode}) wrote no report:\n{text[-5000:]}")
     data = json.loads(report.read_text())
     return FuzzResult(identity=identity, seconds=seconds, capped=capped, seed=data.get("seed"),
                       operations=data["operations"],

@@ -6,9 +6,11 @@ must hold no traceback. The bar is 0 failures.
 
 Budget: `SANSHE_FUZZ_EXAMPLES` examples per operation in the fuzzing phase (default 3; the coverage
 phase adds its own boundary and invalid values of every parameter, ~40 per operation), and a time
-cap per identity (60 s anonymous, 120 s admin; `SANSHE_FUZZ_CAP_SCALE` scales both). On this 2-core
-machine, idle, both legs finish inside their caps; on a busy one the cap cuts the run (a warning says
-how many operations it reached). With the demo loaded first, the module adds about 3 minutes.
+cap per identity (60 s anonymous, 240 s admin; `SANSHE_FUZZ_CAP_SCALE` scales both). On this 2-core
+machine, idle, both legs finish inside their caps (2026-12-02: anonymous 36 s on either database; the
+admin 90 s on SQLite and 148 s on PostgreSQL, whose leg once outgrew a 120 s cap and was cut before
+schemathesis could write its report); on a busy one the cap cuts the run (a warning says how many
+operations it reached). With the demo loaded first, the module adds about 3 minutes.
 
 On PostgreSQL (DATABASE_URL set) the served app gets a database of its own on the same server, so
 CI's second leg fuzzes PostgreSQL without the admin's writes touching the suite's database.
@@ -53,7 +55,7 @@ def _failure_text(result: FuzzResult) -> str:
     return text[start:end if end > 0 else None][:20000] if start >= 0 else text[-5000:]
 
 
-@pytest.mark.parametrize("identity, cap", [("anonymous", 60), ("district_admin", 120)])
+@pytest.mark.parametrize("identity, cap", [("anonymous", 60), ("district_admin", 240)])
 def test_schemathesis_finds_no_failure(app_served, identity, cap, capsys):
     result = fuzz(app_served, identity, max_examples=EXAMPLES, cap_seconds=cap * SCALE)
     with capsys.disabled():  # the figures belong in every CI log, not only a failing one
