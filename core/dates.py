@@ -1,6 +1,7 @@
 """Date arithmetic every module needs (registration periods, grade validity, incubation
-periods), the one clock for stored timestamps (UTC), and the one way people read a time:
-Beijing time to the minute (`beijing_time`, also the templates' `beijing` filter)."""
+periods, the quarters of the indicators), the one clock for stored timestamps (UTC), and the one
+way people read a time: Beijing time to the minute (`beijing_time`, also the templates'
+`beijing` filter)."""
 
 from __future__ import annotations
 
@@ -81,3 +82,39 @@ def add_months(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# -- quarters (civil dates, e.g. Beijing quarter ends for indicators) ------------------------
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    """(year, quarter 1–4) of a date."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_label(day: date) -> str:
+    """"2026Q3" for a date in July–September 2026."""
+    year, quarter = quarter_of(day)
+    return f"{year}Q{quarter}"
+
+
+def quarter_start(day: date) -> date:
+    year, quarter = quarter_of(day)
+    return date(year, 3 * quarter - 2, 1)
+
+
+def quarter_end(day: date) -> date:
+    """The last day of the date's quarter."""
+    year, quarter = quarter_of(day)
+    return (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)) - timedelta(days=1)
+
+
+def quarter_ends(at: date, n: int = 8) -> list[date]:
+    """The `n` quarter ends up to `at`, oldest first; the current quarter's is `at` itself."""
+    ends = [at]
+    start = quarter_start(at)
+    while len(ends) < n:
+        end = start - timedelta(days=1)
+        ends.append(end)
+        start = quarter_start(end)
+    return ends[::-1]

@@ -10,7 +10,7 @@ of one quarter the unique index (district_code, quarter, version) keeps one; the
 Every submission is audited inside its transaction.
 
 `frozen_quarters(code)` (memoized within an indicator scope) is what the quarterly history
-(core.indicators_history, which imports this module, not the other way) reads instead of
+(core.indicators_history) reads instead of
 recomputing a reported quarter.
 """
 
@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from core import audit, db
 from core.codes import mask_name
+from core.dates import quarter_end, quarter_ends, quarter_label
 from core.errors import ApiError, invalid, not_found
 from core.indicators import STATUS_LABELS, city_totals, district_indicators, memoized
 from core.tables import IndicatorReport, User
@@ -40,24 +41,17 @@ VALUE_KEYS = ("name", "module", "label", "label_en", "unit", "direction", "value
               "target", "target_basis", "gap", "met", "status", "enabled")
 
 
-def _index(year: int, quarter: int) -> int:
-    return year * 4 + quarter - 1
-
-
 def end_of(quarter: str) -> date | None:
     """The last day of a "2026Q3" quarter; None when the text is not YYYYQn."""
     found = QUARTER.match(quarter or "")
     if not found or not 1 <= int(found.group(1)) <= 9998:
         return None
-    year, number = int(found.group(1)), int(found.group(2))
-    return (date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)) - timedelta(days=1)
+    return quarter_end(date(int(found.group(1)), 3 * int(found.group(2)), 1))
 
 
 def closed_quarters(today: date | None = None) -> list[str]:
     """The quarters that may be submitted, newest first: the last `MAX_BACK` closed ones."""
-    today = today or date.today()
-    current = _index(today.year, (today.month - 1) // 3 + 1)
-    return [f"{i // 4}Q{i % 4 + 1}" for i in range(current - 1, current - 1 - MAX_BACK, -1)]
+    return [quarter_label(end) for end in reversed(quarter_ends(today or date.today(), MAX_BACK + 1)[:-1])]
 
 
 def last_closed_quarter(today: date | None = None) -> str:

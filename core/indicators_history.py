@@ -10,48 +10,17 @@ point is exactly what `district_indicators(ctx, code, end)` gives for that date.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from core.dates import quarter_end, quarter_ends, quarter_label
+from core.indicator_reports import frozen_quarters
 from core.indicators import district_indicators, scope
 
 if TYPE_CHECKING:
     from core.context import AppContext
 
 MAX_QUARTERS = 12
-
-
-def quarter_of(day: date) -> tuple[int, int]:
-    """(year, quarter 1–4) of a date."""
-    return day.year, (day.month - 1) // 3 + 1
-
-
-def quarter_label(day: date) -> str:
-    """"2026Q3" for a date in July–September 2026."""
-    year, quarter = quarter_of(day)
-    return f"{year}Q{quarter}"
-
-
-def quarter_start(day: date) -> date:
-    year, quarter = quarter_of(day)
-    return date(year, 3 * quarter - 2, 1)
-
-
-def quarter_end(day: date) -> date:
-    """The last day of the date's quarter."""
-    year, quarter = quarter_of(day)
-    return (date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)) - timedelta(days=1)
-
-
-def quarter_ends(at: date, n: int = 8) -> list[date]:
-    """The `n` quarter ends up to `at`, oldest first; the current quarter's is `at` itself."""
-    ends = [at]
-    start = quarter_start(at)
-    while len(ends) < n:
-        end = start - timedelta(days=1)
-        ends.append(end)
-        start = quarter_start(end)
-    return ends[::-1]
 
 
 async def district_history(ctx: AppContext, code: str, at: date, n: int = 8) -> dict[str, Any]:
@@ -61,8 +30,6 @@ async def district_history(ctx: AppContext, code: str, at: date, n: int = 8) -> 
     oldest first). A quarter the district has submitted (core.indicator_reports) takes its latest
     report's frozen figures instead of a computation (`reported` True); an indicator the report
     lacks (registered later) is computed."""
-    from core.indicator_reports import frozen_quarters
-
     ends = quarter_ends(at, n)
     snapshots: list[dict[str, dict[str, Any]]] = []
     reported: list[set[str]] = []

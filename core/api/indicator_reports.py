@@ -14,7 +14,7 @@ from litestar import Request, get, post
 from core import indicator_reports as reports
 from core.auth import Principal
 from core.context import AppContext
-from core.errors import ApiError
+from core.errors import ApiError, invalid
 
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 Quarter = Annotated[str, msgspec.Meta(max_length=16, description="季度, YYYYQn such as 2026Q3 (a closed quarter "
@@ -167,7 +167,7 @@ async def city_reports(request: Request, city_code: str, quarter: str | None = N
     chosen = quarter or reports.last_closed_quarter()
     end = reports.end_of(chosen)
     if end is None:
-        raise ApiError(422, "提交的数据有误", "invalid", [("quarter", "季度格式应为 YYYYQn，如 2026Q3")])
+        raise invalid([("quarter", "季度格式应为 YYYYQn，如 2026Q3")])
     rows = await reports.city_status(ctx, city_code, chosen)
     districts = [CityReportDistrict(**{**r, "values": [ReportValue(**v) for v in r["values"]] if r["values"] else None})
                  for r in rows]

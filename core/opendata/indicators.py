@@ -25,9 +25,9 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from core.contrib import Dataset, DatasetColumn
-from core.dates import BEIJING
+from core.dates import BEIJING, quarter_start
 from core.indicators import STATUS_LABELS
-from core.indicators_history import district_history, quarter_start
+from core.indicators_history import district_history
 
 if TYPE_CHECKING:
     from core.context import AppContext

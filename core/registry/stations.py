@@ -71,13 +71,6 @@ async def stations(district_code: str, street_code: str) -> dict[str, Any]:
             "current": next((v for v in views if v["open"]), None), "stations": views}
 
 
-async def district_stations(district_code: str) -> dict[str, dict[str, Any]]:
-    """The open station of each street of the district (street code → view), for pages and profiles."""
-    rows = await SocialWorkStation.select().where(
-        (SocialWorkStation.district_code == district_code) & SocialWorkStation.closed_on.is_null())
-    return {r["street_code"]: view(r) for r in rows}
-
-
 async def overview(district_code: str) -> dict[str, Any]:
     """Every street of the district with its open station (or None), the streets without one
     first (the gap a district closes), then by code; and the totals the coverage indicator counts

@@ -11,8 +11,9 @@ from datetime import date
 
 from openpyxl import load_workbook
 
+from core.dates import quarter_ends, quarter_label
 from core.indicators import city_indicators, district_indicators
-from core.indicators_history import district_history, quarter_ends, quarter_label, sparkline
+from core.indicators_history import district_history, sparkline
 from core.indicators_xlsx import HEADER, TOTAL
 from core.opendata.indicators import COLUMNS, QUARTERS
 from core.web.indicators import number

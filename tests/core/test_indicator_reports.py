@@ -16,10 +16,11 @@ import pytest
 
 from core import db
 from core import indicator_reports as reports
+from core.dates import quarter_label
 from core.districts import DistrictConfig
 from core.errors import ApiError
 from core.indicators import district_indicators
-from core.indicators_history import district_history, quarter_label
+from core.indicators_history import district_history
 from core.tables import AuditEvent, Community, IndicatorReport, Organization
 from core.web.indicators import number
 from tests.conftest import OTHER, OWN, bearer_for, run
@@ -129,6 +130,10 @@ def test_quarter_rules():
     assert len(closed) == 12 and closed[0] != quarter_label(today) and reports.end_of(closed[0]) < today
     assert reports.end_of("2026Q3") == date(2026, 9, 30) and reports.end_of("2026Q5") is None
     assert reports.end_of("2026q3") is None and reports.end_of("0000Q1") is None
+    # a quarter closes the day after its last day; twelve back, across the year
+    assert reports.closed_quarters(date(2026, 9, 30))[0] == "2026Q2"
+    assert reports.closed_quarters(date(2026, 10, 1))[:2] == ["2026Q3", "2026Q2"]
+    assert reports.closed_quarters(date(2026, 1, 1))[-1] == "2023Q1"
 
 
 def _url(code: str = OWN, quarter: str = "") -> str:
