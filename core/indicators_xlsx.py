@@ -1,8 +1,9 @@
 """The city's indicators as an XLSX workbook for a report to the city government: a sheet per
 indicator. Its header rows give the indicator, definition, source, unit, target basis and date;
 then one row per district (code, name, value, target, gap, status, numerator, denominator) and
-the city total last (Σnumerators / Σdenominators, against the default target). Cells go through
-core.spreadsheets (data, never formulas)."""
+the city total last (Σnumerators / Σdenominators, against the default target). The live workbook
+measures every district at a date; the submitted one (季度报送) holds each district's frozen figures
+of a quarter, with its status and version. Cells go through core.spreadsheets (data, never formulas)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ from core.spreadsheets import xlsx_row
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ["区县代码", "区县", "数值", "目标值", "差距", "状态", "分子", "分母"]
 TOTAL = "全市合计"
-WIDTHS = [12, 24, 12, 12, 12, 12, 12, 12]
+SUBMITTED_HEADER = [*HEADER[:2], "报送状态", "版本", *HEADER[2:]]
+SUBMITTED_TOTAL = "全市合计（已报送区县）"
+ABSENT = "报送时无此指标"
+BASIS = "各区县报送时固定的数值；全市合计仅汇总已报送区县的分子、分母"
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -39,33 +43,65 @@ def _row(code: str, name: str, entry: dict[str, Any]) -> list[Any]:
             entry["numerator"], entry["denominator"]]
 
 
+def _sheet(book: Workbook, taken: set[str], total: dict[str, Any], facts: list[tuple[str, str]],
+           header: list[str], rows: list[list[Any]]) -> None:
+    """One indicator's sheet: its definition and the given facts, then `header` and `rows`; the last
+    row (the city total) in bold."""
+    sheet = book.create_sheet(sheet_title(total["label"], taken))
+    sign = "≥" if total["direction"] == "at_least" else "≤"
+    target = "无" if total["target"] is None else f"{sign} {total['target']:g} {total['unit']}"
+    for label, value in [("指标", f"{total['label']}（{total['name']}）"), ("定义", total["definition"]),
+                         ("数据来源", total["source"]), ("单位", total["unit"]), ("默认目标值", target),
+                         ("目标依据", total["target_basis"] or "—"), *facts]:
+        sheet.append(xlsx_row(sheet, [label, value]))
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        sheet.cell(sheet.max_row, 2).alignment = Alignment(wrap_text=False, vertical="top")
+    sheet.append([])
+    sheet.append(header)
+    for col in range(1, len(header) + 1):
+        sheet.cell(sheet.max_row, col).font = Font(bold=True)
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))
+    sheet.cell(sheet.max_row, 2).font = Font(bold=True)
+    for col in range(1, len(header) + 1):
+        sheet.column_dimensions[sheet.cell(1, col).column_letter].width = 12 if col != 2 else 24
+
+
+def _saved(book: Workbook) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def city_workbook(city_name: str, at: date, result: dict[str, Any]) -> bytes:
-    """The workbook of `city_indicators(ctx, city, at)`'s result."""
+    """The workbook of `city_indicators(ctx, city, at)`'s result (live figures at `at`)."""
     book = Workbook()
     book.remove(book.active)
     taken: set[str] = set()
     for i, total in enumerate(result["total"]):
-        sheet = book.create_sheet(sheet_title(total["label"], taken))
-        sign = "≥" if total["direction"] == "at_least" else "≤"
-        target = "无" if total["target"] is None else f"{sign} {total['target']:g} {total['unit']}"
-        facts = [("指标", f"{total['label']}（{total['name']}）"), ("定义", total["definition"]),
-                 ("数据来源", total["source"]), ("单位", total["unit"]), ("默认目标值", target),
-                 ("目标依据", total["target_basis"] or "—"), ("统计日期", at.isoformat()),
-                 ("地区", city_name)]
-        for label, value in facts:
-            sheet.append(xlsx_row(sheet, [label, value]))
-            sheet.cell(sheet.max_row, 1).font = Font(bold=True)
-            sheet.cell(sheet.max_row, 2).alignment = Alignment(wrap_text=False, vertical="top")
-        sheet.append([])
-        sheet.append(HEADER)
-        for col in range(1, len(HEADER) + 1):
-            sheet.cell(sheet.max_row, col).font = Font(bold=True)
-        for district in result["districts"]:
-            sheet.append(xlsx_row(sheet, _row(district["code"], district["name"], district["indicators"][i])))
-        sheet.append(xlsx_row(sheet, _row("", TOTAL, total)))
-        sheet.cell(sheet.max_row, 2).font = Font(bold=True)
-        for col, width in enumerate(WIDTHS, start=1):
-            sheet.column_dimensions[sheet.cell(1, col).column_letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        rows = [_row(d["code"], d["name"], d["indicators"][i]) for d in result["districts"]]
+        _sheet(book, taken, total, [("统计日期", at.isoformat()), ("地区", city_name)], HEADER,
+               [*rows, _row("", TOTAL, total)])
+    return _saved(book)
+
+
+def submitted_workbook(city_name: str, quarter: str, quarter_end: date, found: dict[str, Any]) -> bytes:
+    """The workbook of `city_submitted(ctx, city, quarter)`: each district's submitted (frozen)
+    figures with its status and version, 未报送 districts as empty rows, and the total of the
+    districts that submitted."""
+    book = Workbook()
+    book.remove(book.active)
+    taken: set[str] = set()
+    facts = [("季度", f"{quarter}（截至 {quarter_end.isoformat()}）"), ("地区", city_name), ("口径", BASIS)]
+    for total in found["total"]:
+        rows = []
+        for d in found["districts"]:
+            if not d["submitted"]:
+                rows.append([d["code"], d["name"], d["status_label"], None, *[None] * (len(HEADER) - 2)])
+            elif (entry := d["indicators"].get(total["name"])) is None:
+                rows.append([d["code"], d["name"], d["status_label"], d["version"], *[None] * 3, ABSENT, None, None])
+            else:
+                rows.append([d["code"], d["name"], d["status_label"], d["version"], *_row("", "", entry)[2:]])
+        rows.append(["", SUBMITTED_TOTAL, "", None, *_row("", "", total)[2:]])
+        _sheet(book, taken, total, facts, SUBMITTED_HEADER, rows)
+    return _saved(book)

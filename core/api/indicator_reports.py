@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated
+from urllib.parse import quote
 
 import msgspec
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 
 from core import indicator_reports as reports
 from core.auth import Principal
 from core.context import AppContext
 from core.errors import ApiError, invalid
+from core.indicators_xlsx import XLSX, submitted_workbook
 
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 Quarter = Annotated[str, msgspec.Meta(max_length=16, description="季度, YYYYQn such as 2026Q3 (a closed quarter "
@@ -161,6 +163,16 @@ async def get_report(code: str, quarter: str) -> IndicatorReport:
 async def city_reports(request: Request, city_code: str, quarter: str | None = None) -> CityReports:
     """`quarter` (YYYYQn) defaults to the last closed quarter; 404 for a city with no district here."""
     ctx: AppContext = request.app.state.ctx
+    city_name, chosen, end = _city_quarter(ctx, city_code, quarter)
+    rows = await reports.city_status(ctx, city_code, chosen)
+    districts = [CityReportDistrict(**{**r, "values": [ReportValue(**v) for v in r["values"]] if r["values"] else None})
+                 for r in rows]
+    return CityReports(city_code, city_name, chosen, end, districts)
+
+
+def _city_quarter(ctx: AppContext, city_code: str, quarter: str | None) -> tuple[str, str, date]:
+    """(the city's name, the quarter asked or the last closed one, its last day); 404 for a city with
+    no district here, 422 on `quarter` when it is not YYYYQn."""
     members = [d for d in ctx.districts.values() if d.city_code == city_code]
     if not members:
         raise ApiError(404, f"市级代码 {city_code} 不存在", "unknown_city")
@@ -168,10 +180,22 @@ async def city_reports(request: Request, city_code: str, quarter: str | None = N
     end = reports.end_of(chosen)
     if end is None:
         raise invalid([("quarter", "季度格式应为 YYYYQn，如 2026Q3")])
-    rows = await reports.city_status(ctx, city_code, chosen)
-    districts = [CityReportDistrict(**{**r, "values": [ReportValue(**v) for v in r["values"]] if r["values"] else None})
-                 for r in rows]
-    return CityReports(city_code, members[0].city_name, chosen, end, districts)
+    return members[0].city_name, chosen, end
 
 
-ROUTES = [submit_report, list_reports, get_report, city_reports]
+@get("/api/cities/{city_code:str}/indicators/reports.xlsx", opt={"public": True, "errors": (422,), "downloads": (XLSX,)},
+     tags=["indicators"], summary="The districts' submitted figures of a quarter as XLSX, a sheet per indicator")
+async def city_reports_xlsx(request: Request, city_code: str, quarter: str | None = None) -> Response[bytes]:
+    """The report to the city government from what the districts submitted (季度报送): a sheet per
+    indicator with each district's frozen figures, status and version (未报送 rows empty) and the
+    total of the districts that submitted. `quarter` defaults to the last closed quarter."""
+    ctx: AppContext = request.app.state.ctx
+    city_name, chosen, end = _city_quarter(ctx, city_code, quarter)
+    body = submitted_workbook(city_name, chosen, end, await reports.city_submitted(ctx, city_code, chosen))
+    headers = {"Content-Disposition": f"attachment; filename=\"indicator-reports-{city_code}-{chosen}.xlsx\"; "
+                                      f"filename*=UTF-8''{quote(f'{city_name}季度报送-{chosen}')}.xlsx",
+               "X-Content-Type-Options": "nosniff"}
+    return Response(body, media_type=XLSX, headers=headers)
+
+
+ROUTES = [submit_report, list_reports, get_report, city_reports, city_reports_xlsx]

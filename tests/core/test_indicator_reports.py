@@ -9,17 +9,20 @@ use 430702's oldest submittable quarters, which no other test reads."""
 from __future__ import annotations
 
 import asyncio
+import io
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from openpyxl import load_workbook
 
 from core import db
 from core import indicator_reports as reports
 from core.dates import quarter_label
 from core.districts import DistrictConfig
 from core.errors import ApiError
-from core.indicators import district_indicators
+from core.indicators import STATUS_LABELS, district_indicators
+from core.indicators_xlsx import SUBMITTED_HEADER, SUBMITTED_TOTAL
 from core.indicators_history import district_history
 from core.tables import AuditEvent, Community, IndicatorReport, Organization
 from core.web.indicators import number
@@ -312,3 +315,39 @@ def test_the_open_dataset_publishes_the_submitted_figures(client, as_role):
     assert all(mine[name]["value"] == frozen[name]["value"] for name in mine)
     current = [r for r in rows if r["quarter"] == quarter_label(date.today())]
     assert current and not any(r["reported"] for r in current)  # the open quarter is computed
+
+
+def test_the_submitted_figures_download_as_xlsx(client, as_role, ctx):
+    """The city's report from what the districts submitted: a sheet per indicator, each district's
+    frozen figures with its status and version, 未报送 rows empty, the total of those submitted."""
+    quarter = _free_quarter(OWN)
+    assert client.post(_url(), json={"quarter": quarter}, headers=as_role("district_admin")).status_code == 201
+    frozen = {r["name"]: r for r in client.get(_url(OWN, quarter)).json()["values"]}
+    response = client.get("/api/cities/430700/indicators/reports.xlsx", params={"quarter": quarter})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert f'filename="indicator-reports-430700-{quarter}.xlsx"' in response.headers["content-disposition"]
+    found = run(reports.city_submitted(ctx, "430700", quarter))
+    book = load_workbook(io.BytesIO(response.content))
+    assert len(book.worksheets) == len(ctx.contributions.indicators) == len(found["total"])
+    for sheet, total in zip(book.worksheets, found["total"]):
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        facts = {r[0]: r[1] for r in rows[:rows.index(SUBMITTED_HEADER)] if r[0]}
+        assert total["name"] in facts["指标"] and facts["季度"].startswith(quarter) and "已报送区县" in facts["口径"]
+        body = rows[rows.index(SUBMITTED_HEADER) + 1:]
+        assert [r[0] for r in body[:-1]] == [d["code"] for d in found["districts"]]
+        for line, district in zip(body, found["districts"]):
+            if district["code"] == OWN:
+                entry = frozen[total["name"]]
+                assert line[2:4] == ["已报送", 1]
+                assert line[4:] == [entry["value"], entry["target"], entry["gap"],
+                                    STATUS_LABELS.get(entry["status"], ""), entry["numerator"], entry["denominator"]]
+            elif not district["submitted"]:
+                assert line[2] == "未报送" and line[3:] == [None] * 7
+        assert body[-1][1] == SUBMITTED_TOTAL and body[-1][4] == total["value"] and body[-1][8:] == [
+            total["numerator"], total["denominator"]]
+    page = client.get(f"/cities/430700/indicators/reports/{quarter}")
+    assert f'href="/api/cities/430700/indicators/reports.xlsx?quarter={quarter}"' in page.text
+    bad = client.get("/api/cities/430700/indicators/reports.xlsx", params={"quarter": "2026Q5"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "quarter"
+    assert client.get("/api/cities/999900/indicators/reports.xlsx").status_code == 404
