@@ -1,7 +1,8 @@
 """Demo data for the shipped districts: streets and communities, organisations (credit
 codes with the prefix of their legal type: 51 社会团体, 52 社会服务机构, 53 基金会; filed
 community organisations without one), their last two annual inspections and one entry on
-the abnormal-activity list, persons and one user per role. Written through the services
+the abnormal-activity list, persons and one user per role, and the last closed quarter's 季度报送 of
+every district but each city's first. Written through the services
 (so audited) and safe to run again: existing rows are kept, nothing is duplicated. The demo's
 streets and communities are dated as in the registry since `REGISTERED_SINCE` (a community counts
 in an indicator from its `created_at`), so the quarterly history has communities to count."""
@@ -11,14 +12,15 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, timedelta, timezone
 
-from core import db
+from core import db, indicator_reports
 from core.builtin import CITY_ADMIN, DISTRICT_ADMIN, ORG_STAFF, PLATFORM_ADMIN, RESIDENT, SOCIAL_WORKER, SUPERVISOR
 from core.codes import make_id_number, make_uscc
 from core.context import AppContext
 from core.identity import ensure_user
 from core.plugins import call_async
 from core.registry import credit, inspections, services, stations
-from core.tables import AnnualInspection, Community, CreditListing, Organization, Person, SocialWorkStation
+from core.tables import (AnnualInspection, Community, CreditListing, IndicatorReport, Organization, Person,
+                         SocialWorkStation)
 
 ACTOR = "demo"
 REGISTERED_SINCE = datetime(2015, 1, 1, tzinfo=timezone.utc)
@@ -209,4 +211,20 @@ async def load_demo(ctx: AppContext, password: str | None, fast_hash: bool = Fal
         await load_users(ctx, password, fast_hash)
     for district in ctx.districts.values():
         await call_async(ctx.pm.hook.load_demo, district=district, ctx=ctx)
+    await submit_reports(ctx)
     return password
+
+
+async def submit_reports(ctx: AppContext) -> None:
+    """季度报送 in the demo: in each city every district but the first (by code) has submitted the
+    last closed quarter, so the city page shows both states and the first district's admin can
+    submit it on the dashboard. Figures are frozen after every module's demo data is in."""
+    quarter = indicator_reports.last_closed_quarter()
+    cities: dict[str, list[str]] = {}
+    for district in ctx.districts.values():
+        cities.setdefault(district.city_code, []).append(district.code)
+    for codes in cities.values():
+        for code in sorted(codes)[1:]:
+            if not await IndicatorReport.exists().where((IndicatorReport.district_code == code)
+                                                         & (IndicatorReport.quarter == quarter)):
+                await indicator_reports.submit(ctx, code, ACTOR, quarter, note="演示数据：按季度报送")

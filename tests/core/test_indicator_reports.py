@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from core import db
 from core import indicator_reports as reports
+from core.demo import submit_reports
 from core.dates import quarter_label
 from core.districts import DistrictConfig
 from core.errors import ApiError
@@ -351,3 +352,15 @@ def test_the_submitted_figures_download_as_xlsx(client, as_role, ctx):
     bad = client.get("/api/cities/430700/indicators/reports.xlsx", params={"quarter": "2026Q5"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "quarter"
     assert client.get("/api/cities/999900/indicators/reports.xlsx").status_code == 404
+
+
+def test_the_demo_has_one_district_submitted_and_one_to_submit(ctx):
+    """The demo city shows both states: 430703 has submitted the last closed quarter (by "demo"),
+    430702 (the city's first) has not, so its admin can try the form. Loading again adds nothing."""
+    quarter = reports.last_closed_quarter()
+    rows = run(IndicatorReport.select(IndicatorReport.district_code, IndicatorReport.submitted_by).where(
+        (IndicatorReport.quarter == quarter) & IndicatorReport.district_code.is_in([OWN, OTHER])))
+    assert {(r["district_code"], r["submitted_by"]) for r in rows if r["submitted_by"] == "demo"} == {(OTHER, "demo")}
+    before = _count(OTHER)
+    run(submit_reports(ctx))
+    assert _count(OTHER) == before
