@@ -14,7 +14,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from core import db, openapi
+from core import db, openapi, twofactor
 from core.access import authorize
 from core.auth import Principal, resolve_principal
 from core.context import AppContext, build_context
@@ -46,6 +46,10 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
 
     async def on_startup(app: Litestar) -> None:
         await db.start_pool()
+        try:
+            await twofactor.reseal(ctx)  # plaintext or previous-key secrets, under the current key
+        except Exception:  # noqa: BLE001 - the app still serves; the log names the cause
+            logging.getLogger("sanshe.twofactor").exception("resealing two-factor secrets failed")
         try:
             await ensure_indexes(ctx.contributions, backend)
         except SearchError as exc:  # the app still serves; /healthz reports the search backend

@@ -30,7 +30,7 @@ class Settings:
     """Folder for the SQLite file, the embedded search index and uploads (env SANSHE_DATA_DIR)."""
     database_url: str | None
     """postgresql:// URL; None means SQLite in data_dir (env DATABASE_URL)."""
-    secret_key: str
+    secret_key: str = field(repr=False)
     """Key that signs session cookies (env SANSHE_SECRET_KEY, at least 32 characters)."""
     plugins: tuple[str, ...] = ()
     """Installed plugin modules ([plugins].installed plus env SANSHE_EXTRA_PLUGINS)."""
@@ -72,6 +72,15 @@ class Settings:
     """Log every plugin hook call (env SANSHE_TRACE_HOOKS=1)."""
     argon2_fast: bool = False
     """Cheap password hashing, for test suites only (env SANSHE_ARGON2_FAST=1)."""
+    previous_secret_keys: tuple[str, ...] = field(default=(), repr=False)
+    """Earlier SANSHE_SECRET_KEY values, separated by spaces (env SANSHE_PREVIOUS_SECRET_KEYS): secrets
+    sealed at rest under one of them (core.secretbox) still open and are resealed under the current
+    key at start-up; drop them once that has run."""
+
+    @property
+    def secret_keys(self) -> tuple[str, ...]:
+        """The current key, then the previous ones (core.secretbox opens with any, seals with the first)."""
+        return (self.secret_key, *self.previous_secret_keys)
 
     @property
     def is_postgres(self) -> bool:
@@ -150,6 +159,9 @@ def load_settings(
         raise SettingsError("SANSHE_SECRET_KEY is not set (use at least 32 random characters)")
     if len(key) < 32:
         raise SettingsError("SANSHE_SECRET_KEY is too short (use at least 32 random characters)")
+    previous = tuple(k for k in env.get("SANSHE_PREVIOUS_SECRET_KEYS", "").split() if k != key)
+    if any(len(k) < 32 for k in previous):
+        raise SettingsError("SANSHE_PREVIOUS_SECRET_KEYS: each key has at least 32 characters (keys are separated by spaces)")
 
     db = raw.get("database", {})
     search = raw.get("search", {})
@@ -190,4 +202,5 @@ def load_settings(
         default_language=language,
         trace_hooks=_flag(env, "SANSHE_TRACE_HOOKS", False),
         argon2_fast=_flag(env, "SANSHE_ARGON2_FAST", False),
+        previous_secret_keys=previous,
     )

@@ -197,10 +197,10 @@ class UserSession(Table, tablename="user_session"):
 class TwoFactor(Table, tablename="two_factor"):
     """A user's TOTP authenticator (RFC 6238, core.twofactor). `confirmed_at` is null while
     the enrolment waits for its first code; `last_step` is the newest time step accepted, so a
-    code cannot be used twice."""
+    code cannot be used twice. `secret` is sealed (core.secretbox), never the plain seed."""
 
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, unique=True)
-    secret = Varchar(length=64)
+    secret = Varchar(length=128)
     confirmed_at = Timestamptz(null=True, default=None)
     last_step = Integer(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

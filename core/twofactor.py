@@ -12,11 +12,18 @@ or an unused recovery code completes the login. Wrong codes are throttled like p
 (core.login_guard, same keys, same 401); a code's time step is remembered, so neither the same
 code nor an older one is accepted twice. Recovery codes (10, shown once) are stored as SHA-256
 and each works once. Enrolment, disabling, resets and recovery-code use are audited.
+
+The TOTP secret is stored sealed (core.secretbox: AES-256-GCM under a key derived from
+SANSHE_SECRET_KEY, bound to its user). `reseal` (run at start-up) reseals values stored in
+plaintext before sealing existed or under a previous key. A secret no configured key opens
+accepts no code, and says so in the log: its user logs in with a recovery code, or an operator
+resets the two-factor settings.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -25,7 +32,7 @@ from typing import Any
 
 import pyotp
 
-from core import audit, db, identity, login_guard
+from core import audit, db, identity, login_guard, secretbox
 from core.context import AppContext
 from core.errors import ApiError, refused
 from core.security import sha256, sign, unsign
@@ -41,6 +48,8 @@ PENDING_COOKIE = "sanshe_2fa"
 PENDING_SECONDS = 300
 BAD_CODE = "验证码错误或已过期，请重新输入"
 STEP_WINDOW = 1  # accept the previous and the next 30-second step too (clock drift)
+SEAL_PURPOSE = "totp"
+log = logging.getLogger("sanshe.twofactor")
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,49 @@ async def status(ctx: AppContext, user_id: int) -> dict:
             "enrolment_started": bool(row and not confirmed), "recovery_codes_left": left if confirmed else 0}
 
 
+# --- the stored secret -----------------------------------------------------------------
+
+
+def _bound(user_id: int) -> str:
+    return f"two_factor:user:{user_id}"
+
+
+def _sealed(ctx: AppContext, user_id: int, secret: str) -> str:
+    return secretbox.seal(secret, ctx.settings.secret_key, SEAL_PURPOSE, _bound(user_id))
+
+
+def _secret(ctx: AppContext, row: dict) -> str | None:
+    """The row's TOTP secret; None (logged) when no configured key opens it."""
+    try:
+        return secretbox.unseal(row["secret"], ctx.settings.secret_keys, SEAL_PURPOSE, _bound(row["user"]))[0]
+    except secretbox.Unreadable as exc:
+        log.error("two-factor secret of user %s is unreadable: %s", row["user"], exc)
+        return None
+
+
+async def reseal(ctx: AppContext) -> dict[str, int]:
+    """Reseal under the current key every secret stored in plaintext or under a previous key:
+    {"resealed": n, "unreadable": m}. Each row is rewritten only if it is still the value read,
+    so workers starting together do not undo each other."""
+    counts = {"resealed": 0, "unreadable": 0}
+    for row in await TwoFactor.select(TwoFactor.id, TwoFactor.user, TwoFactor.secret):
+        try:
+            plain, index = secretbox.unseal(row["secret"], ctx.settings.secret_keys, SEAL_PURPOSE, _bound(row["user"]))
+        except secretbox.Unreadable:
+            counts["unreadable"] += 1
+            continue
+        if index == 0:
+            continue
+        async with db.write_transaction():
+            done = await TwoFactor.update({TwoFactor.secret: _sealed(ctx, row["user"], plain)}).where(
+                (TwoFactor.id == row["id"]) & (TwoFactor.secret == row["secret"])).returning(TwoFactor.id)
+        counts["resealed"] += len(done)
+    if counts["unreadable"]:
+        log.error("%d two-factor secrets open with no configured key: list the earlier SANSHE_SECRET_KEY in "
+                  "SANSHE_PREVIOUS_SECRET_KEYS, or reset those users' two-factor settings", counts["unreadable"])
+    return counts
+
+
 # --- codes -----------------------------------------------------------------------------
 
 
@@ -110,14 +162,15 @@ def _new_recovery_codes() -> list[str]:
     return [f"{c[:5]}-{c[5:]}" for c in (secrets.token_hex(5) for _ in range(RECOVERY_CODES))]
 
 
-async def use_code(user: dict, code: str, now: datetime) -> str | None:
+async def use_code(ctx: AppContext, user: dict, code: str, now: datetime) -> str | None:
     """Consume a TOTP code (its step must be newer than the last one accepted) or an unused
     recovery code: "totp", "recovery", or None when neither matches."""
     row = await TwoFactor.select().where(
         (TwoFactor.user == user["id"]) & TwoFactor.confirmed_at.is_not_null()).first()
     if not row:
         return None
-    step = matching_step(row["secret"], code, now.timestamp())
+    secret = _secret(ctx, row)
+    step = None if secret is None else matching_step(secret, code, now.timestamp())
     if step is not None:
         async with db.write_transaction():  # one atomic update: two requests cannot both use a step
             accepted = await TwoFactor.update({TwoFactor.last_step: step}).where(
@@ -182,7 +235,7 @@ async def code_login(ctx: AppContext, pending: str | None, code: str, address: s
     if not user:
         raise ApiError(401, "登录已过期，请重新输入用户名和密码", "two_factor_expired")
     attempt = await login_guard.check(ctx.settings, user["username"], address, now)
-    used = None if attempt.locked else await use_code(user, code, now)
+    used = None if attempt.locked else await use_code(ctx, user, code, now)
     if not used:
         await identity.record_failure(ctx, user, attempt, now, action="two_factor_failed")
         raise ApiError(401, BAD_CODE, "invalid_code")
@@ -216,24 +269,26 @@ async def start_enrolment(ctx: AppContext, user_id: int) -> str:
         if row and row["confirmed_at"]:
             raise ApiError(409, "已启用两步验证；如需更换设备，请先停用再重新启用", "already_enrolled")
         if row:
-            await TwoFactor.update({TwoFactor.secret: secret, TwoFactor.last_step: None}).where(TwoFactor.id == row["id"])
+            await TwoFactor.update({TwoFactor.secret: _sealed(ctx, user_id, secret), TwoFactor.last_step: None}
+                                   ).where(TwoFactor.id == row["id"])
         else:
-            await TwoFactor.insert(TwoFactor(user=user_id, secret=secret))
+            await TwoFactor.insert(TwoFactor(user=user_id, secret=_sealed(ctx, user_id, secret)))
     return secret
 
 
-async def pending_secret(user_id: int) -> str | None:
-    row = await TwoFactor.select(TwoFactor.secret).where(
+async def pending_secret(ctx: AppContext, user_id: int) -> str | None:
+    row = await TwoFactor.select(TwoFactor.user, TwoFactor.secret).where(
         (TwoFactor.user == user_id) & TwoFactor.confirmed_at.is_null()).first()
-    return row["secret"] if row else None
+    return _secret(ctx, row) if row else None
 
 
-async def confirm_enrolment(user_id: int, username: str, code: str) -> list[str]:
+async def confirm_enrolment(ctx: AppContext, user_id: int, username: str, code: str) -> list[str]:
     """The first code proves the app holds the secret: enrol, and return the recovery codes (once)."""
     row = await TwoFactor.select().where(TwoFactor.user == user_id).first()
     if not row or row["confirmed_at"]:
         raise ApiError(409, "没有待确认的两步验证设置，请重新开始", "no_enrolment")
-    step = matching_step(row["secret"], code)
+    secret = _secret(ctx, row)
+    step = None if secret is None else matching_step(secret, code)
     if step is None:
         raise ApiError(422, BAD_CODE, "invalid", [("code", "验证码不正确，请核对手机时间后重试")])
     codes = _new_recovery_codes()
@@ -265,7 +320,7 @@ async def disable(ctx: AppContext, user_id: int, password: str, code: str, addre
         raise ApiError(409, "尚未启用两步验证", "not_enrolled")
     attempt = await login_guard.check(ctx.settings, user["username"], address, now)
     right = not attempt.locked and await login_guard.verify_password(user["password_hash"], password)
-    if not (right and await use_code(user, code, now)):
+    if not (right and await use_code(ctx, user, code, now)):
         await identity.record_failure(ctx, user, attempt, now, action="two_factor_disable_failed")
         raise ApiError(422, "密码或验证码错误", "invalid_credentials")
     async with db.write_transaction():

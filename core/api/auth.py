@@ -213,9 +213,9 @@ async def start_enrolment(request: Request, principal: Principal) -> TwoFactorEn
 
 @post("/api/me/two-factor/enrolment/confirm", opt=SETUP, tags=["auth"], status_code=200,
       summary="Confirm the enrolment with a code from the app; answers the 10 recovery codes once")
-async def confirm_enrolment(data: CodeRequest, principal: Principal) -> RecoveryCodes:
-    return RecoveryCodes(recovery_codes=await twofactor.confirm_enrolment(principal.user_id, principal.username,
-                                                                          data.code))
+async def confirm_enrolment(request: Request, data: CodeRequest, principal: Principal) -> RecoveryCodes:
+    return RecoveryCodes(recovery_codes=await twofactor.confirm_enrolment(
+        request.app.state.ctx, principal.user_id, principal.username, data.code))
 
 
 @post("/api/me/two-factor/disable", opt={"authenticated": True, "errors": (429,)}, tags=["auth"],

@@ -216,7 +216,7 @@ async def _security_page(request: Request, principal: Principal, *, status_code:
     state = await twofactor.status(ctx, principal.user_id)  # type: ignore[arg-type]
     enrolment = None
     if not codes and state["enrolment_started"] and state["eligible"]:
-        secret = await twofactor.pending_secret(principal.user_id)  # type: ignore[arg-type]
+        secret = await twofactor.pending_secret(ctx, principal.user_id)  # type: ignore[arg-type]
         if secret:
             uri = twofactor.provisioning_uri(secret, principal.username)
             enrolment = {"secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
@@ -246,8 +246,8 @@ async def account_enrol(request: Request, principal: Principal, data: Form) -> R
 @post("/account/security/confirm", opt=SETUP, include_in_schema=False)
 async def account_confirm(request: Request, principal: Principal, data: Form) -> Template:
     try:
-        codes = await twofactor.confirm_enrolment(principal.user_id, principal.username,  # type: ignore[arg-type]
-                                                  data.get("code", ""))
+        codes = await twofactor.confirm_enrolment(request.app.state.ctx, principal.user_id,  # type: ignore[arg-type]
+                                                  principal.username, data.get("code", ""))
     except ApiError as exc:
         message = exc.errors[0]["message"] if exc.errors else exc.detail
         return await _security_page(request, principal, status_code=exc.status_code, error=message)

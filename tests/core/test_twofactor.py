@@ -20,7 +20,7 @@ import pyotp
 import pytest
 from litestar.testing import TestClient
 
-from core import twofactor
+from core import secretbox, twofactor
 from core.app import create_app
 from core.identity import ensure_user
 from core.settings import SettingsError, load_settings
@@ -412,3 +412,80 @@ def test_the_account_page_enrols_and_shows_the_codes_once(app):
                                                         "code": _code(secret, 1)})
         assert off.status_code == 200 and 'data-testid="security-notice"' in off.text
         assert 'data-testid="enrol-start"' in off.text
+
+
+# --- the secret at rest ------------------------------------------------------------------
+
+
+def _user_id(username: str) -> int:
+    return run(User.select(User.id).where(User.username == username).first())["id"]
+
+
+def _stored(username: str) -> str:
+    return run(TwoFactor.select(TwoFactor.secret).where(TwoFactor.user == _user_id(username)).first())["secret"]
+
+
+def test_the_secret_is_stored_sealed_and_bound_to_its_user(app):
+    alice, bob = _new_user(), _new_user()
+    secret_a, _ = _enrol(app, alice)
+    secret_b, _ = _enrol(app, bob)
+    for username, secret in ((alice, secret_a), (bob, secret_b)):
+        assert _stored(username).startswith("v1:") and secret not in _stored(username)
+    # Alice's sealed secret copied onto Bob's row opens for nobody: neither code is accepted.
+    run(TwoFactor.update({TwoFactor.secret: _stored(alice)}).where(TwoFactor.user == _user_id(bob)))
+    b = Browser(app)
+    assert b.login(bob).json()["next_step"] == "two_factor"
+    assert b.code(_code(secret_a, 1)).status_code == 401
+    assert b.code(_code(secret_b, 1)).status_code == 401
+    run(twofactor.reset(bob, "test"))
+
+
+def test_a_new_key_with_the_previous_one_listed_keeps_every_second_factor(app, ctx):
+    username = _new_user()
+    secret, codes = _enrol(app, username)
+    old, new = ctx.settings.secret_key, "rotated-secret-key-" + uuid.uuid4().hex
+
+    def keyed(key: str, *previous: str):
+        return dataclasses.replace(ctx, settings=dataclasses.replace(ctx.settings, secret_key=key,
+                                                                     previous_secret_keys=previous))
+
+    try:
+        # The key changed and the old one is not listed: no code opens, a recovery code still logs in.
+        lost = Browser(create_app(ctx=keyed(new)))
+        lost.login(username)
+        assert lost.code(_code(secret, 1)).status_code == 401
+        assert lost.code(codes[0]).status_code == 200
+        assert run(twofactor.reseal(keyed(new)))["unreadable"] >= 1
+        # Listed as previous: resealed under the new key, once; then the new key alone opens it.
+        assert run(twofactor.reseal(keyed(new, old)))["resealed"] >= 1
+        assert run(twofactor.reseal(keyed(new, old)))["resealed"] == 0
+        assert secretbox.unseal(_stored(username), [new], "totp", f"two_factor:user:{_user_id(username)}")[1] == 0
+        rotated = Browser(create_app(ctx=keyed(new)))
+        rotated.login(username)
+        assert rotated.code(_code(secret, 1)).status_code == 200
+    finally:  # every other test's secrets back under the suite's key
+        run(twofactor.reseal(keyed(old, new)))
+    assert secretbox.unseal(_stored(username), [old], "totp", f"two_factor:user:{_user_id(username)}") == (secret, 0)
+
+
+def test_a_plaintext_secret_is_resealed_at_start_up(app, ctx):
+    username = _new_user()
+    secret, _ = _enrol(app, username)
+    run(TwoFactor.update({TwoFactor.secret: secret}).where(TwoFactor.user == _user_id(username)))  # as stored before
+    with TestClient(app=create_app(ctx=ctx)):  # the start-up reseals
+        pass
+    assert _stored(username).startswith("v1:")
+    assert secretbox.unseal(_stored(username), [ctx.settings.secret_key], "totp",
+                            f"two_factor:user:{_user_id(username)}") == (secret, 0)
+    b = Browser(app)
+    b.login(username)
+    assert b.code(_code(secret, 1)).status_code == 200
+
+
+def test_previous_keys_are_long_and_never_printed():
+    env = {**os.environ, "SANSHE_SECRET_KEY": "c" * 40}
+    with pytest.raises(SettingsError, match="SANSHE_PREVIOUS_SECRET_KEYS"):
+        load_settings({**env, "SANSHE_PREVIOUS_SECRET_KEYS": "short"})
+    settings = load_settings({**env, "SANSHE_PREVIOUS_SECRET_KEYS": f"{'p' * 40} {'c' * 40}"})
+    assert settings.secret_keys == ("c" * 40, "p" * 40)
+    assert "c" * 40 not in repr(settings) and "p" * 40 not in repr(settings)
