@@ -172,7 +172,7 @@ def test_a_write_on_one_worker_is_searchable_from_every_worker(served):
 
     with httpx.Client(base_url=served.base, cookies=cookies, timeout=20) as client:
         assert client.delete(f"{SERVICES}/{service_id}", headers={"X-CSRF-Token": csrf}).status_code == 204
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 45
     while time.monotonic() < deadline:
         remaining = asyncio.run(_spread(served.base, anonymous, path, until=lambda a: True, rounds=1))
         if not found_on(remaining):
