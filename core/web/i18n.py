@@ -142,6 +142,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rep_submitted": ("已报送", "Submitted"),
     "rep_not_submitted": ("未报送", "Not submitted"),
     "rep_none": ("尚未报送任何季度", "No quarter submitted yet"),
+    "rep_due": ("{q} 已结束，尚未报送", "{q} has ended and is not submitted yet"),
     "rep_quarter": ("季度", "Quarter"),
     "rep_note": ("说明（可选）", "Note (optional)"),
     "rep_reason": ("更正原因（重新报送时必填）", "Reason for the correction (required when resubmitting)"),

@@ -74,13 +74,15 @@ async def district_indicators_page(request: Request, code: str, principal: Princ
 
 async def _reports(code: str, principal: Principal) -> dict[str, Any]:
     """The 季度报送 block: the submitted quarters (latest versions), the closed quarters the form
-    offers (the latest not yet submitted first) and whether the viewer may submit."""
+    offers (the latest not yet submitted first), the last closed quarter when it is not submitted
+    (`due`, shown to everyone) and whether the viewer may submit."""
     submitted = await indicator_reports.reports(code)
     done = {r["quarter"]: r for r in submitted}
     closed = indicator_reports.closed_quarters()
     choices = [{"quarter": q, "report": done.get(q)} for q in closed]
     first = next((c for c in choices if c["report"] is None), choices[0])
     return {"submitted": submitted, "choices": [first, *[c for c in choices if c is not first]],
+            "due": None if closed[0] in done else closed[0],
             "can_submit": principal.can(indicator_reports.SUBMIT, code)}
 
 

@@ -365,3 +365,17 @@ def test_the_demo_has_one_district_submitted_and_one_to_submit(ctx):
     before = _count(OTHER)
     run(submit_reports(ctx))
     assert _count(OTHER) == before
+
+
+def test_the_dashboard_says_when_the_last_closed_quarter_is_not_submitted(client):
+    """430703 (the demo submitted it) shows no reminder; 430702 shows one until it submits."""
+    last = reports.last_closed_quarter()
+    for code in (OWN, OTHER):
+        done = run(IndicatorReport.exists().where((IndicatorReport.district_code == code)
+                                                  & (IndicatorReport.quarter == last)))
+        page = client.get(f"/districts/{code}/indicators")
+        assert ('data-testid="report-due"' in page.text) is not done, code
+        if not done:
+            assert f"{last} 已结束，尚未报送" in page.text
+    assert run(IndicatorReport.exists().where((IndicatorReport.district_code == OTHER)
+                                              & (IndicatorReport.quarter.is_in(reports.closed_quarters()[:2]))))
