@@ -41,6 +41,20 @@ def _created_url(code: str, ref: str) -> str | None:
     return None
 
 
+async def decided_by(code: str, ref: str) -> dict[str, Any] | None:
+    """The committee decision that created `ref` ("need:12", "activity:3"), if one did: the
+    committee, the meeting's time, the decision's words and the link to that meeting."""
+    decision = await Decision.select(Decision.meeting, Decision.text).where(
+        (Decision.district_code == code) & (Decision.created_ref == ref)).first()
+    if not decision:
+        return None
+    meeting = await Meeting.select(Meeting.id, Meeting.committee, Meeting.held_at).where(
+        Meeting.id == decision["meeting"]).first()
+    committee = await Committee.select(Committee.id, Committee.name).where(Committee.id == meeting["committee"]).first()
+    return {"committee_name": committee["name"], "held_at": meeting["held_at"], "text": decision["text"],
+            "url": f"/districts/{code}/participation/committees/{committee['id']}#meeting-{meeting['id']}"}
+
+
 async def list_committees(code: str) -> list[dict[str, Any]]:
     async with db.read_together():
         rows = await Committee.select(Committee.id, Committee.area_code, Committee.name, Committee.created_at).where(

@@ -16,7 +16,7 @@ from core.errors import ApiError
 from core.glossary import SERVICE_FIELDS, TARGET_GROUPS
 from core.paging import PageNo
 from core.tables import Community, Organization
-from plugins.participation import activities, activities_signups, ratings
+from plugins.participation import activities, activities_signups, committee_views, ratings
 from plugins.participation.glossary import RATING_DIMENSIONS, SIGNUP_STATES
 from plugins.participation.tables import Signup
 
@@ -79,7 +79,7 @@ async def activity_page(request: Request, code: str, activity_id: int, principal
     summary = await ratings.summary(ctx, code, service_ref=item["service_ref"]) if item["service_ref"] else None
     found = await ratings.listing(code, 1, 20, subject=f"activity:{activity_id}")
     return _render(request, "participation/activity.html", principal, code, item=item, staff=staff,
-                   summary=summary, ratings=found,
+                   summary=summary, ratings=found, decided_by=await committee_views.decided_by(code, f"activity:{activity_id}"),
                    can_manage=principal.can("participation.manage", code))
 
 

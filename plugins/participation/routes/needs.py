@@ -22,7 +22,7 @@ from core.glossary import SERVICE_FIELDS
 from core.paging import PageNo
 from core.views import view
 from core.web.pages import language_of, render
-from plugins.participation import needs
+from plugins.participation import committee_views, needs
 from plugins.participation.glossary import NEED_STATES
 
 MODULE = "participation"
@@ -189,6 +189,7 @@ async def need_page(request: Request, code: str, need_id: int, principal: Princi
     return render(request, "participation/need.html", principal, district=ctx.districts[code], need=need,
                   fields=_fields(english), state_labels=_labels(english), others=others,
                   moves=needs.MOVES.get(need["state"], ()), can_manage=can_manage,
+                  decided_by=await committee_views.decided_by(code, f"need:{need_id}"),
                   can_support=principal.can(TAKE_PART["permission"], code) and need["state"] in needs.SUPPORTABLE)
 
 

@@ -150,6 +150,17 @@ def test_decisions_create_a_need_and_an_activity_and_answer_a_proposal(client, a
     assert row["title"] == "健康讲座" and row["capacity"] == 30 and row["district_code"] == OWN
     page = client.get(f"{PAGE}/{cid}").text
     assert f"/participation/needs/{need_id}" in page and f"/participation/activities/{activity_id}" in page
+    assert f'id="meeting-{meeting["id"]}"' in page
+    # The need and the activity link back to the meeting whose decision created them.
+    for url, words in ((f"/districts/{OWN}/participation/needs/{need_id}", "设助餐点"),
+                       (f"/districts/{OWN}/participation/activities/{activity_id}", "办一次健康讲座")):
+        back = client.get(url).text
+        line = back.split('data-testid="decided-by"')[1].split("</p>")[0]
+        assert f'href="{PAGE}/{cid}#meeting-{meeting["id"]}"' in line and words in line and committee["name"] in line
+    assert 'data-testid="need-reason"' not in client.get(f"/districts/{OWN}/participation/needs/{need_id}").text
+    posted = ok(client.post(f"{API}/needs", headers=as_role("resident"), json={
+        "field": "社区养老", "title": "居民自己提的需求", "community_code": communities()[0]}))
+    assert 'data-testid="decided-by"' not in client.get(f"/districts/{OWN}/participation/needs/{posted['id']}").text
     backwards = client.post(f"{API}/meetings/{meeting['id']}/decisions", headers=staff, json={
         "text": "x", "creates": "activity", "activity": {
             "title": "t", "place": "p", "starts_at": "2026-12-10T09:00:00+08:00",
