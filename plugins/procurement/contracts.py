@@ -21,7 +21,7 @@ from core.context import AppContext
 from core.errors import ApiError, invalid, not_found
 from core.tables import Organization
 from plugins.procurement import award, projects, rules, states
-from plugins.procurement.delivery_tables import Contract
+from plugins.procurement.delivery_tables import Contract, ContractDocument
 
 ENTITY = "procurement_contract"
 READ = "procurement.delivery.read"
@@ -138,13 +138,16 @@ async def visible(code: str, project_id: int, principal: Principal, permission: 
 
 async def attach_document(ctx: AppContext, code: str, project_id: int, actor: str, filename: str,
                           data: bytes) -> dict[str, Any]:
-    """Attach (or replace) the contract document; the earlier upload row stays (uploads are never deleted)."""
+    """Attach (or replace) the contract document; the earlier upload row stays (uploads are never
+    deleted) and each attaching is kept in ContractDocument (the OCDS releases read that history)."""
     contract = await get(code, project_id)
     limit_mb = (await projects.settings_of(ctx, code))["evidence_max_mb"]
     stored = await uploads.prepare(ctx, filename, data, limit_mb)
     async with db.write_transaction():
         upload = await uploads.insert(stored, code, actor)
         await Contract.update({Contract.document: upload["id"]}).where(Contract.id == contract["id"])
+        await ContractDocument.insert(ContractDocument(contract=contract["id"], upload=upload["id"],
+                                                       attached_at=upload["uploaded_at"]))
         await audit.record(actor=actor, action="attach", entity=ENTITY, entity_id=contract["id"], district_code=code,
                            before={"document": contract["document"]}, after={"document": upload["id"]})
     return await get(code, project_id)

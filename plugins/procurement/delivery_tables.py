@@ -32,6 +32,16 @@ class Contract(Table, tablename="procurement_contract"):
     recorded_at = Timestamptz(default=TimestamptzNow())
 
 
+class ContractDocument(Table, tablename="procurement_contract_document"):
+    """Each attaching of a contract document, kept (a replaced one too): `Contract.document` is the
+    current one, this the history the OCDS releases read, so a release shows the document as it
+    stood at its moment and a replacement rewrites no earlier release."""
+
+    contract = ForeignKey(references=Contract, on_delete=OnDelete.restrict, index=True)
+    upload = ForeignKey(references=Upload, on_delete=OnDelete.restrict)
+    attached_at = Timestamptz(default=TimestamptzNow())
+
+
 class DeliveryMilestone(Table, tablename="procurement_milestone"):
     """A milestone (履约节点) of a contract: planned by the buyer, reported by the supplier's
     staff, accepted (验收) or sent back with a reason. States: planned → reported → accepted |

@@ -7,7 +7,8 @@ What is published, and why (the publication policy `/opendata/ocds` repeats it):
   stage change, tagged by `TAGS` (tender, tenderUpdate, award, contract, implementation,
   implementationUpdate, contractTermination, tenderCancellation, awardCancellation), and one
   `implementationUpdate` release per accepted milestone and per payment, which happen between
-  stage changes (ocds_releases.py).
+  stage changes, and a `contractUpdate` release per attaching of the contract document
+  (ocds_releases.py).
 - Each release is the state of the process right after its change (a full snapshot of what
   is known at that moment: bids submitted, milestones planned or accepted, payments recorded
   by then), so the compiled release of the record is simply their merge.
@@ -87,7 +88,7 @@ class Snapshot:
     reached: dict[str, datetime]  # stage → when it was first reached, up to this change
     left: str = ""  # the stage this change left (cancelled from awarded is an award cancellation)
     at: datetime | None = None  # when the release happened: what is known by then is in it
-    update: tuple[str, int] | None = None  # (kind, row id) of an implementationUpdate between stage changes
+    update: tuple[str, int] | None = None  # (kind, row id) of an update between stage changes
 
     @property
     def project(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from core.tables import Organization
-from plugins.procurement.delivery_tables import Contract, DeliveryMilestone, Payment
+from plugins.procurement.delivery_tables import Contract, ContractDocument, DeliveryMilestone, Payment
 from plugins.procurement.ocds import (USCC_SCHEME, Process, Snapshot, amount, ending_notice, moment,
                                       organization_identifier)
 from plugins.procurement.tables import Award, Bid
@@ -34,8 +34,16 @@ def _by_project(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
+def _by_contract(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        out.setdefault(row["contract"], []).append(row)
+    return out
+
+
 async def load(processes: list[Process]) -> None:
-    """Bids, award, contract, milestones, payments and organisations of a batch of processes."""
+    """Bids, award, contract (with every attaching of its document), milestones, payments and
+    organisations of a batch of processes."""
     ids = [p.project["id"] for p in processes]
     bids = _by_project(await Bid.select(Bid.project, Bid.organization_id, Bid.submitted_at).where(
         Bid.project.is_in(ids) & (Bid.state == "submitted")).order_by(Bid.id))
@@ -44,8 +52,12 @@ async def load(processes: list[Process]) -> None:
         Award.project.is_in(ids))}
     contracts = {r["project"]: r for r in await Contract.select(
         Contract.id, Contract.project, Contract.organization_id, Contract.value_fen, Contract.signed_on,
-        Contract.term_start, Contract.term_end, Contract.document, Contract.document.content_type.as_alias("format"),
-        Contract.document.uploaded_at.as_alias("document_at")).where(Contract.project.is_in(ids))}
+        Contract.term_start, Contract.term_end).where(Contract.project.is_in(ids))}
+    documents = _by_contract(await ContractDocument.select(
+        ContractDocument.id, ContractDocument.contract, ContractDocument.upload,
+        ContractDocument.upload.content_type.as_alias("format"), ContractDocument.attached_at).where(
+        ContractDocument.contract.is_in([c["id"] for c in contracts.values()] or [0])).order_by(
+        ContractDocument.attached_at, ContractDocument.id))
     milestones = _by_project(await DeliveryMilestone.select(
         DeliveryMilestone.id, DeliveryMilestone.project, DeliveryMilestone.title, DeliveryMilestone.due_on,
         DeliveryMilestone.planned_outputs, DeliveryMilestone.planned_beneficiaries, DeliveryMilestone.amount_fen,
@@ -61,7 +73,9 @@ async def load(processes: list[Process]) -> None:
         Organization.id.is_in(sorted(org_ids)))} if org_ids else {}
     for process in processes:
         pid = process.project["id"]
-        process.extra.update(bids=bids.get(pid, []), award=awards.get(pid), contract=contracts.get(pid),
+        contract = contracts.get(pid)
+        process.extra.update(bids=bids.get(pid, []), award=awards.get(pid), contract=contract,
+                             contract_documents=documents.get(contract["id"], []) if contract else [],
                              milestones=milestones.get(pid, []), payments=payments.get(pid, []), orgs=orgs)
 
 

@@ -2,7 +2,8 @@
 contract document's metadata, and `implementation` — milestones and transactions — as known
 at the release's moment (data loaded by ocds_award.load).
 
-- The contract document: only its existence, title, media type and when it was attached. No
+- The contract document: only its existence, title, media type and when it was attached (first
+  published, last modified: a replacement keeps the document's id), as it stood at each release. No
   URL: the file is served to staff of the district and the supplier only (a login), because a
   signed contract carries signatures, seals and the names of the persons who signed. No file
   name either: names of uploaded files are typed by people and may name a person. The title
@@ -77,12 +78,18 @@ def payment_milestone(ocid: str, row: dict[str, Any], paid: list[dict[str, Any]]
     return out
 
 
-def _document(ocid: str, contract: dict[str, Any], at: datetime) -> list[dict[str, Any]]:
-    if contract["document"] is None or not known(contract["document_at"], at):
+def _document(ocid: str, attached: list[dict[str, Any]], at: datetime) -> list[dict[str, Any]]:
+    """The contract document as it stood at `at`: one id for the contract, published when first
+    attached, modified when last replaced by then, in the latest file's format."""
+    attached = [row for row in attached if known(row["attached_at"], at)]
+    if not attached:
         return []
-    return [{"id": f"{ocid}-contract-document-{contract['document']}", "documentType": "contractSigned",
-             "title": CONTRACT_DOCUMENT, "format": contract["format"], "datePublished": moment(contract["document_at"]),
-             "language": LANGUAGE}]
+    document = {"id": f"{ocid}-contract-document", "documentType": "contractSigned", "title": CONTRACT_DOCUMENT,
+                "format": attached[-1]["format"], "datePublished": moment(attached[0]["attached_at"]),
+                "language": LANGUAGE}
+    if len(attached) > 1:
+        document["dateModified"] = moment(attached[-1]["attached_at"])
+    return [document]
 
 
 def implementation(snap: Snapshot, contract: dict[str, Any]) -> dict[str, Any]:
@@ -115,7 +122,7 @@ def contracts(snap: Snapshot) -> dict[str, Any]:
     if contract := snap.process.extra.get("contract"):
         out.update(value=amount(contract["value_fen"]), dateSigned=day_start(contract["signed_on"]),
                    period={"startDate": day_start(contract["term_start"]), "endDate": day_end(contract["term_end"])})
-        if documents := _document(ocid, contract, snap.at):
+        if documents := _document(ocid, snap.process.extra.get("contract_documents", []), snap.at):
             out["documents"] = documents
         if done := implementation(snap, contract):
             out["implementation"] = done

@@ -1,9 +1,12 @@
 """A process's releases, oldest first: its creation, each stage change, each milestone
-acceptance and each payment (the last two tagged `implementationUpdate`: they happen between
-stage changes, and a reader following delivery should see each as it happens).
+acceptance and each payment (tagged `implementationUpdate`: they happen between stage changes,
+and a reader following delivery should see each as it happens), and each attaching of the
+contract document (tagged `contractUpdate`: a document attached after the last stage change
+is published, and a replacement rewrites no earlier release).
 
 Order and paging: every release has a sequence key `(moment in µs since the epoch, kind,
-row id)` — kind 0 the creation, 1 a stage change, 2 an acceptance, 3 a payment. The key is
+row id)` — kind 0 the creation, 1 a stage change, 2 an acceptance, 3 a payment, 4 a contract
+document attached. The key is
 made of stored facts that never change, so it is stable; the package walks a project's
 releases in key order and a cursor `<project>-<µs>-<kind>-<id>` resumes right after one,
 whatever was added meanwhile (new facts are later in time, so they come after it).
@@ -26,8 +29,9 @@ SECTIONS: list[Section] = [ocds.parties, ocds.planning, ocds.tender, ocds_award.
                            ocds_contract.contracts]
 Key = tuple[int, int, int]
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-CREATION, CHANGE, ACCEPTANCE, PAYMENT = 0, 1, 2, 3
-UPDATES = {ACCEPTANCE: "milestone", PAYMENT: "payment"}
+CREATION, CHANGE, ACCEPTANCE, PAYMENT, DOCUMENT = 0, 1, 2, 3, 4
+UPDATES = {ACCEPTANCE: "milestone", PAYMENT: "payment", DOCUMENT: "document"}
+UPDATE_TAGS = {"milestone": "implementationUpdate", "payment": "implementationUpdate", "document": "contractUpdate"}
 
 
 def utc(value: datetime) -> datetime:
@@ -52,7 +56,7 @@ def release(snap: Snapshot) -> dict[str, Any]:
     project, change = snap.project, snap.change
     if snap.update is not None:
         kind, row_id = snap.update
-        rid, tag = f"{project['ocid']}-{kind}-{row_id}", ["implementationUpdate"]
+        rid, tag = f"{project['ocid']}-{kind}-{row_id}", [UPDATE_TAGS[kind]]
     else:
         rid = release_id(project["ocid"], change)
         tag = ["awardCancellation"] if ocds.award_cancelled(snap) else TAGS[snap.stage]
@@ -83,6 +87,7 @@ def _events(process: Process) -> list[tuple[Key, dict[str, Any] | None]]:
     events += [(key(m["decided_at"], ACCEPTANCE, m["id"]), m) for m in extra.get("milestones", [])
                if m["state"] == "accepted" and m["decided_at"] is not None]
     events += [(key(p["recorded_at"], PAYMENT, p["id"]), p) for p in extra.get("payments", [])]
+    events += [(key(d["attached_at"], DOCUMENT, d["id"]), d) for d in extra.get("contract_documents", [])]
     return sorted(events, key=lambda e: e[0])
 
 

@@ -32,7 +32,8 @@ FILTERS = ("ocid", "district", "since")
 POLICY = [
     "发布范围：启用“政府购买服务”模块的区县的全部购买服务项目，从立项（planning）起公开；每次阶段变更形成一条新的发布（release），"
     "发布编号为“ocid-变更号”，立项为“ocid-planning”；履约节点验收和每笔支付各形成一条实施更新（implementationUpdate），"
-    "编号为“ocid-milestone-节点号”和“ocid-payment-支付号”。发布后不再改变。",
+    "编号为“ocid-milestone-节点号”和“ocid-payment-支付号”；每次上传（或替换）合同文本形成一条合同更新（contractUpdate），"
+    "编号为“ocid-document-序号”。发布后不再改变。",
     "投标截止前不公开任何投标信息（包括投标人名单）；截止后公开有效投标的社会组织（tenderers）及数量。中标（成交）结果公开承接主体、"
     "中标金额；未选择评审排名第一的投标时公开理由。",
     "合同公开金额、签订日期、服务期限和合同文本的基本信息（标题、格式、上传时间），不公开合同文件本身和文件名（含签字人信息）；"

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 
 from core.tables import AuditEvent
-from plugins.procurement.delivery_tables import Contract, DeliveryMilestone, MilestoneEvidence, Payment
+from plugins.procurement.delivery_tables import Contract, ContractDocument, DeliveryMilestone, MilestoneEvidence, Payment
 from plugins.procurement.tables import PurchaseProject, StageChange
 from tests.conftest import OTHER, OWN, bearer_for, run
 from tests.plugins.procurement.delivery_support import (
@@ -254,3 +254,22 @@ def test_access_by_role_organisation_and_district(client, as_role):
                       headers=as_role("platform_admin")).status_code == 404
     assert run(PurchaseProject.select(PurchaseProject.stage).where(PurchaseProject.id == pid).first())["stage"] == \
         "contracted"
+
+
+def test_each_attaching_of_the_contract_document_is_kept(client, as_role):
+    """Attach, then replace: the contract names the newest upload and the download serves it;
+    both attachings stay in the history the OCDS releases read, each audited."""
+    admin = as_role("district_admin")
+    pid = contracted(client, admin, "合同文本替换测试")["id"]
+    first = client.post(f"{API}/{pid}/contract/document", headers=admin, files={"file": ("合同.pdf", PDF, "application/pdf")})
+    assert first.status_code == 201, first.text
+    second = client.post(f"{API}/{pid}/contract/document", headers=admin,
+                         files={"file": ("合同-盖章版.pdf", PDF + b"\n% stamped", "application/pdf")})
+    assert second.status_code == 201, second.text
+    contract = run(Contract.select().where(Contract.project == pid).first())
+    rows = run(ContractDocument.select().where(ContractDocument.contract == contract["id"]).order_by(ContractDocument.id))
+    assert len(rows) == 2 and rows[-1]["upload"] == contract["document"] != rows[0]["upload"]
+    assert rows[0]["attached_at"] <= rows[1]["attached_at"]
+    download = client.get(f"{API}/{pid}/contract/document", headers=admin)
+    assert download.status_code == 200 and download.content.endswith(b"% stamped")
+    assert events("procurement_contract", contract["id"])[-2:] == ["attach", "attach"]

@@ -16,7 +16,7 @@ import pytest
 
 from core.tables import Organization, Person
 from plugins.procurement import ocds_package, states
-from plugins.procurement.delivery_tables import DeliveryMilestone, Payment
+from plugins.procurement.delivery_tables import ContractDocument, DeliveryMilestone, Payment
 from plugins.procurement.demo import CANCEL_REASON
 from plugins.procurement.tables import PurchaseProject, StageChange
 from tests.conftest import OTHER, OWN, run
@@ -47,7 +47,8 @@ def walk(client, path: str, **params) -> list[dict]:
 
 def expected_ids(code: str) -> list[str]:
     """The release ids of a district's projects, in package order: per project its creation,
-    stage changes, acceptances and payments by moment (then that kind order, then id)."""
+    stage changes, acceptances, payments and contract documents by moment (then that kind order,
+    then id)."""
     def micro(at):
         return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
 
@@ -62,6 +63,8 @@ def expected_ids(code: str) -> list[str]:
             DeliveryMilestone.select().where((DeliveryMilestone.project == pid) & (DeliveryMilestone.state == "accepted")))]
         events += [(micro(p["recorded_at"]), 3, p["id"], f"{ocid}-payment-{p['id']}") for p in run(
             Payment.select().where(Payment.project == pid))]
+        events += [(micro(d["attached_at"]), 4, d["id"], f"{ocid}-document-{d['id']}") for d in run(
+            ContractDocument.select().where(ContractDocument.contract.project == pid))]
         out += [e[3] for e in sorted(events)]
     return out
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from core.tables import Organization, Person, Upload, User
-from plugins.procurement.delivery_tables import Contract, DeliveryMilestone, MilestoneEvidence, Payment
+from plugins.procurement.delivery_tables import Contract, ContractDocument, DeliveryMilestone, MilestoneEvidence, Payment
 from plugins.procurement.tables import Award, Bid, PanelMember, PurchaseProject
 from tests.conftest import OTHER, OWN, run
 from tests.plugins.procurement import ocds_data
@@ -107,26 +107,62 @@ def test_tenderers_are_sealed_until_the_bid_deadline(client, generated):
     assert "tenderer" not in raw and "numberOfTenderers" not in raw
 
 
+def _attach(contract: dict, content_type: str, hours: float) -> tuple[int, int]:
+    """An upload attached `hours` after the contract was recorded, as contracts.attach_document
+    stores it; (upload id, history row id)."""
+    at = contract["recorded_at"] + timedelta(hours=hours)
+    [upload] = run(Upload.insert(Upload(
+        district_code=OTHER, sha256="0" * 64, size=10, content_type=content_type, filename="张三签字的合同.pdf",
+        uploaded_by=f"{OTHER}-admin", uploaded_at=at)).returning(Upload.id))
+    run(Contract.update({Contract.document: upload["id"]}).where(Contract.id == contract["id"]))
+    [row] = run(ContractDocument.insert(ContractDocument(contract=contract["id"], upload=upload["id"], attached_at=at))
+                .returning(ContractDocument.id))
+    return upload["id"], row["id"]
+
+
 def test_the_contract_document_is_metadata_without_url_or_file_name(client, generated):
+    """Attached after the last stage change, the document comes out in a contractUpdate release at
+    that moment; a replacement is a later contractUpdate with the same document id, and every
+    earlier release stays exactly as it was."""
     contracted = run(PurchaseProject.select().where(PurchaseProject.id.is_in(generated)
                                                     & (PurchaseProject.stage == "closed")).first())
     contract = run(Contract.select().where(Contract.project == contracted["id"]).first())
-    [upload] = run(Upload.insert(Upload(
-        district_code=OTHER, sha256="0" * 64, size=10, content_type="application/pdf", filename="张三签字的合同.pdf",
-        uploaded_by=f"{OTHER}-admin", uploaded_at=contract["recorded_at"] + timedelta(hours=1))).returning(Upload.id))
-    run(Contract.update({Contract.document: upload["id"]}).where(Contract.id == contract["id"]))
+    ocid = contracted["ocid"]
+    before = walk(client, RELEASES, ocid=ocid)[0]["releases"]
+    last_change = max(r["date"] for r in before)
+    uploads = []
     try:
-        record = client.get(f"{RECORDS}/{contracted['ocid']}")
+        upload_id, first_row = _attach(contract, "application/pdf", 24 * 400)  # after everything else
+        uploads.append(upload_id)
+        record = client.get(f"{RECORDS}/{ocid}")
         [document] = record.json()["records"][0]["compiledRelease"]["contracts"][0]["documents"]
-        assert document == {"id": f"{contracted['ocid']}-contract-document-{upload['id']}",
-                            "documentType": "contractSigned", "title": "服务合同文本", "format": "application/pdf",
+        assert document == {"id": f"{ocid}-contract-document", "documentType": "contractSigned",
+                            "title": "服务合同文本", "format": "application/pdf",
                             "datePublished": document["datePublished"], "language": "zh"}
         assert "张三" not in record.text and "签字" not in record.text
-        first = [r for r in walk(client, RELEASES, ocid=contracted["ocid"])[0]["releases"] if r["tag"] == ["contract"]]
-        assert "documents" not in first[0]["contracts"][0]  # attached after signing: not in the signing's release
+        once = walk(client, RELEASES, ocid=ocid)[0]["releases"]
+        [update] = [r for r in once if r["id"] == f"{ocid}-document-{first_row}"]
+        assert update["tag"] == ["contractUpdate"] and update["date"] == document["datePublished"] > last_change
+        assert update["contracts"][0]["documents"] == [document]
+        assert [r for r in once if r["id"] != update["id"]] == before  # nothing earlier changed
+        assert problems("release-package-schema.json", client.get(RELEASES, params={"ocid": ocid}).json()) == []
+
+        upload_id, second_row = _attach(contract, "image/jpeg", 24 * 401)  # replaced a day later
+        uploads.append(upload_id)
+        twice = walk(client, RELEASES, ocid=ocid)[0]["releases"]
+        assert twice[:-1] == once  # the first attaching's release too
+        [replaced] = twice[-1]["contracts"][0]["documents"]
+        assert twice[-1]["id"] == f"{ocid}-document-{second_row}" and twice[-1]["tag"] == ["contractUpdate"]
+        assert replaced["id"] == document["id"] and replaced["format"] == "image/jpeg"
+        assert replaced["datePublished"] == document["datePublished"] < replaced["dateModified"] == twice[-1]["date"]
+        [merged] = compiled(client, ocid)["contracts"][0]["documents"]
+        assert merged == replaced
+        signing = [r for r in twice if r["tag"] == ["contract"]]
+        assert "documents" not in signing[0]["contracts"][0]  # attached after signing: not in the signing's release
     finally:
+        run(ContractDocument.delete().where(ContractDocument.contract == contract["id"]))
         run(Contract.update({Contract.document: None}).where(Contract.id == contract["id"]))
-        run(Upload.delete().where(Upload.id == upload["id"]))
+        run(Upload.delete().where(Upload.id.is_in(uploads or [0])))
 
 
 def test_no_person_data_in_any_package(client):
