@@ -8,10 +8,12 @@ and write what, by role, organisation and district."""
 from __future__ import annotations
 
 import concurrent.futures
+import importlib
 from datetime import date, timedelta
 
 import pytest
 
+from core import db
 from core.tables import AuditEvent
 from plugins.procurement.delivery_tables import Contract, ContractDocument, DeliveryMilestone, MilestoneEvidence, Payment
 from plugins.procurement.tables import PurchaseProject, StageChange
@@ -273,3 +275,37 @@ def test_each_attaching_of_the_contract_document_is_kept(client, as_role):
     download = client.get(f"{API}/{pid}/contract/document", headers=admin)
     assert download.status_code == 200 and download.content.endswith(b"% stamped")
     assert events("procurement_contract", contract["id"])[-2:] == ["attach", "attach"]
+
+
+def test_the_migration_fills_the_history_from_the_documents_attached_before_it(client, as_role):
+    """procurement migration 2026-12-02T03:19:07 on data from before the history: one row per
+    contract with a document, at its upload's time (run, checked and rolled back)."""
+    admin = as_role("district_admin")
+    pid = contracted(client, admin, "合同文本迁移测试")["id"]
+    assert client.post(f"{API}/{pid}/contract/document", headers=admin,
+                       files={"file": ("合同.pdf", PDF, "application/pdf")}).status_code == 201
+    module = importlib.import_module("plugins.procurement.piccolo_migrations.procurement_2026_12_02t03_19_07_000000")
+
+    class Undo(Exception):
+        pass
+
+    async def scenario():
+        manager = await module.forwards()
+        async with db.write_transaction():
+            await ContractDocument.delete().where(ContractDocument.id > 0)  # as before the history existed
+            current = await Contract.select(Contract.id, Contract.document, Contract.document.uploaded_at.as_alias(
+                "at")).where(Contract.document.is_not_null())
+            for step in manager.raw:
+                await step()
+            filled = await ContractDocument.select(ContractDocument.contract, ContractDocument.upload,
+                                                   ContractDocument.attached_at)
+            raise Undo(current, filled)
+
+    with pytest.raises(Undo) as undone:
+        run(scenario())
+    current, filled = undone.value.args
+    mine = run(Contract.select(Contract.id).where(Contract.project == pid).first())["id"]
+    assert sorted((c["id"], c["document"], c["at"]) for c in current) == sorted(
+        (f["contract"], f["upload"], f["attached_at"]) for f in filled)
+    assert mine in {f["contract"] for f in filled}
+    assert run(ContractDocument.count()) >= 1  # rolled back: the rows from before are still there
