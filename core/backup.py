@@ -13,13 +13,19 @@ PostgreSQL, one read transaction on SQLite (WAL keeps writers going meanwhile). 
 listed after the snapshot: uploads are written before the row naming them commits and never
 deleted, so every file a backed-up row names is in the archive.
 
-A restore refuses — before writing anything — a damaged archive, one whose migrations differ
-from this code's (restore with the version that made it, then upgrade), and an instance holding
-any row: there is no `--force`, because merging two instances' ids cannot be done safely; restore
-into a fresh data folder or empty database instead. Rows go in foreign-key order in one
-transaction; PostgreSQL sequences are moved past the restored ids; the uploads are moved into
-place only when every row is in, and removed again if the commit fails. Then the search indexes
-are rebuilt (as `sanshe reindex`) and the audit chain is verified.
+A restore refuses — before writing anything — a damaged archive, one made by a newer version
+(or with apps not installed here), and an instance holding any row: there is no `--force`,
+because merging two instances' ids cannot be done safely; restore into a fresh data folder or
+empty database instead. Rows go in foreign-key order in one transaction; PostgreSQL sequences are
+moved past the restored ids; the uploads are moved into place only when every row is in, and
+removed again if the commit fails. Then the search indexes are rebuilt (as `sanshe reindex`) and
+the audit chain is verified.
+
+An archive made by an older version is restored as that version would, then upgraded: the
+target's schema is migrated only up to the archive's migrations, the rows go in with the
+columns the archive names, and the newer migrations then run on them (their data steps too) as
+an upgrade would. That needs a target no migration has touched yet (a fresh data folder, a new
+empty database); one already migrated past the archive is refused with that advice.
 """
 
 from __future__ import annotations
@@ -51,14 +57,14 @@ from core.backup_format import (
     MANIFEST,
     SKIPPED_TABLES,
     BackupError,
-    check_migrations,
     check_tables,
     column_kinds,
     dependency_order,
+    kinds_decoder,
+    migrations_behind,
     move_uploads,
     read_archive,
     remove_files,
-    row_decoder,
     row_encoder,
     sha256_file,
     upload_files,
@@ -87,6 +93,7 @@ class RestoreSummary:
     audit: audit.VerifyResult
     seconds: float
     source: dict[str, Any] = field(default_factory=dict)
+    upgraded: int = 0  # migrations run after the rows went in (an older version's archive)
 
 
 def installed_tables() -> list[tuple[str, type[Table]]]:
@@ -213,18 +220,19 @@ def _version() -> str:
 # --- restore --------------------------------------------------------------------------------
 
 
-async def _refuse_unless_empty(tables: list[tuple[str, type[Table]]]) -> None:
-    filled = {t._meta.tablename: n for _, t in tables if (n := await t.count())}
+async def _refuse_unless_empty(tables: list[type[Table]]) -> None:
+    filled = {t._meta.tablename: n for t in tables if (n := await t.count())}
     if filled:
         listed = ", ".join(f"{name} ({n} 行)" for name, n in sorted(filled.items()))
         raise BackupError(f"目标实例不是空的，只能恢复到空实例（新的数据目录或空数据库）: {listed} "
                           f"(the target holds rows; restore into an empty instance)")
 
 
-async def _insert_table(table: type[Table], path: Path, expected: int) -> int:
-    columns = table._meta.columns
-    decode = row_decoder(columns)
-    names = ", ".join(f'"{c._meta.db_column_name}"' for c in columns)
+async def _insert_table(table: type[Table], kinds: dict[str, str], path: Path, expected: int) -> int:
+    """The archive's rows of `table`, in the columns the archive names (`kinds`: the manifest's)."""
+    columns = list(kinds)
+    decode = kinds_decoder(kinds)
+    names = ", ".join(f'"{name}"' for name in columns)
     per_insert = max(1, min(500, 30_000 // len(columns)))  # under both databases' parameter limits
     one = "(" + ", ".join("{}" for _ in columns) + ")"
     engine, count, batch = db.engine(), 0, []
@@ -274,28 +282,55 @@ async def restore_backup(ctx: AppContext, archive: Path) -> RestoreSummary:
     with tempfile.TemporaryDirectory(dir=data_dir, prefix=".sanshe-restore-") as tmp:
         staging = Path(tmp)
         manifest = read_archive(archive, staging)
-        await db.migrate()
         tables = installed_tables()
-        check_migrations(manifest, await applied_migrations({app for app, _ in tables}))
-        check_tables(manifest, tables)
-        restored = [t for _, t in tables if t._meta.tablename not in SKIPPED_TABLES]
+        apps = {app for app, _ in tables}
+        behind = migrations_behind(manifest, {app: ids for app, ids in db.code_migrations().items() if app in apps})
+        upgrade = sum(len(ids) for ids in behind.values())
+        if upgrade:
+            await _migrate_as_the_archive(manifest, apps)
+            restored = _archived_tables(manifest, tables)
+        else:
+            await db.migrate()
+            check_tables(manifest, tables)
+            restored = [t for _, t in tables if t._meta.tablename not in SKIPPED_TABLES]
         uploads = sorted(name for name in manifest["files"] if name.startswith("uploads/"))
         counts: dict[str, int] = {}
         created: list[Path] = []
         try:
             async with db.write_transaction():
-                await _refuse_unless_empty(tables)
+                await _refuse_unless_empty(restored if upgrade else [t for _, t in tables])
                 for table in dependency_order(restored):
                     name = table._meta.tablename
-                    counts[name] = await _insert_table(table, staging / "tables" / f"{name}.jsonl",
+                    counts[name] = await _insert_table(table, manifest["tables"][name]["columns"],
+                                                       staging / "tables" / f"{name}.jsonl",
                                                        manifest["tables"][name]["rows"])
                 if db.is_postgres():
-                    await _reset_sequences([t for _, t in tables])
+                    await _reset_sequences(restored)
                 created = move_uploads(staging, data_dir, uploads)
         except BaseException:
             remove_files(created)
             raise
+    if upgrade:  # the newer migrations, on the restored rows, as an upgrade runs them
+        await db.migrate()
     indexed = await reindex(ctx.contributions, get_backend(ctx.settings))
     verified = await audit.verify()
     source = {k: manifest.get(k) for k in ("created_at", "database", "sanshe_version")}
-    return RestoreSummary(counts, len(uploads), indexed, verified, time.monotonic() - started, source)
+    return RestoreSummary(counts, len(uploads), indexed, verified, time.monotonic() - started, source, upgrade)
+
+
+async def _migrate_as_the_archive(manifest: dict[str, Any], apps: set[str]) -> None:
+    """Build the schema the archive was made with: each app's migrations up to the archive's last;
+    refused when the target has been migrated already (it may be past the archive)."""
+    if await Migration.table_exists() and any((await applied_migrations(apps)).values()):
+        raise BackupError("备份来自较旧的版本，只能恢复到尚未执行过迁移的全新实例（新的数据目录或新建的空数据库），"
+                          "恢复后会自动升级 (an older version's archive needs a target no migration has run on)")
+    await db.migrate(up_to={app: ids[-1] for app, ids in manifest.get("migrations", {}).items() if ids})
+
+
+def _archived_tables(manifest: dict[str, Any], tables: list[tuple[str, type[Table]]]) -> list[type[Table]]:
+    """This code's table classes for the tables the archive holds (their foreign keys order the
+    inserts); refused when the archive holds a table this version no longer has."""
+    known = {t._meta.tablename: t for _, t in tables}
+    if gone := sorted(set(manifest.get("tables", {})) - set(known)):
+        raise BackupError(f"备份中的表 {', '.join(gone)} 在本版本中已不存在 (tables this version does not have)")
+    return [known[name] for name in sorted(manifest.get("tables", {})) if name not in SKIPPED_TABLES]

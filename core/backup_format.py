@@ -129,23 +129,57 @@ def column_kinds(columns: list[pc.Column]) -> dict[str, str]:
     return {c._meta.db_column_name: codec(c).kind for c in columns}
 
 
+def _decoder_of(kind: str) -> Encode:
+    if kind.startswith("array[") and kind.endswith("]"):
+        inner = _decoder_of(kind[6:-1])
+
+        def walk(v: list[Any]) -> list[Any]:
+            return [walk(x) if isinstance(x, list) else (None if x is None else inner(x)) for x in v]
+
+        return walk
+    for _, found in _CODECS:
+        if found.kind == kind:
+            return found.decode
+    raise BackupError(f"备份中的列类型 {kind} 无法识别 (unknown column kind)")
+
+
+def kinds_decoder(kinds: dict[str, str]) -> Callable[[str], list[Any]]:
+    """Like row_decoder, from the manifest's {column: kind} (the columns as the archive's version
+    had them, in that order)."""
+    plan = [(name, _decoder_of(kind)) for name, kind in kinds.items()]
+
+    def decode(line: str) -> list[Any]:
+        row = json.loads(line)
+        return [None if row[name] is None else fn(row[name]) for name, fn in plan]
+
+    return decode
+
+
 # --- what a restore checks -------------------------------------------------------------------
 
 
-def check_migrations(manifest: dict[str, Any], here: dict[str, list[str]]) -> None:
+def migrations_behind(manifest: dict[str, Any], code: dict[str, list[str]]) -> dict[str, list[str]]:
+    """{app: this code's migrations the archive has not run} — empty lists when the archive was made
+    at this version. Refused: an app not installed here, a migration this code does not have (a
+    newer version's archive) and an archive whose migrations are not the first ones of this code's
+    (it could not be brought forward)."""
     theirs: dict[str, list[str]] = manifest.get("migrations", {})
-    unknown = sorted(set(theirs) - set(here))
+    unknown = sorted(set(theirs) - set(code))
     if unknown:
         raise BackupError(f"备份含有本实例未安装的应用 {', '.join(unknown)} 的数据，请先安装对应插件 "
                           f"(apps not installed here)")
-    for app, names in here.items():
-        mine, other = set(names), set(theirs.get(app, []))
-        if other - mine:
-            raise BackupError(f"应用 {app} 的备份来自更新的版本（多出迁移 {min(other - mine)}），请先升级 Sanshe "
+    behind: dict[str, list[str]] = {}
+    for app, names in code.items():
+        other = sorted(theirs.get(app, []))
+        if extra := sorted(set(other) - set(names)):
+            raise BackupError(f"应用 {app} 的备份来自更新的版本（多出迁移 {extra[0]}），请先升级 Sanshe "
                               f"(backup made by a newer version)")
-        if mine - other:
-            raise BackupError(f"应用 {app} 的备份来自较旧的版本（缺少迁移 {min(mine - other)}）：请用制作备份时的"
-                              f"版本恢复，再升级 (backup made by an older version)")
+        if names[:len(other)] != other:
+            missing = min(set(names[:len(other)]) - set(other))
+            raise BackupError(f"应用 {app} 的备份缺少中间的迁移 {missing}，无法升级恢复 "
+                              f"(the archive's migrations are not a prefix of this version's)")
+        behind[app] = names[len(other):]
+    return behind
 
 
 def check_tables(manifest: dict[str, Any], tables: list[tuple[str, type[Table]]]) -> None:

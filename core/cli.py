@@ -271,6 +271,9 @@ def cmd_restore(args) -> None:
     print(f"restored {sum(summary.rows.values())} rows in {len(summary.rows)} tables and {summary.uploads} uploads "
           f"(backup of {summary.source.get('created_at')}, {summary.source.get('database')}) "
           f"in {summary.seconds:.1f} s")
+    if summary.upgraded:
+        print(f"upgraded: {summary.upgraded} migrations of this version ran on the restored rows "
+              f"(the archive was made by {summary.source.get('sanshe_version')})")
     for index, count in summary.indexed.items():
         print(f"search index {index}: {count} documents")
     if not summary.audit.ok:

@@ -231,15 +231,31 @@ def _raised_in_asyncpg(exc: BaseException) -> bool:
     return False
 
 
-async def migrate(quiet: bool = True) -> None:
-    """Run every app's pending Piccolo migrations (core first, then plugins)."""
+async def migrate(quiet: bool = True, up_to: dict[str, str] | None = None) -> None:
+    """Run every app's pending Piccolo migrations (core first, then plugins); with `up_to`
+    ({app: migration id}) only those apps, each up to and including its id (a restore of an
+    older archive builds the schema the archive was made with)."""
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     db = engine()
     if isinstance(db, SQLiteEngine):
         await db.run_ddl("PRAGMA journal_mode=WAL")
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
-        result = await run_forwards("all")
-    if not result.success:
-        raise SettingsError(f"migrations failed: {result.message}\n{out.getvalue()}")
+    steps = [("all", "all")] if up_to is None else [
+        (app, up_to[app]) for app in BaseMigrationManager().get_sorted_app_names() if app in up_to]
+    for app, target in steps:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out) if quiet else contextlib.nullcontext():
+            result = await run_forwards(app, migration_id=target)
+        if not result.success:
+            raise SettingsError(f"migrations failed: {result.message}\n{out.getvalue()}")
+
+
+def code_migrations() -> dict[str, list[str]]:
+    """{app: the ids of its migration files, oldest first}, apps in the order migrations run."""
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager
+    from piccolo.conf.apps import Finder
+
+    base, finder = BaseMigrationManager(), Finder()
+    return {app: base.get_migration_ids(base.get_migration_modules(finder.get_app_config(app).resolved_migrations_folder_path))
+            for app in base.get_sorted_app_names()}

@@ -23,6 +23,7 @@ import uuid
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from piccolo import columns as pc
@@ -33,7 +34,9 @@ from core.backup import create_backup, installed_tables
 from core.backup_format import (
     SKIPPED_TABLES,
     BackupError,
+    column_kinds,
     dependency_order,
+    kinds_decoder,
     read_archive,
     row_decoder,
     row_encoder,
@@ -302,6 +305,119 @@ def test_a_postgresql_backup_restores_into_sqlite(archive, empty_target, tmp_pat
     assert tables(tmp_path / "from-sqlite.tar.gz") == tables(archive)
 
 
+# --- an archive made by an older version -------------------------------------------------------
+
+# The first migration of each app that the older version did not have yet: this version's
+# two_factor.secret widening and the contract-document history (with its data step).
+NEWER_FROM = {"core": "2026-12-02T03:10:17:664170", "procurement": "2026-12-02T03:19:06:220421"}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _older_schema(tmp_path: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """({table: columns} of a SQLite database migrated as the older version, {app: its migrations})."""
+    kept = {app: [i for i in ids if app not in NEWER_FROM or i < NEWER_FROM[app]]
+            for app, ids in db.code_migrations().items() if app in {a for a, _ in installed_tables()}}
+    scratch = tmp_path / "older-schema"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"SANSHE_DATA_DIR": str(scratch)}
+    script = ("import asyncio, json, sys; from core.cli import _context, _settings; from core import db; "
+              "_context(_settings(need_secret=False)); asyncio.run(db.migrate(up_to=json.loads(sys.argv[1])))")
+    subprocess.run([sys.executable, "-c", script, json.dumps({a: ids[-1] for a, ids in kept.items() if ids})],
+                   env=env, cwd=ROOT, check=True, timeout=300, capture_output=True)
+    with sqlite3.connect(scratch / "sanshe.sqlite3") as con:
+        names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {n: [r[1] for r in con.execute(f'PRAGMA table_info("{n}")')] for n in names}, kept
+
+
+def _as_older(archive: Path, out: Path, schema: dict[str, list[str]], kept: dict[str, list[str]],
+              change: dict[str, Any]) -> None:
+    """The archive as the older version would have made it: its migrations, tables and columns,
+    and `change` ({table: function of its JSON lines}) applied, checksums rewritten."""
+    with tarfile.open(archive, "r:gz") as src:
+        manifest = json.loads(src.extractfile("manifest.json").read())
+        members = {i.name: src.extractfile(i).read() for i in src if i.name != "manifest.json"}
+    manifest["migrations"], manifest["sanshe_version"] = kept, "0.older"
+    for table in list(manifest["tables"]):
+        if table not in schema:
+            del manifest["tables"][table], manifest["files"][f"tables/{table}.jsonl"], members[f"tables/{table}.jsonl"]
+            continue
+        manifest["tables"][table]["columns"] = {c: k for c, k in manifest["tables"][table]["columns"].items()
+                                                if c in schema[table]}
+        if table in change:
+            members[f"tables/{table}.jsonl"] = data = change[table](members[f"tables/{table}.jsonl"])
+            manifest["files"][f"tables/{table}.jsonl"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    with tarfile.open(out, "w:gz") as dst:
+        for name, data in [("manifest.json", json.dumps(manifest).encode()), *members.items()]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            dst.addfile(info, io.BytesIO(data))
+
+
+def _value(env: dict[str, str], data_dir: Path, sql: str) -> Any:
+    if env.get("DATABASE_URL"):
+        import asyncpg
+
+        async def fetch():
+            con = await asyncpg.connect(env["DATABASE_URL"])
+            try:
+                return await con.fetchval(sql)
+            finally:
+                await con.close()
+
+        return asyncio.run(fetch())
+    with sqlite3.connect(data_dir / "sanshe.sqlite3") as con:
+        return con.execute(sql).fetchone()[0]
+
+
+def test_an_older_versions_archive_is_restored_then_upgraded(archive, empty_target, tmp_path):
+    """The older version stored a contract's document without the history table: restored at its
+    schema, then this version's migrations run on the rows — the history is filled from it."""
+    schema, kept = _older_schema(tmp_path)
+    assert "procurement_contract_document" not in schema and "two_factor" in schema
+    with tarfile.open(archive, "r:gz") as tar:
+        contract = json.loads(tar.extractfile("tables/procurement_contract.jsonl").readline())
+        upload = json.loads(tar.extractfile("tables/upload.jsonl").readline())
+
+    def with_document(data: bytes) -> bytes:
+        lines = data.decode().splitlines()
+        lines[0] = json.dumps({**json.loads(lines[0]), "document": upload["id"]}, ensure_ascii=False)
+        return ("\n".join(lines) + "\n").encode()
+
+    older = tmp_path / "older.tar.gz"
+    _as_older(archive, older, schema, kept, {"procurement_contract": with_document})
+    env, data_dir = empty_target()
+    restored = sanshe("restore", str(older), env=env)
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    newer = sum(len(ids) for ids in db.code_migrations().values()) - sum(len(ids) for ids in kept.values())
+    assert f"upgraded: {newer} migrations" in restored.stdout and "audit chain intact" in restored.stdout
+
+    tables = [t for t in _backed_up_tables() if t in schema and t != "procurement_contract"]
+    before, after = _table_rows(_source_env(), TEST_DATA_DIR, tables), _table_rows(env, data_dir, tables)
+    for table in tables:
+        assert after[table] == before[table], f"table {table} differs after restore"
+    assert _value(env, data_dir, f"SELECT document FROM procurement_contract WHERE id = {contract['id']}") == upload["id"]
+    history = _table_rows(env, data_dir, ["procurement_contract_document"])["procurement_contract_document"]
+    assert [(row[1], row[2]) for row in history] == [(contract["id"], upload["id"])]  # filled by the data step
+    assert _value(env, data_dir, "SELECT count(*) FROM migration") == sum(len(i) for i in db.code_migrations().values())
+
+    migrated, _ = empty_target()  # a target this version has migrated already cannot take it
+    assert sanshe("migrate", env=migrated).returncode == 0
+    refused = sanshe("restore", str(older), env=migrated)
+    assert refused.returncode == 2 and "尚未执行过迁移的全新实例" in refused.stderr
+
+
+def test_an_archive_with_a_gap_in_its_migrations_is_refused(archive, empty_target, tmp_path):
+    with tarfile.open(archive, "r:gz") as tar:
+        manifest = json.loads(tar.extractfile("manifest.json").read())
+    holed = tmp_path / "holed.tar.gz"
+    core = manifest["migrations"]["core"]
+    _rewrite(archive, holed, "manifest.json", lambda data: json.dumps(
+        {**json.loads(data), "migrations": {**manifest["migrations"], "core": core[:1] + core[2:]}}).encode())
+    env, data_dir = empty_target()
+    result = sanshe("restore", str(holed), env=env)
+    assert result.returncode == 2 and f"缺少中间的迁移 {core[1]}" in result.stderr
+    assert _rows_anywhere(env, data_dir) == {}
+
+
 # --- codecs and order, without a database --------------------------------------------------------
 
 
@@ -333,6 +449,7 @@ def test_every_column_type_round_trips_exactly():
     assert "\n" not in line and base64.b64encode(row["blob"]).decode() in line
     values = dict(zip([c._meta.name for c in columns], row_decoder(columns)(line)))
     assert values == row
+    assert kinds_decoder(column_kinds(columns))(line) == row_decoder(columns)(line)  # as an older archive is read
     assert values["aware"].utcoffset() == timedelta(0)  # written in UTC: the same instant
 
 
