@@ -87,8 +87,18 @@ class NeedAnswer(msgspec.Struct):
     delivering_since: dt.datetime | None
 
 
+class DecidedBy(msgspec.Struct):
+    """The co-governance committee decision that created the need."""
+
+    committee_name: str
+    held_at: dt.datetime
+    text: str
+    url: str
+
+
 class NeedDetail(NeedView):
     answers: list[NeedAnswer]
+    decided_by: DecidedBy | None = None
 
 
 class SupportView(msgspec.Struct):
@@ -124,7 +134,9 @@ async def post_need_staff(code: str, data: NeedIn, principal: Principal) -> Need
 @get(BASE + "/{need_id:int}", opt=PUBLIC, tags=TAGS,
      summary="One need: supporters, state, what it was merged into and the projects answering it")
 async def get_need(request: Request, code: str, need_id: int) -> NeedDetail:
-    return view(await needs.get_need(_ctx(request), code, need_id, language_of(request)), NeedDetail)
+    """`decided_by`: the committee meeting whose decision created the need, if one did."""
+    need = await needs.get_need(_ctx(request), code, need_id, language_of(request))
+    return view({**need, "decided_by": await committee_views.decided_by(code, f"need:{need_id}")}, NeedDetail)
 
 
 @post(BASE + "/{need_id:int}/supports", opt=TAKE_PART, tags=TAGS, summary="我也需要: a resident supports a need")

@@ -158,9 +158,12 @@ def test_decisions_create_a_need_and_an_activity_and_answer_a_proposal(client, a
         line = back.split('data-testid="decided-by"')[1].split("</p>")[0]
         assert f'href="{PAGE}/{cid}#meeting-{meeting["id"]}"' in line and words in line and committee["name"] in line
     assert 'data-testid="need-reason"' not in client.get(f"/districts/{OWN}/participation/needs/{need_id}").text
+    decided = ok(client.get(f"{API}/needs/{need_id}"), 200)["decided_by"]
+    assert decided["text"] == "设助餐点" and decided["url"] == f"{PAGE}/{cid}#meeting-{meeting['id']}"
     posted = ok(client.post(f"{API}/needs", headers=as_role("resident"), json={
         "field": "社区养老", "title": "居民自己提的需求", "community_code": communities()[0]}))
     assert 'data-testid="decided-by"' not in client.get(f"/districts/{OWN}/participation/needs/{posted['id']}").text
+    assert ok(client.get(f"{API}/needs/{posted['id']}"), 200)["decided_by"] is None
     backwards = client.post(f"{API}/meetings/{meeting['id']}/decisions", headers=staff, json={
         "text": "x", "creates": "activity", "activity": {
             "title": "t", "place": "p", "starts_at": "2026-12-10T09:00:00+08:00",
