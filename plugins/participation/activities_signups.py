@@ -188,14 +188,22 @@ async def new_code(code: str, activity_id: int, principal: Principal) -> dict[st
     return {"code": value, "valid_until": until}
 
 
-async def _wrong_codes(code: str, signup_id: int) -> int:
+async def _wrong_codes(code: str, activity_id: int, signup_id: int) -> int:
+    """Wrong codes this sign-up entered since the activity's current code was shown: a new code
+    gives every resident the full number of tries again."""
+    shown = await AuditEvent.select(AuditEvent.seq).where(
+        (AuditEvent.district_code == code) & (AuditEvent.entity == "activity")
+        & (AuditEvent.entity_id == str(activity_id)) & (AuditEvent.action == "checkin_code")
+    ).order_by(AuditEvent.seq, ascending=False).first()
     return await AuditEvent.count().where((AuditEvent.district_code == code) & (AuditEvent.entity == "signup")
                                           & (AuditEvent.entity_id == str(signup_id))
-                                          & (AuditEvent.action == "checkin_code_wrong"))
+                                          & (AuditEvent.action == "checkin_code_wrong")
+                                          & (AuditEvent.seq > (shown["seq"] if shown else 0)))
 
 
 async def check_in_with_code(ctx, code: str, activity_id: int, entered: str, principal: Principal) -> dict[str, Any]:
-    """The resident checks themself in with the venue's code; after five wrong codes, refused."""
+    """The resident checks themself in with the venue's code; after five wrong codes since the
+    current code was shown, refused until staff show a new one (or check them in)."""
     wrong = False
     async with db.write_transaction():
         act = await _locked_activity(code, activity_id)
@@ -203,7 +211,7 @@ async def check_in_with_code(ctx, code: str, activity_id: int, entered: str, pri
             (Signup.activity == activity_id) & (Signup.user_id == principal.user_id)).first()
         if not signup:
             raise ApiError(409, "没有报名这个活动", "not_signed_up")
-        if await _wrong_codes(code, signup["id"]) >= MAX_WRONG_CODES:
+        if await _wrong_codes(code, activity_id, signup["id"]) >= MAX_WRONG_CODES:
             raise ApiError(429, "签到码输错次数过多，请现场工作人员签到", "too_many_attempts")
         _checkin_allowed(act, signup)
         until = act["checkin_code_until"]

@@ -163,6 +163,9 @@ def test_check_in_code_right_and_wrong(client, staff):
         assert client.post(f"{one}/checkins/code", headers=other, json={"code": wrong}).status_code == 422
     throttled = client.post(f"{one}/checkins/code", headers=other, json={"code": code})
     assert throttled.status_code == 429  # five wrong codes: refused, even the right one
+    fresh = client.post(f"{one}/checkin-code", headers=staff).json()["code"]  # staff show a new code
+    again = client.post(f"{one}/checkins/code", headers=other, json={"code": fresh})
+    assert again.status_code == 200 and again.json()["state"] == "attended"  # five more tries with it
 
 
 def test_no_shows_after_the_end(client, staff):
