@@ -99,6 +99,7 @@ def test_a_panel_member_scores_and_the_admin_awards(server, browser, ctx):
     member.goto(f"{server}/districts/{OWN}/procurement/projects/{project['id']}")
     member.locator("[data-testid=sheet-link]").click()
     member.wait_for_selector("[data-testid=declaration-form]")
+    member.wait_for_load_state()  # sheet.js handles the form: a click before it runs would submit natively
     member.locator("[data-testid=declaration-form] button[type=submit]").click()  # 无利益冲突 is checked
     member.wait_for_selector("[data-testid=declaration][data-declared=yes]")
     rows = member.locator("[data-testid=score-row]")
