@@ -345,6 +345,7 @@ def _as_older(archive: Path, out: Path, schema: dict[str, list[str]], kept: dict
         if table in change:
             members[f"tables/{table}.jsonl"] = data = change[table](members[f"tables/{table}.jsonl"])
             manifest["files"][f"tables/{table}.jsonl"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            manifest["tables"][table]["rows"] = len(data.splitlines())
     with tarfile.open(out, "w:gz") as dst:
         for name, data in [("manifest.json", json.dumps(manifest).encode()), *members.items()]:
             info = tarfile.TarInfo(name)
@@ -369,13 +370,21 @@ def _value(env: dict[str, str], data_dir: Path, sql: str) -> Any:
 
 
 def test_an_older_versions_archive_is_restored_then_upgraded(archive, empty_target, tmp_path):
-    """The older version stored a contract's document without the history table: restored at its
-    schema, then this version's migrations run on the rows — the history is filled from it."""
+    """The older version stored a contract's document without the history table, and two-factor
+    secrets in plain text in a 64-character column: restored at its schema, then this version's
+    migrations run on the rows — the history is filled from the document, the column widens (the
+    next start-up seals the secret, tests/core/test_twofactor.py)."""
     schema, kept = _older_schema(tmp_path)
     assert "procurement_contract_document" not in schema and "two_factor" in schema
     with tarfile.open(archive, "r:gz") as tar:
         contract = json.loads(tar.extractfile("tables/procurement_contract.jsonl").readline())
         upload = json.loads(tar.extractfile("tables/upload.jsonl").readline())
+        user = json.loads(tar.extractfile("tables/sanshe_user.jsonl").readline())
+    plain = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # as the older version stored a TOTP secret
+
+    def plaintext_secret(data: bytes) -> bytes:  # one enrolment, stored the old way
+        return (json.dumps({"id": 1, "user": user["id"], "secret": plain, "confirmed_at": "2026-11-01T00:00:00+00:00",
+                            "last_step": None, "created_at": "2026-11-01T00:00:00+00:00"}) + "\n").encode()
 
     def with_document(data: bytes) -> bytes:
         lines = data.decode().splitlines()
@@ -383,14 +392,14 @@ def test_an_older_versions_archive_is_restored_then_upgraded(archive, empty_targ
         return ("\n".join(lines) + "\n").encode()
 
     older = tmp_path / "older.tar.gz"
-    _as_older(archive, older, schema, kept, {"procurement_contract": with_document})
+    _as_older(archive, older, schema, kept, {"procurement_contract": with_document, "two_factor": plaintext_secret})
     env, data_dir = empty_target()
     restored = sanshe("restore", str(older), env=env)
     assert restored.returncode == 0, restored.stdout + restored.stderr
     newer = sum(len(ids) for ids in db.code_migrations().values()) - sum(len(ids) for ids in kept.values())
     assert f"upgraded: {newer} migrations" in restored.stdout and "audit chain intact" in restored.stdout
 
-    tables = [t for t in _backed_up_tables() if t in schema and t != "procurement_contract"]
+    tables = [t for t in _backed_up_tables() if t in schema and t not in {"procurement_contract", "two_factor"}]
     before, after = _table_rows(_source_env(), TEST_DATA_DIR, tables), _table_rows(env, data_dir, tables)
     for table in tables:
         assert after[table] == before[table], f"table {table} differs after restore"
@@ -398,6 +407,7 @@ def test_an_older_versions_archive_is_restored_then_upgraded(archive, empty_targ
     history = _table_rows(env, data_dir, ["procurement_contract_document"])["procurement_contract_document"]
     assert [(row[1], row[2]) for row in history] == [(contract["id"], upload["id"])]  # filled by the data step
     assert _value(env, data_dir, "SELECT count(*) FROM migration") == sum(len(i) for i in db.code_migrations().values())
+    assert _value(env, data_dir, f"SELECT secret FROM two_factor WHERE \"user\" = {user['id']}") == plain
 
     migrated, _ = empty_target()  # a target this version has migrated already cannot take it
     assert sanshe("migrate", env=migrated).returncode == 0
