@@ -100,3 +100,13 @@ def load_districts(directory: Path) -> dict[str, DistrictConfig]:
     if not districts:
         raise SettingsError(f"{directory}: no district files (<code>.toml)")
     return districts
+
+
+def city_members(districts: dict[str, DistrictConfig], city_code: str) -> list[DistrictConfig]:
+    """The city's districts configured here; 404 `unknown_city` when there are none."""
+    from core.errors import ApiError
+
+    members = [d for d in districts.values() if d.city_code == city_code]
+    if not members:
+        raise ApiError(404, f"市级代码 {city_code} 不存在", "unknown_city")
+    return members

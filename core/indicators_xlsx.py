@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from urllib.parse import quote
 from typing import Any
 
+from litestar import Response
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -65,6 +67,13 @@ def _sheet(book: Workbook, taken: set[str], total: dict[str, Any], facts: list[t
     sheet.cell(sheet.max_row, 2).font = Font(bold=True)
     for col in range(1, len(header) + 1):
         sheet.column_dimensions[sheet.cell(1, col).column_letter].width = 12 if col != 2 else 24
+
+
+def download(body: bytes, name: str, display_name: str) -> Response[bytes]:
+    """The workbook as an attachment: `name` (ASCII) and `display_name` (Chinese, RFC 5987), no sniffing."""
+    disposition = f"attachment; filename=\"{name}.xlsx\"; filename*=UTF-8''{quote(display_name)}.xlsx"
+    return Response(body, media_type=XLSX, headers={"Content-Disposition": disposition,
+                                                    "X-Content-Type-Options": "nosniff"})
 
 
 def _saved(book: Workbook) -> bytes:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated
-from urllib.parse import quote
 
 import msgspec
 from litestar import Request, Response, get, post
@@ -15,8 +14,9 @@ from litestar import Request, Response, get, post
 from core import indicator_reports as reports
 from core.auth import Principal
 from core.context import AppContext
-from core.errors import ApiError, invalid
-from core.indicators_xlsx import XLSX, submitted_workbook
+from core.errors import invalid
+from core.districts import city_members
+from core.indicators_xlsx import XLSX, download, submitted_workbook
 
 Text = Annotated[str, msgspec.Meta(max_length=2000)]
 Quarter = Annotated[str, msgspec.Meta(max_length=16, description="季度, YYYYQn such as 2026Q3 (a closed quarter "
@@ -173,9 +173,7 @@ async def city_reports(request: Request, city_code: str, quarter: str | None = N
 def _city_quarter(ctx: AppContext, city_code: str, quarter: str | None) -> tuple[str, str, date]:
     """(the city's name, the quarter asked or the last closed one, its last day); 404 for a city with
     no district here, 422 on `quarter` when it is not YYYYQn."""
-    members = [d for d in ctx.districts.values() if d.city_code == city_code]
-    if not members:
-        raise ApiError(404, f"市级代码 {city_code} 不存在", "unknown_city")
+    members = city_members(ctx.districts, city_code)
     chosen = quarter or reports.last_closed_quarter()
     end = reports.end_of(chosen)
     if end is None:
@@ -192,10 +190,7 @@ async def city_reports_xlsx(request: Request, city_code: str, quarter: str | Non
     ctx: AppContext = request.app.state.ctx
     city_name, chosen, end = _city_quarter(ctx, city_code, quarter)
     body = submitted_workbook(city_name, chosen, end, await reports.city_submitted(ctx, city_code, chosen))
-    headers = {"Content-Disposition": f"attachment; filename=\"indicator-reports-{city_code}-{chosen}.xlsx\"; "
-                                      f"filename*=UTF-8''{quote(f'{city_name}季度报送-{chosen}')}.xlsx",
-               "X-Content-Type-Options": "nosniff"}
-    return Response(body, media_type=XLSX, headers=headers)
+    return download(body, f"indicator-reports-{city_code}-{chosen}", f"{city_name}季度报送-{chosen}")
 
 
 ROUTES = [submit_report, list_reports, get_report, city_reports, city_reports_xlsx]

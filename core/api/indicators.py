@@ -5,17 +5,16 @@ are aggregates over registry records and name no person."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 
 import msgspec
 from litestar import Request, Response, get
 
 from core.context import AppContext
-from core.errors import ApiError
 from core.errors import invalid
 from core.indicators import city_indicators, district_indicators
 from core.indicators_history import MAX_QUARTERS, district_history
-from core.indicators_xlsx import XLSX, city_workbook
+from core.districts import city_members
+from core.indicators_xlsx import XLSX, city_workbook, download
 
 
 class IndicatorValue(msgspec.Struct):
@@ -132,9 +131,7 @@ async def get_city_indicators(request: Request, city_code: str, at: date | None 
     city total per indicator (population-weighted where the denominator is population); 404 for a
     city with no district here."""
     ctx: AppContext = request.app.state.ctx
-    members = [d for d in ctx.districts.values() if d.city_code == city_code]
-    if not members:
-        raise ApiError(404, f"市级代码 {city_code} 不存在", "unknown_city")
+    members = city_members(ctx.districts, city_code)
     day = at or date.today()
     result = await city_indicators(ctx, city_code, day)
     districts = [CityDistrict(d["code"], d["name"], d["name_en"], _values(d["indicators"])) for d in result["districts"]]
@@ -167,16 +164,10 @@ async def get_city_indicators_xlsx(request: Request, city_code: str, at: date | 
     the districts as rows (value, target, gap, status, numerator, denominator) and the city total
     last; 404 for a city with no district here."""
     ctx: AppContext = request.app.state.ctx
-    members = [d for d in ctx.districts.values() if d.city_code == city_code]
-    if not members:
-        raise ApiError(404, f"市级代码 {city_code} 不存在", "unknown_city")
+    members = city_members(ctx.districts, city_code)
     day = at or date.today()
     body = city_workbook(members[0].city_name, day, await city_indicators(ctx, city_code, day))
-    name = f"indicators-{city_code}-{day.isoformat()}"
-    headers = {"Content-Disposition": f"attachment; filename=\"{name}.xlsx\"; "
-                                      f"filename*=UTF-8''{quote(f'{members[0].city_name}指标-{day.isoformat()}')}.xlsx",
-               "X-Content-Type-Options": "nosniff"}
-    return Response(body, media_type=XLSX, headers=headers)
+    return download(body, f"indicators-{city_code}-{day.isoformat()}", f"{members[0].city_name}指标-{day.isoformat()}")
 
 
 ROUTES = [get_district_indicators, get_city_indicators, get_district_history, get_city_indicators_xlsx]

@@ -14,7 +14,8 @@ from litestar.response import Template
 
 from core.auth import Principal
 from core.context import AppContext
-from core.errors import ApiError, refused
+from core.districts import city_members
+from core.errors import refused
 from core.modules import enabled_modules
 from core.web.pages import render
 
@@ -70,8 +71,7 @@ async def compare(ctx: AppContext, city_code: str) -> tuple[list, list[Row]]:
 async def city_page(request: Request, city_code: str, principal: Principal) -> Template:
     """全市对比: the city's districts side by side."""
     ctx: AppContext = request.app.state.ctx
-    if not any(d.city_code == city_code for d in ctx.districts.values()):
-        raise ApiError(404, f"市级代码 {city_code} 不存在", "unknown_city")
+    city_members(ctx.districts, city_code)
     if not may_compare(principal, city_code):
         raise refused("只能查看本市各区县的对比")
     districts, rows = await compare(ctx, city_code)

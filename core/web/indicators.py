@@ -21,6 +21,7 @@ from litestar.response import Template
 from core import indicator_reports
 from core.auth import Principal
 from core.context import AppContext
+from core.districts import city_members
 from core.errors import ApiError
 from core.indicators import STATUS_LABELS, city_indicators, district_indicators, scope
 from core.indicators_history import district_history, sparkline
@@ -91,9 +92,7 @@ async def city_indicators_page(request: Request, city_code: str, principal: Prin
                                at: date | None = None) -> Template:
     """全市指标对比: the city's districts side by side with the city total, a row per indicator."""
     ctx: AppContext = request.app.state.ctx
-    members = [d for d in ctx.districts.values() if d.city_code == city_code]
-    if not members:
-        raise ApiError(404, f"市级代码 {city_code} 不存在", "unknown_city")
+    members = city_members(ctx.districts, city_code)
     day = _day(at)
     result = await city_indicators(ctx, city_code, day)
     districts = result["districts"]
